@@ -1,0 +1,39 @@
+#pragma once
+
+#include <QHash>
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QString>
+#include <initializer_list>
+
+namespace bunting {
+
+// Remembers what a typed object did not model, and which modelled keys were present or null,
+// so that reading PostHog JSON and writing it back loses nothing: a flag from a newer PostHog
+// keeps its unknown fields, and an absent key is not turned into a default value.
+class JsonRecord
+{
+public:
+    // Keeps the keys of `object` that are not in `known` as extra fields.
+    void read(const QJsonObject &object, std::initializer_list<QLatin1StringView> known);
+
+    // Starts the output object from the extra fields.
+    QJsonObject extraFields() const { return m_extra; }
+
+    // Writes `value` under `key`, unless it is the default and the input did not carry the key;
+    // a default value for a key that was null in the input is written back as null.
+    void put(QJsonObject &out, QLatin1StringView key, const QJsonValue &value,
+             bool isDefault) const;
+
+    bool had(QLatin1StringView key) const { return m_seen.contains(key); }
+    const QJsonObject &extra() const { return m_extra; }
+    void setExtra(const QJsonObject &extra) { m_extra = extra; }
+
+    friend bool operator==(const JsonRecord &, const JsonRecord &) = default;
+
+private:
+    QJsonObject m_extra;
+    QHash<QString, bool> m_seen; // key -> was null
+};
+
+} // namespace bunting

@@ -1,0 +1,248 @@
+#include "property_matcher.h"
+
+#include <QJsonArray>
+
+using namespace Qt::StringLiterals;
+
+namespace bunting {
+
+bool isBooleanLike(const QJsonValue &value)
+{
+    if (value.isBool())
+        return true;
+    if (value.isString()) {
+        const QString lower = value.toString().toLower();
+        return lower == "true"_L1 || lower == "false"_L1;
+    }
+    if (value.isArray()) {
+        for (const QJsonValue &item : value.toArray())
+            if (!isBooleanLike(item))
+                return false;
+        return true;
+    }
+    return false;
+}
+
+bool isTruthyValue(const QJsonValue &value)
+{
+    if (value.isBool())
+        return value.toBool();
+    if (value.isString())
+        return value.toString().toLower() == "true"_L1;
+    if (value.isArray()) {
+        for (const QJsonValue &item : value.toArray())
+            if (!isTruthyValue(item))
+                return false;
+        return true;
+    }
+    return false;
+}
+
+PropertyMatcher::PropertyMatcher(const PropertyFilter &filter)
+    : m_key(filter.key), m_op(filter.effectiveOperator()),
+      m_hasValue(!filter.value.isUndefined() && !filter.value.isNull())
+{
+    const QJsonValue &value = filter.value;
+    switch (m_op) {
+    case Operator::Exact:
+    case Operator::IsNot:
+        m_booleanTarget = isBooleanLike(value);
+        m_targetTruthy = isTruthyValue(value);
+        if (value.isArray()) {
+            for (const QJsonValue &item : value.toArray())
+                m_lowerTargets.append(propertyText(item).toLower());
+        } else {
+            m_lowerTargets.append(propertyText(value).toLower());
+        }
+        break;
+    case Operator::Icontains:
+    case Operator::NotIcontains:
+    case Operator::StartsWith:
+    case Operator::NotStartsWith:
+    case Operator::EndsWith:
+    case Operator::NotEndsWith:
+        m_needle = asciiLower(propertyText(value));
+        break;
+    case Operator::Regex:
+    case Operator::NotRegex:
+        m_regex.setPattern(propertyText(value));
+        m_regex.optimize();
+        break;
+    case Operator::Gt:
+    case Operator::Gte:
+    case Operator::Lt:
+    case Operator::Lte: {
+        m_text = propertyText(value);
+        bool ok = false;
+        const double d = value.isDouble() ? value.toDouble() : m_text.trimmed().toDouble(&ok);
+        if (value.isDouble() || ok)
+            m_number = d;
+        break;
+    }
+    case Operator::IsDateBefore:
+    case Operator::IsDateAfter:
+    case Operator::IsDateExact:
+        m_date = DateFilter::parse(value);
+        break;
+    case Operator::SemverEq:
+    case Operator::SemverNeq:
+    case Operator::SemverGt:
+    case Operator::SemverGte:
+    case Operator::SemverLt:
+    case Operator::SemverLte:
+        m_version = parseSemver(propertyText(value));
+        break;
+    case Operator::SemverTilde:
+        m_range = tildeRange(propertyText(value));
+        break;
+    case Operator::SemverCaret:
+        m_range = caretRange(propertyText(value));
+        break;
+    case Operator::SemverWildcard:
+        m_range = wildcardRange(propertyText(value));
+        break;
+    default:
+        break;
+    }
+}
+
+bool PropertyMatcher::matches(const PropertyValue *actual, const QDateTime &now) const
+{
+    if (m_op == Operator::IsSet)
+        return actual != nullptr;
+    if (m_op == Operator::IsNotSet)
+        return actual == nullptr;
+    if (!m_hasValue)
+        return false;
+    if (!actual) {
+        switch (m_op) {
+        case Operator::IsNot:
+        case Operator::NotIcontains:
+        case Operator::NotStartsWith:
+        case Operator::NotEndsWith:
+        case Operator::NotRegex:
+            return true;
+        default:
+            return false;
+        }
+    }
+    return matchesValue(*actual, now);
+}
+
+bool PropertyMatcher::exactMatch(const PropertyValue &actual) const
+{
+    if (m_booleanTarget)
+        return m_targetTruthy == isTruthyValue(actual.json);
+    return m_lowerTargets.contains(actual.lowerText);
+}
+
+bool PropertyMatcher::compareOrdered(const PropertyValue &actual) const
+{
+    if (actual.json.isNull())
+        return false;
+    // Numbers compare as numbers; anything else falls back to the order of the strings.
+    const auto compare = [this](const auto &lhs, const auto &rhs) {
+        switch (m_op) {
+        case Operator::Gt:
+            return lhs > rhs;
+        case Operator::Gte:
+            return lhs >= rhs;
+        case Operator::Lt:
+            return lhs < rhs;
+        default:
+            return lhs <= rhs;
+        }
+    };
+    if (m_number && actual.number && qIsFinite(*m_number) && qIsFinite(*actual.number))
+        return compare(*actual.number, *m_number);
+    return compare(actual.text, m_text);
+}
+
+bool PropertyMatcher::matchesSemver(const PropertyValue &actual) const
+{
+    if (actual.json.isNull())
+        return false;
+    const auto version = parseSemver(actual.text);
+    if (!version)
+        return false;
+    if (m_range)
+        return m_range->contains(*version);
+    if (!m_version)
+        return false;
+    switch (m_op) {
+    case Operator::SemverEq:
+        return *version == *m_version;
+    case Operator::SemverNeq:
+        return *version != *m_version;
+    case Operator::SemverGt:
+        return *version > *m_version;
+    case Operator::SemverGte:
+        return *version >= *m_version;
+    case Operator::SemverLt:
+        return *version < *m_version;
+    default:
+        return *version <= *m_version;
+    }
+}
+
+bool PropertyMatcher::matchesValue(const PropertyValue &actual, const QDateTime &now) const
+{
+    switch (m_op) {
+    case Operator::Exact:
+        return exactMatch(actual);
+    case Operator::IsNot:
+        return !exactMatch(actual);
+    case Operator::Icontains:
+        return actual.foldedText.contains(m_needle);
+    case Operator::NotIcontains:
+        return !actual.foldedText.contains(m_needle);
+    case Operator::StartsWith:
+        return actual.foldedText.startsWith(m_needle);
+    case Operator::NotStartsWith:
+        return !actual.foldedText.startsWith(m_needle);
+    case Operator::EndsWith:
+        return actual.foldedText.endsWith(m_needle);
+    case Operator::NotEndsWith:
+        return !actual.foldedText.endsWith(m_needle);
+    case Operator::Regex:
+    case Operator::NotRegex:
+        // An invalid pattern matches nothing, whichever way round.
+        if (!m_regex.isValid())
+            return false;
+        return m_regex.match(actual.text).hasMatch() == (m_op == Operator::Regex);
+    case Operator::Gt:
+    case Operator::Gte:
+    case Operator::Lt:
+    case Operator::Lte:
+        return compareOrdered(actual);
+    case Operator::IsDateBefore:
+    case Operator::IsDateAfter:
+    case Operator::IsDateExact: {
+        if (!m_date)
+            return false;
+        const auto when = parseDateValue(actual.json);
+        if (!when)
+            return false;
+        const QDateTime bound = m_date->resolve(now);
+        if (m_op == Operator::IsDateBefore)
+            return *when < bound;
+        if (m_op == Operator::IsDateAfter)
+            return *when > bound;
+        return *when == bound;
+    }
+    case Operator::SemverEq:
+    case Operator::SemverNeq:
+    case Operator::SemverGt:
+    case Operator::SemverGte:
+    case Operator::SemverLt:
+    case Operator::SemverLte:
+    case Operator::SemverTilde:
+    case Operator::SemverCaret:
+    case Operator::SemverWildcard:
+        return matchesSemver(actual);
+    default:
+        return false;
+    }
+}
+
+} // namespace bunting
