@@ -491,9 +491,10 @@ EvaluationResult CompiledProject::Run::evaluate(qsizetype index, Explanation *ex
 
     if (const auto &holdout = flag.filters.holdout) {
         const double percentage = std::clamp(holdout->exclusionPercentage, 0.0, 100.0);
-        const QByteArray identifier =
-            identifierFor(cf, flag.filters.aggregationGroupTypeIndex, false).value_or(QByteArray());
-        if (percentage >= 100.0 || bucketHash("holdout-", identifier) <= percentage / 100.0) {
+        // Without its group (or device id) nobody can be held out: the flag is simply off.
+        const auto identifier = identifierFor(cf, flag.filters.aggregationGroupTypeIndex, false);
+        if (identifier &&
+            (percentage >= 100.0 || bucketHash("holdout-", *identifier) <= percentage / 100.0)) {
             if (explanation)
                 explanation->inHoldout = true;
             return finish(MatchReason::HoldoutConditionValue, std::nullopt,

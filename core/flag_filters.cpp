@@ -73,7 +73,7 @@ Condition Condition::fromJson(const QJsonObject &o)
     Condition c;
     c.record.read(o, {"properties"_L1, "rollout_percentage"_L1, "variant"_L1, "description"_L1,
                       "aggregation_group_type_index"_L1});
-    c.hasProperties = o.contains("properties"_L1);
+    c.hasProperties = o.value("properties"_L1).isArray();
     c.properties = propertyFiltersFromJson(o.value("properties"_L1));
     c.rolloutPercentage = optionalNumber(o.value("rollout_percentage"_L1));
     if (o.value("variant"_L1).isString())
@@ -158,7 +158,8 @@ QJsonObject FlagFilters::toJson() const
         QJsonArray array;
         for (const Variant &v : *variants)
             array.append(v.toJson());
-        m.insert("variants"_L1, array);
+        if (!array.isEmpty() || multivariateRecord.had("variants"_L1))
+            m.insert("variants"_L1, array);
         o.insert("multivariate"_L1, m);
     } else {
         record.put(o, "multivariate"_L1, QJsonValue(), true);
