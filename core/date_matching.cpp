@@ -35,7 +35,7 @@ std::optional<std::pair<int, char16_t>> parseRelative(QStringView text)
 std::optional<QDateTime> parseDateText(const QString &text)
 {
     const QString trimmed = text.trimmed();
-    for (Qt::DateFormat format : {Qt::ISODateWithMs, Qt::ISODate}) {
+    for (Qt::DateFormat format : {Qt::ISODateWithMs, Qt::ISODate, Qt::RFC2822Date}) {
         QDateTime t = QDateTime::fromString(trimmed, format);
         if (t.isValid()) {
             if (t.timeSpec() == Qt::LocalTime)

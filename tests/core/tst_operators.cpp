@@ -146,6 +146,8 @@ void TestOperators::matches_data()
     row("date relative without minus", "is_date_after", R"("7d")", R"("2026-06-10")", true);
     row("date space separated", "is_date_before", R"("2026-01-01 10:00:00")",
         R"("2026-01-01 09:00:00")", true);
+    row("date rfc 2822", "is_date_before", R"("Thu, 01 Jan 2026 00:00:00 +0000")",
+        R"("2025-12-31")", true);
     row("date invalid filter", "is_date_before", R"("not a date")", R"("2020-01-01")", false);
     row("date invalid unit", "is_date_before", R"("-7q")", R"("2020-01-01")", false);
     row("date too far back", "is_date_before", R"("-10000d")", R"("2020-01-01")", false);
