@@ -52,6 +52,50 @@ QString propertyText(const QJsonValue &value)
     return u"null"_s;
 }
 
+namespace {
+
+// Case-ignorable characters are skipped when looking for the letters around a sigma.
+bool isCaseIgnorable(QChar c)
+{
+    const auto category = c.category();
+    return category == QChar::Mark_NonSpacing || category == QChar::Mark_Enclosing ||
+           category == QChar::Other_Format || category == QChar::Letter_Modifier ||
+           category == QChar::Symbol_Modifier || c == u'\'' || c == u'.' || c == u':';
+}
+
+bool isCased(QChar c)
+{
+    return c.isLower() || c.isUpper() || c.isTitleCase();
+}
+
+bool isFinalSigma(const QString &text, qsizetype at)
+{
+    qsizetype before = at - 1;
+    while (before >= 0 && isCaseIgnorable(text[before]))
+        --before;
+    if (before < 0 || !isCased(text[before]))
+        return false;
+    qsizetype after = at + 1;
+    while (after < text.size() && isCaseIgnorable(text[after]))
+        ++after;
+    return after >= text.size() || !isCased(text[after]);
+}
+
+} // namespace
+
+QString unicodeLower(const QString &text)
+{
+    QString lower = text.toLower();
+    constexpr char16_t capitalSigma = 0x03A3;
+    constexpr char16_t finalSigma = 0x03C2;
+    if (text.size() == lower.size()) {
+        for (qsizetype i = 0; i < text.size(); ++i)
+            if (text[i] == capitalSigma && isFinalSigma(text, i))
+                lower[i] = QChar(finalSigma);
+    }
+    return lower;
+}
+
 QString asciiLower(const QString &text)
 {
     QString out = text;
@@ -71,7 +115,7 @@ void PropertyMap::insert(const QString &key, const QJsonValue &value)
     PropertyValue v;
     v.json = value;
     v.text = propertyText(value);
-    v.lowerText = v.text.toLower();
+    v.lowerText = unicodeLower(v.text);
     v.foldedText = asciiLower(v.text);
     if (value.isDouble()) {
         v.number = value.toDouble();

@@ -41,6 +41,9 @@ private:
 
 // PostHog's string form of a JSON value (serde_json's `to_string` for non-strings).
 QString propertyText(const QJsonValue &value);
+// Unicode lower case with the final-sigma rule ("ΟΔΟΣ" -> "οδος"), as Rust, Python and
+// JavaScript lower case; QString::toLower() does not apply it.
+QString unicodeLower(const QString &text);
 // Folds A-Z only: PostHog's substring, prefix and suffix operators ignore other cases.
 QString asciiLower(const QString &text);
 

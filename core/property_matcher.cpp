@@ -50,9 +50,9 @@ PropertyMatcher::PropertyMatcher(const PropertyFilter &filter)
         m_targetTruthy = isTruthyValue(value);
         if (value.isArray()) {
             for (const QJsonValue &item : value.toArray())
-                m_lowerTargets.append(propertyText(item).toLower());
+                m_lowerTargets.append(unicodeLower(propertyText(item)));
         } else {
-            m_lowerTargets.append(propertyText(value).toLower());
+            m_lowerTargets.append(unicodeLower(propertyText(value)));
         }
         break;
     case Operator::Icontains:

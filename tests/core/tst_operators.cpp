@@ -54,6 +54,9 @@ void TestOperators::matches_data()
     row("exact other string", "exact", R"("ada")", R"("bob")", false);
     row("exact list any", "exact", R"(["a", "b", "c"])", R"("B")", true);
     row("exact list none", "exact", R"(["a", "b"])", R"("d")", false);
+    row("exact final sigma", "exact", R"("οδος")", R"("ΟΔΟΣ")", true);
+    row("exact sigma inside a word", "exact", R"("σας")", R"("ΣΑΣ")", true);
+    row("is_not final sigma", "is_not", R"(["οδος"])", R"("ΟΔΟΣ")", false);
     row("exact number vs string", "exact", R"("5")", "5", true);
     row("exact number list", "exact", "[1, 2, 3]", R"("2")", true);
     row("exact bool vs string", "exact", "true", R"("True")", true);
