@@ -1,16 +1,19 @@
-// bunting-server: the command line of Bunting's local server. This first version evaluates
-// flag definitions offline; the HTTP server joins it in the local-server issue.
-#include "engine.h"
+// bunting-server: Bunting's local PostHog server, headless. Serves PostHog's feature-flag REST
+// API over SQLite or PostgreSQL; also manages API keys and evaluates definitions offline.
+#include "evaluate_command.h"
+#include "json_log.h"
+#include "local_server.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QFile>
-#include <QJsonArray>
+#include <QDir>
 #include <QJsonDocument>
-#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QStandardPaths>
 #include <QTextStream>
 
 using namespace Qt::StringLiterals;
+using namespace bunting::server;
 
 namespace {
 
@@ -20,35 +23,85 @@ int fail(const QString &message)
     return 2;
 }
 
-// Reads PostHog's local-evaluation document: {flags, cohorts, group_type_mapping}.
-std::optional<bunting::ProjectDefinitions> readDefinitions(const QString &path, QString *error)
+QString defaultDatabase()
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = u"cannot read %1: %2"_s.arg(path, file.errorString());
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    QDir().mkpath(dir);
+    return QDir(dir).filePath(u"bunting.sqlite"_s);
+}
+
+std::optional<std::pair<QHostAddress, quint16>> parseListen(const QString &text)
+{
+    const qsizetype colon = text.lastIndexOf(u':');
+    if (colon <= 0)
         return std::nullopt;
-    }
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parseError);
-    if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
-        *error = u"%1 is not a JSON object: %2"_s.arg(path, parseError.errorString());
+    QString host = text.left(colon);
+    if (host.startsWith(u'[') && host.endsWith(u']'))
+        host = host.mid(1, host.size() - 2);
+    bool ok = false;
+    const uint port = text.mid(colon + 1).toUInt(&ok);
+    QHostAddress address(host == "localhost"_L1 ? u"127.0.0.1"_s : host);
+    if (!ok || port > 65535 || address.isNull())
         return std::nullopt;
+    return std::pair{address, quint16(port)};
+}
+
+int runKeys(LocalServer &server, const QStringList &args, const QCommandLineParser &parser)
+{
+    AuthService &auth = server.auth();
+    const QString action = args.value(1);
+    if (action == "list"_L1) {
+        QTextStream(stdout) << QJsonDocument(auth.listKeys()).toJson(QJsonDocument::Indented);
+        return 0;
     }
-    const QJsonObject root = doc.object();
-    bunting::ProjectDefinitions definitions;
-    for (const QJsonValue &flag : root.value("flags"_L1).toArray())
-        definitions.flags.append(bunting::FeatureFlag::fromJson(flag.toObject()));
-    const QJsonObject cohorts = root.value("cohorts"_L1).toObject();
-    for (auto it = cohorts.begin(); it != cohorts.end(); ++it) {
-        bunting::Cohort cohort;
-        cohort.id = it.key().toLongLong();
-        cohort.properties = bunting::PropertyGroup::fromJson(it.value().toObject());
-        definitions.cohorts.insert(cohort.id, cohort);
+    if (action == "revoke"_L1) {
+        bool ok = false;
+        const qint64 id = args.value(2).toLongLong(&ok);
+        if (!ok)
+            return fail(u"keys revoke needs the key's id; see 'keys list'"_s);
+        if (!auth.revokeKey(id))
+            return fail(u"no live key has id %1"_s.arg(id));
+        QTextStream(stdout) << "Key " << id << " revoked.\n";
+        return 0;
     }
-    const QJsonObject mapping = root.value("group_type_mapping"_L1).toObject();
-    for (auto it = mapping.begin(); it != mapping.end(); ++it)
-        definitions.groupTypeMapping.insert(it.key().toInt(), it.value().toString());
-    return definitions;
+    if (action == "create"_L1) {
+        const QStringList scopes = parser.value(u"scopes"_s).split(u',', Qt::SkipEmptyParts);
+        if (scopes.isEmpty())
+            return fail(u"keys create needs --scopes, e.g. feature_flag:read,feature_flag:write"_s);
+        for (const QString &scope : scopes)
+            if (!AuthService::knownScopes().contains(scope))
+                return fail(u"unknown scope '%1'; known: %2"_s.arg(
+                    scope, AuthService::knownScopes().join(u", "_s)));
+        QList<qint64> projects;
+        for (const QString &text : parser.values(u"project"_s)) {
+            bool ok = false;
+            const qint64 id = text.toLongLong(&ok);
+            if (!ok || !auth.projectExists(id))
+                return fail(u"no project %1"_s.arg(text));
+            projects.append(id);
+        }
+        const CreatedKey key =
+            auth.createKey(auth.ownerUserId(), parser.value(u"label"_s), scopes, projects);
+        QTextStream(stdout) << "Key " << key.id << " created. It is shown only this once:\n"
+                            << key.value << '\n';
+        return 0;
+    }
+    return fail(u"keys takes create, list or revoke"_s);
+}
+
+int serve(LocalServer &server, const QCommandLineParser &parser)
+{
+    const auto listen = parseListen(parser.value(u"listen"_s));
+    if (!listen)
+        return fail(u"--listen must be HOST:PORT, e.g. 127.0.0.1:8010"_s);
+    const quint16 port = server.listen(listen->first, listen->second);
+    if (port == 0)
+        return fail(u"cannot listen on %1 (in use, or not an address of this machine)"_s.arg(
+            parser.value(u"listen"_s)));
+    QTextStream(stdout) << "bunting-server " << BUNTING_VERSION << " listening on http://"
+                        << listen->first.toString() << ':' << port << " ("
+                        << server.database().location().describe() << ")\n";
+    return QCoreApplication::exec();
 }
 
 } // namespace
@@ -56,6 +109,7 @@ std::optional<bunting::ProjectDefinitions> readDefinitions(const QString &path, 
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
+    QCoreApplication::setOrganizationName(u"Bunting"_s);
     QCoreApplication::setApplicationName(u"bunting-server"_s);
     QCoreApplication::setApplicationVersion(QStringLiteral(BUNTING_VERSION));
 
@@ -63,66 +117,52 @@ int main(int argc, char *argv[])
     parser.setApplicationDescription(
         u"Bunting's local PostHog feature-flag server.\n\n"
         "Commands:\n"
-        "  evaluate   Evaluate flag definitions (PostHog's local-evaluation JSON) for one\n"
-        "             person and print every flag's value, reason and payload as JSON."_s);
+        "  serve (default)    Serve PostHog's feature-flag API.\n"
+        "  keys create        Create a personal API key (--scopes, --project, --label).\n"
+        "  keys list          List the keys (masked).\n"
+        "  keys revoke ID     Revoke a key.\n"
+        "  evaluate           Evaluate flag definitions (PostHog's local-evaluation JSON) for\n"
+        "                     one person and print every flag's value, reason and payload."_s);
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(u"command"_s, u"evaluate"_s);
-    const QCommandLineOption definitionsOption(
-        u"definitions"_s, u"Flag definitions file, as /api/feature_flag/local_evaluation serves."_s,
-        u"file"_s);
-    const QCommandLineOption distinctIdOption(u"distinct-id"_s, u"The person to evaluate for."_s,
-                                              u"id"_s);
-    const QCommandLineOption propertiesOption(
-        u"person-properties"_s, u"The person's properties, a JSON object."_s, u"json"_s, u"{}"_s);
-    const QCommandLineOption groupsOption(
-        u"groups"_s, u"Group keys by group type, a JSON object."_s, u"json"_s, u"{}"_s);
-    parser.addOptions({definitionsOption, distinctIdOption, propertiesOption, groupsOption});
+    parser.addPositionalArgument(u"command"_s, u"serve, keys or evaluate"_s, u"[command]"_s);
+    parser.addOptions({
+        {u"db"_s, u"A SQLite file, or postgres://user:password@host:port/database."_s,
+         u"file|url"_s, defaultDatabase()},
+        {u"listen"_s, u"Address and port to serve on."_s, u"host:port"_s, u"127.0.0.1:8010"_s},
+        {u"log-format"_s, u"Log lines as text or json."_s, u"text|json"_s, u"text"_s},
+        {u"scopes"_s, u"keys create: comma-separated scopes, or *."_s, u"scopes"_s},
+        {u"project"_s, u"keys create: a project the key may reach (repeatable; default all)."_s,
+         u"id"_s},
+        {u"label"_s, u"keys create: a name for the key."_s, u"label"_s, u"bunting-server"_s},
+    });
+    addEvaluateOptions(parser);
     parser.process(app);
 
+    const QString logFormat = parser.value(u"log-format"_s);
+    if (logFormat == "json"_L1)
+        installJsonLogHandler();
+    else if (logFormat != "text"_L1)
+        return fail(u"--log-format takes text or json"_s);
+    QLoggingCategory::setFilterRules(u"bunting.*.info=true"_s);
+
     const QStringList args = parser.positionalArguments();
-    if (args.isEmpty())
-        return fail(u"no command given; see --help"_s);
-    if (args.first() != "evaluate"_L1)
-        return fail(u"unknown command '%1'; see --help"_s.arg(args.first()));
-    if (!parser.isSet(definitionsOption) || !parser.isSet(distinctIdOption))
-        return fail(u"evaluate needs --definitions and --distinct-id"_s);
+    const QString command = args.value(0, u"serve"_s);
+    if (command == "evaluate"_L1)
+        return runEvaluate(parser);
+    if (command != "serve"_L1 && command != "keys"_L1)
+        return fail(u"unknown command '%1'; see --help"_s.arg(command));
 
-    QString error;
-    auto definitions = readDefinitions(parser.value(definitionsOption), &error);
-    if (!definitions)
-        return fail(error);
-    const auto objectOption = [&](const QCommandLineOption &option) -> std::optional<QJsonObject> {
-        const QJsonDocument doc = QJsonDocument::fromJson(parser.value(option).toUtf8());
-        if (!doc.isObject())
-            return std::nullopt;
-        return doc.object();
-    };
-    const auto properties = objectOption(propertiesOption);
-    const auto groups = objectOption(groupsOption);
-    if (!properties)
-        return fail(u"--person-properties must be a JSON object"_s);
-    if (!groups)
-        return fail(u"--groups must be a JSON object"_s);
-
-    bunting::EvaluationContext context;
-    context.distinctId = parser.value(distinctIdOption);
-    context.personProperties = bunting::PropertyMap(*properties);
-    for (auto it = groups->begin(); it != groups->end(); ++it)
-        context.groups.insert(it.key(), it.value().toString());
-
-    const auto project = bunting::CompiledProject::compile(std::move(*definitions));
-    QJsonObject out;
-    for (const bunting::EvaluationResult &r : project->evaluateAll(context)) {
-        QJsonObject flag{{u"value"_s, r.value.toJson()},
-                         {u"reason"_s, bunting::reasonCode(r.reason)},
-                         {u"description"_s, r.description()}};
-        flag.insert(u"condition_index"_s,
-                    r.conditionIndex ? QJsonValue(*r.conditionIndex) : QJsonValue());
-        if (!r.payload.isUndefined())
-            flag.insert(u"payload"_s, r.parsedPayload());
-        out.insert(r.key, flag);
+    LocalServer server(DatabaseLocation::parse(parser.value(u"db"_s)));
+    try {
+        if (const auto first = server.open()) {
+            QTextStream(stdout) << "Created project " << first->projectId << " (project token "
+                                << first->projectToken
+                                << ") and its owner's personal API key, shown only "
+                                << "this once:\n  " << first->ownerKey.value << '\n';
+        }
+        return command == "keys"_L1 ? runKeys(server, args, parser) : serve(server, parser);
+    } catch (const DatabaseError &error) {
+        return fail(QString::fromUtf8(error.what()));
     }
-    QTextStream(stdout) << QJsonDocument(out).toJson(QJsonDocument::Indented);
-    return 0;
 }

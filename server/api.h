@@ -1,0 +1,89 @@
+#pragma once
+
+#include <QHash>
+#include <QHostAddress>
+#include <QHttpServerRequest>
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QStringList>
+#include <QUrl>
+#include <QUrlQuery>
+#include <exception>
+
+namespace bunting::server {
+
+// Who is calling: resolved from the personal API key before a route runs.
+struct Principal
+{
+    qint64 userId = 0;
+    qint64 keyId = 0;
+    QStringList scopes;           // "feature_flag:read", "*", ...
+    QList<qint64> scopedProjects; // empty: every project of the user's organization
+    bool allows(const QString &scope) const;
+};
+
+struct ApiRequest
+{
+    QHttpServerRequest::Method method = QHttpServerRequest::Method::Get;
+    QUrl url;
+    QStringList segments; // the path split at '/', without empty parts
+    QUrlQuery query;
+    QByteArray body;
+    QHash<QByteArray, QByteArray> headers; // lower-case names
+    QHash<QString, QString> params;        // from the route pattern
+    Principal principal;
+    qint64 projectId = 0; // the `:project` of the path, resolved and access-checked
+
+    QByteArray header(const QByteArray &name) const { return headers.value(name.toLower()); }
+    QString param(const QString &name) const { return params.value(name); }
+    QString queryValue(const QString &name) const;
+    // The body as a JSON object; an ApiError (400 parse_error) for anything else.
+    QJsonObject jsonObject() const;
+    // The integer path parameter, or a 404 as PostHog answers for a malformed id.
+    qint64 idParam(const QString &name) const;
+};
+
+struct ApiResponse
+{
+    int status = 200;
+    QByteArray body;
+    QByteArray contentType = "application/json";
+    QList<QPair<QByteArray, QByteArray>> headers;
+
+    static ApiResponse json(const QJsonValue &value, int status = 200);
+    static ApiResponse empty(int status);
+};
+
+// An error in PostHog's shape: {"type", "code", "detail", "attr"}; thrown by any layer of the
+// server and turned into the response where the request is handled.
+class ApiError : public std::exception
+{
+public:
+    ApiError(int status, QString type, QString code, QString detail, QString attr = {});
+
+    static ApiError validation(const QString &code, const QString &detail,
+                               const QString &attr = {});
+    static ApiError parse(const QString &detail);
+    static ApiError notAuthenticated();
+    static ApiError invalidKey();
+    static ApiError missingScope(const QString &scope);
+    static ApiError notFound();
+    static ApiError methodNotAllowed(const QString &method);
+    static ApiError tooLarge(qint64 limit);
+
+    int status() const { return m_status; }
+    QJsonObject toJson() const;
+    ApiResponse toResponse() const { return ApiResponse::json(toJson(), m_status); }
+    const char *what() const noexcept override { return "api error"; }
+
+private:
+    int m_status;
+    QString m_type;
+    QString m_code;
+    QString m_detail;
+    QString m_attr; // null for none
+};
+
+QString methodName(QHttpServerRequest::Method method);
+
+} // namespace bunting::server

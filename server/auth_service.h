@@ -1,0 +1,57 @@
+#pragma once
+
+#include "database.h"
+#include "http_server.h"
+
+#include <QJsonArray>
+#include <QStringList>
+#include <optional>
+
+namespace bunting::server {
+
+struct CreatedKey
+{
+    qint64 id = 0;
+    QString value; // shown once, never stored
+    QString mask;
+};
+
+// What the first start on an empty database creates.
+struct Bootstrap
+{
+    qint64 projectId = 0;
+    QString projectToken;
+    CreatedKey ownerKey;
+};
+
+// Personal API keys (stored as SHA-256 hashes, never in clear), their scopes and the projects
+// they may reach; also the organization, project and owner that a new database starts with.
+class AuthService : public AccessControl
+{
+public:
+    explicit AuthService(const Database &db) : m_db(db) {}
+
+    Principal authenticate(const ApiRequest &request) override;
+    qint64 resolveProject(const Principal &principal, const QString &text) override;
+
+    // Creates the organization, project 1, its token and an owner key with every scope when the
+    // database has no project yet; nullopt when it already had one.
+    std::optional<Bootstrap> bootstrapIfEmpty();
+
+    CreatedKey createKey(qint64 userId, const QString &label, const QStringList &scopes,
+                         const QList<qint64> &projects);
+    QJsonArray listKeys() const;
+    // False when no live key has that id.
+    bool revokeKey(qint64 id);
+    qint64 ownerUserId() const;
+    bool projectExists(qint64 projectId) const;
+
+    static QString hashKey(const QString &value);
+    static QString randomToken(const QString &prefix);
+    static const QStringList &knownScopes();
+
+private:
+    const Database &m_db;
+};
+
+} // namespace bunting::server

@@ -1,0 +1,66 @@
+#pragma once
+
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QString>
+#include <QVariant>
+#include <functional>
+#include <optional>
+
+namespace bunting::server {
+
+// Where the data lives: a SQLite file (the default) or a PostgreSQL URL for teams.
+struct DatabaseLocation
+{
+    QString sqlitePath;  // empty for PostgreSQL
+    QString postgresUrl; // postgres://user:password@host:port/dbname
+
+    // "postgres://..." or "postgresql://..." is PostgreSQL; anything else a SQLite file.
+    static DatabaseLocation parse(const QString &text);
+    bool isPostgres() const { return !postgresUrl.isEmpty(); }
+    QString describe() const; // for logs and /_health, without any password
+};
+
+class DatabaseError : public std::runtime_error
+{
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// One QtSql connection per thread over the same database; schema migrations run at open.
+// The same SQL serves SQLite and PostgreSQL: ids come from RETURNING, JSON is stored as text,
+// booleans as integers and timestamps as ISO 8601 UTC text.
+class Database
+{
+public:
+    explicit Database(DatabaseLocation location);
+    ~Database();
+    Database(const Database &) = delete;
+    Database &operator=(const Database &) = delete;
+
+    // Opens, configures and migrates; throws DatabaseError with a readable message.
+    void open();
+    const DatabaseLocation &location() const { return m_location; }
+    bool isPostgres() const { return m_location.isPostgres(); }
+    int schemaVersion() const;
+
+    // This thread's connection.
+    QSqlDatabase connection() const;
+
+    // Runs `work` in one transaction: committed when it returns, rolled back when it throws.
+    void transaction(const std::function<void()> &work) const;
+
+    // Prepares, binds positionally and executes; throws DatabaseError on failure.
+    QSqlQuery exec(const QString &sql, const QVariantList &values = {}) const;
+    // The first column of the first row, or nullopt.
+    std::optional<QVariant> scalar(const QString &sql, const QVariantList &values = {}) const;
+
+private:
+    void migrate();
+    QString connectionName() const;
+
+    DatabaseLocation m_location;
+    QString m_prefix;
+};
+
+} // namespace bunting::server

@@ -1,0 +1,143 @@
+#include "flag_service.h"
+
+#include "flag_diff.h"
+#include "flag_input.h"
+#include "timestamps.h"
+
+#include <QJsonDocument>
+
+using namespace Qt::StringLiterals;
+
+namespace bunting::server {
+
+ApiError toApiError(const ValidationError &error)
+{
+    return ApiError::validation(error.code, error.detail, error.attr);
+}
+
+void FlagService::throwFirst(const QList<ValidationError> &errors) const
+{
+    if (!errors.isEmpty())
+        throw toApiError(errors.first());
+}
+
+void FlagService::notify(qint64 projectId) const
+{
+    for (const auto &listener : m_listeners)
+        listener(projectId);
+}
+
+UserBasic FlagService::user(qint64 userId) const
+{
+    QSqlQuery q = m_db.exec(u"SELECT id, uuid, distinct_id, first_name, last_name, email FROM "
+                            "users WHERE id = ?"_s,
+                            {userId});
+    UserBasic u;
+    if (!q.next())
+        return u;
+    u = UserBasic::fromJson(QJsonObject{{u"id"_s, q.value(0).toLongLong()},
+                                        {u"uuid"_s, q.value(1).toString()},
+                                        {u"distinct_id"_s, q.value(2).toString()},
+                                        {u"first_name"_s, q.value(3).toString()},
+                                        {u"last_name"_s, q.value(4).toString()},
+                                        {u"email"_s, q.value(5).toString()},
+                                        {u"is_email_verified"_s, false},
+                                        {u"hedgehog_config"_s, QJsonValue()},
+                                        {u"role_at_organization"_s, QJsonValue()}});
+    return u;
+}
+
+ValidationContext FlagService::validationContext(qint64 projectId) const
+{
+    ValidationContext context;
+    for (const FeatureFlag &flag : m_flags.all(projectId)) {
+        context.liveKeys.insert(flag.key, flag.id);
+        context.flagsById.insert(flag.id, flag);
+    }
+    QSqlQuery cohorts = m_db.exec(
+        u"SELECT document FROM cohorts WHERE project_id = ? AND deleted = 0"_s, {projectId});
+    while (cohorts.next()) {
+        const Cohort cohort =
+            Cohort::fromJson(QJsonDocument::fromJson(cohorts.value(0).toByteArray()).object());
+        context.cohorts.insert(cohort.id, cohort);
+    }
+    QSqlQuery groups = m_db.exec(
+        u"SELECT group_type_index, group_type FROM group_type_mappings WHERE project_id = ?"_s,
+        {projectId});
+    while (groups.next())
+        context.groupTypeMapping.insert(groups.value(0).toInt(), groups.value(1).toString());
+    return context;
+}
+
+FeatureFlag FlagService::get(qint64 projectId, qint64 id) const
+{
+    auto flag = m_flags.find(projectId, id);
+    if (!flag)
+        throw ApiError::notFound();
+    return *flag;
+}
+
+FeatureFlag FlagService::create(qint64 projectId, const Principal &by, const QJsonObject &body)
+{
+    if (!body.contains("key"_L1))
+        throw ApiError::validation(u"required"_s, u"This field is required."_s, u"key"_s);
+    FeatureFlag flag = newFlagTemplate();
+    applyFlagInput(flag, body);
+    flag.key = flag.key.trimmed();
+    const ValidationContext context = validationContext(projectId);
+    throwFirst(validateFlag(flag, context));
+
+    const QString now = nowTimestamp();
+    flag.createdAt = now;
+    flag.updatedAt = now;
+    flag.version = 1;
+    flag.createdBy = user(by.userId);
+    flag.lastModifiedBy = flag.createdBy;
+    m_db.transaction([&] {
+        flag.id = m_flags.insert(projectId, flag, by.userId);
+        m_activity.record(projectId, u"FeatureFlag"_s, flag.id, u"created"_s, by.userId, flag.key,
+                          {});
+    });
+    notify(projectId);
+    return flag;
+}
+
+FeatureFlag FlagService::update(qint64 projectId, qint64 id, const Principal &by,
+                                const QJsonObject &body)
+{
+    const FeatureFlag before = get(projectId, id);
+    const QJsonValue expectedVersion = body.value("version"_L1);
+    if (expectedVersion.isDouble() && expectedVersion.toInteger() != before.version)
+        throw ApiError(409, u"validation_error"_s, u"conflict"_s,
+                       u"The feature flag was changed since you loaded it (version %1, now %2). "
+                       "Reload it and apply your change again."_s.arg(expectedVersion.toInteger())
+                           .arg(before.version),
+                       u"version"_s);
+
+    FeatureFlag after = before;
+    applyFlagInput(after, body);
+    after.key = after.key.trimmed();
+    const ValidationContext context = validationContext(projectId);
+    throwFirst(validateFlag(after, context, &before));
+    const bool disabling = (before.active && !after.active) || (!before.deleted && after.deleted);
+    if (disabling) {
+        if (const auto refused = checkDependentsBeforeDisable(after, context))
+            throw toApiError(*refused);
+    }
+
+    const QJsonArray changes = activityChanges(before, after);
+    if (changes.isEmpty())
+        return before; // nothing changed: no new version, no activity
+    after.version = before.version + 1;
+    after.updatedAt = nowTimestamp();
+    after.lastModifiedBy = user(by.userId);
+    const QString activity = !before.deleted && after.deleted ? u"deleted"_s : u"updated"_s;
+    m_db.transaction([&] {
+        m_flags.update(projectId, after, by.userId);
+        m_activity.record(projectId, u"FeatureFlag"_s, id, activity, by.userId, after.key, changes);
+    });
+    notify(projectId);
+    return after;
+}
+
+} // namespace bunting::server

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "activity_log.h"
+#include "api.h"
+#include "database.h"
+#include "flag_repository.h"
+#include "flag_validation.h"
+
+#include <QJsonObject>
+#include <functional>
+
+namespace bunting::server {
+
+// The rules around a flag change: parse and validate with core's rules (a 400 and nothing
+// written on bad input), then one transaction writes the flag, its version snapshot and its
+// activity entry; listeners hear of each committed change (the SDK snapshot, later).
+class FlagService
+{
+public:
+    FlagService(const Database &db, FlagRepository &flags, ActivityLog &activity)
+        : m_db(db), m_flags(flags), m_activity(activity)
+    {
+    }
+
+    FeatureFlag create(qint64 projectId, const Principal &by, const QJsonObject &body);
+    // A PATCH: `body.version`, when given, must be the stored version (else 409).
+    FeatureFlag update(qint64 projectId, qint64 id, const Principal &by, const QJsonObject &body);
+    // 404 when the project has no flag with that id.
+    FeatureFlag get(qint64 projectId, qint64 id) const;
+
+    ValidationContext validationContext(qint64 projectId) const;
+    UserBasic user(qint64 userId) const;
+
+    void onChange(std::function<void(qint64 projectId)> listener)
+    {
+        m_listeners.push_back(std::move(listener));
+    }
+
+private:
+    void throwFirst(const QList<ValidationError> &errors) const;
+    void notify(qint64 projectId) const;
+
+    const Database &m_db;
+    FlagRepository &m_flags;
+    ActivityLog &m_activity;
+    std::vector<std::function<void(qint64)>> m_listeners;
+};
+
+// A validation error from core as the API's 400.
+ApiError toApiError(const ValidationError &error);
+
+} // namespace bunting::server

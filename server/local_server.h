@@ -1,0 +1,46 @@
+#pragma once
+
+#include "activity_log.h"
+#include "auth_service.h"
+#include "database.h"
+#include "flag_repository.h"
+#include "flag_service.h"
+#include "http_server.h"
+#include "services.h"
+
+#include <QHostAddress>
+#include <memory>
+#include <optional>
+
+namespace bunting::server {
+
+// Bunting's local PostHog server: the database, the services and the HTTP front, as
+// bunting-server runs it headless and the app runs it embedded on a loopback port.
+class LocalServer
+{
+public:
+    explicit LocalServer(DatabaseLocation location);
+    ~LocalServer();
+
+    // Opens and migrates the database; creates the first project and owner key on an empty
+    // one (returned once, for printing). Throws DatabaseError.
+    std::optional<Bootstrap> open();
+    // Listens and returns the port (useful with port 0); 0 when it cannot listen.
+    quint16 listen(const QHostAddress &address, quint16 port);
+
+    Database &database() { return m_db; }
+    AuthService &auth() { return m_auth; }
+    FlagService &flagService() { return m_flagService; }
+    HttpServer &http() { return *m_http; }
+
+private:
+    Database m_db;
+    AuthService m_auth;
+    FlagRepository m_flags;
+    ActivityLog m_activity;
+    FlagService m_flagService;
+    Services m_services;
+    std::unique_ptr<HttpServer> m_http;
+};
+
+} // namespace bunting::server

@@ -1,0 +1,49 @@
+#pragma once
+
+#include "api.h"
+
+#include <functional>
+#include <vector>
+
+namespace bunting::server {
+
+using Handler = std::function<ApiResponse(ApiRequest &)>;
+
+// Who may call a route: anyone (health), or a personal API key with a scope.
+struct RouteAccess
+{
+    bool needsKey = true;
+    QString scope; // checked when needsKey; empty: any valid key
+
+    static RouteAccess open() { return {false, {}}; }
+    static RouteAccess scoped(const QString &scope) { return {true, scope}; }
+};
+
+// Maps "METHOD /api/projects/:project/feature_flags/:id/activity" to handlers. A trailing
+// slash never matters, as in PostHog; `:name` segments become request params.
+class Router
+{
+public:
+    void add(QHttpServerRequest::Method method, const QString &pattern, RouteAccess access,
+             Handler handler);
+
+    struct Route
+    {
+        QHttpServerRequest::Method method;
+        QStringList pattern;
+        RouteAccess access;
+        Handler handler;
+    };
+    struct Match
+    {
+        const Route *route = nullptr; // null when no route has this method for the path
+        bool pathKnown = false;
+        QHash<QString, QString> params;
+    };
+    Match match(QHttpServerRequest::Method method, const QStringList &segments) const;
+
+private:
+    std::vector<Route> m_routes;
+};
+
+} // namespace bunting::server
