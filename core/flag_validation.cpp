@@ -1,6 +1,7 @@
 #include "flag_validation.h"
 
 #include "date_matching.h"
+#include "python_repr.h"
 #include "semver.h"
 
 #include <QDate>
@@ -29,112 +30,6 @@ constexpr double kPercentageTolerance = 1e-9;  // float drift in a sum of shares
 
 const QString kInvalid = u"invalid"_s;
 const QString kFiltersAttr = u"filters"_s;
-
-// PostHog's messages embed values the way Python prints them, so these mimic str() and repr().
-
-QString pythonFloat(double d)
-{
-    if (std::isnan(d))
-        return u"nan"_s;
-    if (std::isinf(d))
-        return d < 0 ? u"-inf"_s : u"inf"_s;
-    // Python's repr: the shortest round-tripping digits, positional for exponents in [-4, 16).
-    const QString sci = QString::number(std::fabs(d), 'e', QLocale::FloatingPointShortest);
-    const qsizetype e = sci.indexOf(u'e');
-    QString digits = sci.left(e);
-    digits.remove(u'.');
-    const int exponent = sci.mid(e + 1).toInt();
-    const QString sign = d < 0 ? u"-"_s : QString();
-    if (exponent >= -4 && exponent < 16) {
-        if (exponent < 0)
-            return sign + u"0."_s + QString(-exponent - 1, u'0') + digits;
-        const qsizetype intDigits = exponent + 1;
-        if (digits.size() <= intDigits)
-            return sign + digits + QString(intDigits - digits.size(), u'0') + u".0"_s;
-        return sign + digits.left(intDigits) + u'.' + digits.mid(intDigits);
-    }
-    QString mantissa = digits.left(1);
-    if (digits.size() > 1)
-        mantissa += u'.' + digits.mid(1);
-    const QString exp = QString::number(std::abs(exponent)).rightJustified(2, u'0');
-    return sign + mantissa + u'e' + (exponent < 0 ? u'-' : u'+') + exp;
-}
-
-// A number PostHog received as a JSON integer when it has no fraction.
-QString pythonNumber(double d)
-{
-    if (std::isfinite(d) && d == std::trunc(d) && std::fabs(d) < 1e15)
-        return QString::number(static_cast<qint64>(d));
-    return pythonFloat(d);
-}
-
-QString pythonStringRepr(const QString &s)
-{
-    const QChar quote = s.contains(u'\'') && !s.contains(u'"') ? u'"' : u'\'';
-    QString out = quote;
-    for (const QChar c : s) {
-        if (c == quote || c == u'\\')
-            out += u'\\' + QString(c);
-        else if (c == u'\n')
-            out += u"\\n"_s;
-        else if (c == u'\r')
-            out += u"\\r"_s;
-        else if (c == u'\t')
-            out += u"\\t"_s;
-        else if (c.unicode() < 0x20 || c.unicode() == 0x7f)
-            out += u"\\x"_s + QString::number(c.unicode(), 16).rightJustified(2, u'0');
-        else
-            out += c;
-    }
-    return out + quote;
-}
-
-QString pythonRepr(const QJsonValue &v)
-{
-    switch (v.type()) {
-    case QJsonValue::Null:
-    case QJsonValue::Undefined:
-        return u"None"_s;
-    case QJsonValue::Bool:
-        return v.toBool() ? u"True"_s : u"False"_s;
-    case QJsonValue::Double:
-        if (v.toVariant().typeId() == QMetaType::LongLong)
-            return QString::number(v.toInteger());
-        return pythonFloat(v.toDouble());
-    case QJsonValue::String:
-        return pythonStringRepr(v.toString());
-    case QJsonValue::Array: {
-        QStringList items;
-        for (const QJsonValue &item : v.toArray())
-            items.append(pythonRepr(item));
-        return u'[' + items.join(u", "_s) + u']';
-    }
-    case QJsonValue::Object: {
-        QStringList items;
-        const QJsonObject object = v.toObject();
-        for (auto it = object.begin(); it != object.end(); ++it)
-            items.append(pythonStringRepr(it.key()) + u": "_s + pythonRepr(it.value()));
-        return u'{' + items.join(u", "_s) + u'}';
-    }
-    }
-    return {};
-}
-
-QString pythonStr(const QJsonValue &v)
-{
-    return v.isString() ? v.toString() : pythonRepr(v);
-}
-
-// Python's int() of a string: surrounding spaces and a sign allowed, nothing else.
-std::optional<qint64> pythonInt(const QString &text)
-{
-    static const QRegularExpression pattern(u"^\\s*[+-]?[0-9]+\\s*$"_s);
-    if (!pattern.match(text).hasMatch())
-        return std::nullopt;
-    bool ok = false;
-    const qint64 n = text.trimmed().toLongLong(&ok);
-    return ok ? std::optional(n) : std::nullopt;
-}
 
 // json.loads accepts any JSON value at the top level, and NaN/Infinity as well.
 bool isJsonText(const QString &text)
