@@ -2,7 +2,7 @@
 BUILD_DIR ?= build
 PRESET    ?= default
 
-.PHONY: all deps configure build run test bench format clean
+.PHONY: all deps configure build run serve test bench format clean
 
 all: build
 
@@ -21,6 +21,11 @@ build: deps configure
 run: build
 	$(BUILD_DIR)/app/bunting-server --help
 
+# Headless, on the default SQLite file; its first start prints the owner's API key.
+serve: build
+	$(BUILD_DIR)/app/bunting-server
+
+# Server suites run twice: on SQLite, and on a PostgreSQL cluster ctest starts and stops.
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure
 

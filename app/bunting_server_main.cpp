@@ -92,8 +92,6 @@ int runKeys(LocalServer &server, const QStringList &args, const QCommandLinePars
 int serve(LocalServer &server, const QCommandLineParser &parser)
 {
     const auto listen = parseListen(parser.value(u"listen"_s));
-    if (!listen)
-        return fail(u"--listen must be HOST:PORT, e.g. 127.0.0.1:8010"_s);
     const quint16 port = server.listen(listen->first, listen->second);
     if (port == 0)
         return fail(u"cannot listen on %1 (in use, or not an address of this machine)"_s.arg(
@@ -152,6 +150,10 @@ int main(int argc, char *argv[])
         return runEvaluate(parser);
     if (command != "serve"_L1 && command != "keys"_L1)
         return fail(u"unknown command '%1'; see --help"_s.arg(command));
+
+    // A mistyped address must not create a database (and print its owner key) first.
+    if (command == "serve"_L1 && !parseListen(parser.value(u"listen"_s)))
+        return fail(u"--listen must be HOST:PORT, e.g. 127.0.0.1:8010"_s);
 
     LocalServer server(DatabaseLocation::parse(parser.value(u"db"_s)));
     try {

@@ -4,12 +4,14 @@
 
 #include <QAtomicInt>
 #include <QDateTime>
+#include <QFileInfo>
 #include <QLoggingCategory>
 #include <QSqlError>
 #include <QSqlRecord>
 #include <QThread>
 #include <QUrl>
 #include <QUrlQuery>
+#include <unordered_map>
 
 using namespace Qt::StringLiterals;
 
@@ -20,6 +22,10 @@ namespace bunting::server {
 namespace {
 
 QAtomicInt instanceCounter;
+
+// How deep each Database's transactions are nested on this thread (each thread has its own
+// connection, so its own transaction).
+thread_local std::unordered_map<const Database *, int> transactionDepth;
 
 [[noreturn]] void fail(const QString &what, const QSqlError &error)
 {
@@ -61,6 +67,7 @@ Database::~Database()
         QSqlDatabase::database(name, false).close();
         QSqlDatabase::removeDatabase(name);
     }
+    transactionDepth.erase(this);
 }
 
 QString Database::connectionName() const
@@ -87,18 +94,36 @@ QSqlDatabase Database::connection() const
         if (!options.isEmpty())
             db.setConnectOptions(options);
     } else {
+        // SQLite quietly opens a file it cannot write read-only; say so now, not at the first
+        // write.
+        const QFileInfo file(m_location.sqlitePath);
+        if (file.exists() && !file.isWritable())
+            throw DatabaseError(
+                u"cannot open the database %1: the file is read-only"_s.arg(m_location.describe())
+                    .toStdString());
         db = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
         db.setDatabaseName(m_location.sqlitePath);
         db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=5000"_s);
     }
+    // A connection that failed is forgotten, so the next call tries again instead of handing
+    // out a closed one.
+    const auto forget = [&](const QString &what, const QSqlError &error) {
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(name);
+        fail(what.arg(m_location.describe()), error);
+    };
     if (!db.open())
-        fail(u"cannot open the database %1"_s.arg(m_location.describe()), db.lastError());
-    QSqlQuery setup(db);
+        forget(u"cannot open the database %1"_s, db.lastError());
     if (!m_location.isPostgres()) {
+        QSqlQuery setup(db);
         for (const QString &pragma : {u"PRAGMA journal_mode=WAL"_s, u"PRAGMA foreign_keys=ON"_s,
-                                      u"PRAGMA synchronous=NORMAL"_s})
-            if (!setup.exec(pragma))
-                fail(u"cannot configure SQLite"_s, setup.lastError());
+                                      u"PRAGMA synchronous=NORMAL"_s}) {
+            if (!setup.exec(pragma)) {
+                const QSqlError error = setup.lastError();
+                setup = QSqlQuery();
+                forget(u"cannot use %1 as a SQLite database"_s, error);
+            }
+        }
     }
     return db;
 }
@@ -107,10 +132,23 @@ QSqlQuery Database::exec(const QString &sql, const QVariantList &values) const
 {
     QSqlQuery query(connection());
     query.setForwardOnly(true);
+    // QPSQL prepares through PREPARE, which PostgreSQL refuses for DDL, so a statement without
+    // values runs directly.
+    if (values.isEmpty()) {
+        if (!query.exec(sql))
+            fail(u"cannot run \"%1\""_s.arg(sql), query.lastError());
+        return query;
+    }
     if (!query.prepare(sql))
         fail(u"cannot prepare \"%1\""_s.arg(sql), query.lastError());
-    for (const QVariant &value : values)
-        query.addBindValue(value);
+    for (const QVariant &value : values) {
+        // QPSQL would send a bool as TRUE/FALSE, which PostgreSQL will not store in the INTEGER
+        // columns that booleans live in.
+        if (value.typeId() == QMetaType::Bool)
+            query.addBindValue(value.toBool() ? 1 : 0);
+        else
+            query.addBindValue(value);
+    }
     if (!query.exec())
         fail(u"cannot run \"%1\""_s.arg(sql), query.lastError());
     return query;
@@ -126,15 +164,39 @@ std::optional<QVariant> Database::scalar(const QString &sql, const QVariantList 
 
 void Database::transaction(const std::function<void()> &work) const
 {
+    // A transaction inside another becomes a savepoint. Plain nesting would differ between the
+    // drivers: SQLite refuses a second BEGIN, while PostgreSQL only warns and then lets the inner
+    // COMMIT end the outer transaction early.
+    int &depth = transactionDepth[this];
+    if (depth > 0) {
+        const QString savepoint = u"bunting_sp_%1"_s.arg(depth);
+        exec(u"SAVEPOINT "_s + savepoint);
+        ++depth;
+        try {
+            work();
+        } catch (...) {
+            --depth;
+            exec(u"ROLLBACK TO SAVEPOINT "_s + savepoint);
+            exec(u"RELEASE SAVEPOINT "_s + savepoint);
+            throw;
+        }
+        --depth;
+        exec(u"RELEASE SAVEPOINT "_s + savepoint);
+        return;
+    }
+
     QSqlDatabase db = connection();
     if (!db.transaction())
         fail(u"cannot start a transaction"_s, db.lastError());
+    depth = 1;
     try {
         work();
     } catch (...) {
+        depth = 0;
         db.rollback();
         throw;
     }
+    depth = 0;
     if (!db.commit()) {
         const QSqlError error = db.lastError();
         db.rollback();

@@ -48,6 +48,8 @@ public:
     QSqlDatabase connection() const;
 
     // Runs `work` in one transaction: committed when it returns, rolled back when it throws.
+    // Nested calls are savepoints, so an inner failure that is caught undoes only the inner work
+    // and leaves the outer transaction usable, on PostgreSQL as on SQLite.
     void transaction(const std::function<void()> &work) const;
 
     // Prepares, binds positionally and executes; throws DatabaseError on failure.

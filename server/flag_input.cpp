@@ -94,7 +94,25 @@ const QList<QLatin1StringView> &readOnlyFields()
     return fields;
 }
 
+// Trimmed, lower-case, each once and sorted, as PostHog stores a flag's tags.
+QStringList normalizedTags(const QJsonValue &tags)
+{
+    QStringList out;
+    for (const QJsonValue &tag : tags.toArray()) {
+        const QString t = tagify(tag.toString());
+        if (!t.isEmpty() && !out.contains(t))
+            out.append(t);
+    }
+    out.sort();
+    return out;
+}
+
 } // namespace
+
+QString tagify(const QString &tag)
+{
+    return tag.trimmed().toLower();
+}
 
 void applyFlagInput(FeatureFlag &flag, const QJsonObject &body)
 {
@@ -113,6 +131,10 @@ void applyFlagInput(FeatureFlag &flag, const QJsonObject &body)
                                        name);
         if (name == "version"_L1)
             continue; // the version a client started from is a precondition, not a value
+        if (name == "tags"_L1) {
+            json.insert(name, QJsonArray::fromStringList(normalizedTags(it.value())));
+            continue;
+        }
         json.insert(name,
                     name == "name"_L1 && it.value().isNull() ? QJsonValue(u""_s) : it.value());
     }

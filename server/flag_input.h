@@ -12,6 +12,9 @@ namespace bunting::server {
 // naming the field; `flag` is untouched then.
 void applyFlagInput(FeatureFlag &flag, const QJsonObject &body);
 
+// PostHog's tagify(): a tag is stored trimmed and in lower case.
+QString tagify(const QString &tag);
+
 // What a flag created from only a key looks like: every field PostHog serves, off for everyone.
 FeatureFlag newFlagTemplate();
 

@@ -1,3 +1,6 @@
+#include "flag_bulk.h"
+#include "flag_list_query.h"
+#include "flag_status.h"
 #include "router.h"
 #include "services.h"
 
@@ -9,11 +12,60 @@ namespace bunting::server {
 
 namespace {
 
-constexpr auto Get = QHttpServerRequest::Method::Get;
-constexpr auto Post = QHttpServerRequest::Method::Post;
-constexpr auto Patch = QHttpServerRequest::Method::Patch;
-constexpr auto Delete = QHttpServerRequest::Method::Delete;
 const QString base = u"/api/projects/:project/feature_flags"_s;
+
+QJsonObject served(Services &s, qint64 projectId, const FeatureFlag &flag)
+{
+    return flagResponse(flag, s.flags.lastCalledAt(projectId, flag.id));
+}
+
+ApiResponse listFlags(Services &s, const ApiRequest &r)
+{
+    const QueryItems items = parseQueryString(r.url.query(QUrl::FullyEncoded));
+    FlagListQuery query;
+    try {
+        query = FlagListQuery::fromQuery(items);
+    } catch (const FilterError &error) {
+        throw ApiError::validation(u"invalid"_s, error.detail, error.attr);
+    }
+    const PageRequest page = PageRequest::fromQuery(items);
+    const FlagListPage found = s.flags.list(r.projectId, query, page.offset, page.limit);
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QJsonArray results;
+    for (const FlagRecord &record : found.flags)
+        results.append(flagResponse(record.flag, record.lastCalledAt, now));
+    return ApiResponse::json(QJsonObject{{u"count"_s, found.count},
+                                         {u"next"_s, nextPageLink(r, page, found.count)},
+                                         {u"previous"_s, previousPageLink(r, page)},
+                                         {u"results"_s, results}});
+}
+
+ApiResponse flagStatusResponse(Services &s, const ApiRequest &r)
+{
+    const qint64 id = r.idParam(u"id"_s);
+    const auto flag = s.flags.find(r.projectId, id);
+    // PostHog answers an unknown flag with the status "unknown" and a 404.
+    if (!flag)
+        return ApiResponse::json(QJsonObject{{u"status"_s, statusValue(FlagStatus::Unknown)},
+                                             {u"reason"_s, u"Flag could not be found"_s}},
+                                 404);
+    const FlagStatusResult status = flagStatus(
+        flag->toJson(), s.flags.lastCalledAt(r.projectId, id), QDateTime::currentDateTimeUtc());
+    return ApiResponse::json(
+        QJsonObject{{u"status"_s, statusValue(status.status)}, {u"reason"_s, status.reason}});
+}
+
+ApiResponse dependentFlags(Services &s, const ApiRequest &r)
+{
+    const FeatureFlag flag = s.flagService.get(r.projectId, r.idParam(u"id"_s));
+    QJsonArray dependents;
+    for (const auto &[dependent, named] : s.flags.dependents(r.projectId, {flag.id}))
+        dependents.append(
+            QJsonObject{{u"id"_s, dependent.id},
+                        {u"key"_s, dependent.key},
+                        {u"name"_s, dependent.name.isEmpty() ? dependent.key : dependent.name}});
+    return ApiResponse::json(dependents);
+}
 
 } // namespace
 
@@ -22,30 +74,40 @@ void addFlagRoutes(Router &router, Services &s)
     const auto read = RouteAccess::scoped(u"feature_flag:read"_s);
     const auto write = RouteAccess::scoped(u"feature_flag:write"_s);
 
-    router.add(Get, base, read, [&s](ApiRequest &r) {
-        QJsonArray results;
-        for (const FeatureFlag &flag : s.flags.all(r.projectId))
-            results.append(flag.toJson());
-        return ApiResponse::json(QJsonObject{{u"count"_s, results.size()},
-                                             {u"next"_s, QJsonValue()},
-                                             {u"previous"_s, QJsonValue()},
-                                             {u"results"_s, results}});
-    });
+    router.add(Get, base, read, [&s](ApiRequest &r) { return listFlags(s, r); });
     router.add(Post, base, write, [&s](ApiRequest &r) {
-        return ApiResponse::json(
-            s.flagService.create(r.projectId, r.principal, r.jsonObject()).toJson(), 201);
+        const FeatureFlag flag = s.flagService.create(r.projectId, r.principal, r.jsonObject());
+        return ApiResponse::json(served(s, r.projectId, flag), 201);
     });
+
+    router.add(Post, base + u"/bulk_delete"_s, write, [&s](ApiRequest &r) {
+        return FlagBulk(s.flags, s.flagService)
+            .deleteFlags(r.projectId, r.principal, r.jsonObject());
+    });
+    router.add(Post, base + u"/bulk_keys"_s, read, [&s](ApiRequest &r) {
+        return FlagBulk(s.flags, s.flagService).keys(r.projectId, r.jsonObject());
+    });
+    router.add(Post, base + u"/bulk_update_tags"_s, write, [&s](ApiRequest &r) {
+        return FlagBulk(s.flags, s.flagService)
+            .updateTags(r.projectId, r.principal, r.jsonObject());
+    });
+
     router.add(Get, base + u"/:id"_s, read, [&s](ApiRequest &r) {
-        return ApiResponse::json(s.flagService.get(r.projectId, r.idParam(u"id"_s)).toJson());
+        return ApiResponse::json(
+            served(s, r.projectId, s.flagService.get(r.projectId, r.idParam(u"id"_s))));
     });
     router.add(Patch, base + u"/:id"_s, write, [&s](ApiRequest &r) {
-        return ApiResponse::json(
-            s.flagService.update(r.projectId, r.idParam(u"id"_s), r.principal, r.jsonObject())
-                .toJson());
+        const FeatureFlag flag =
+            s.flagService.update(r.projectId, r.idParam(u"id"_s), r.principal, r.jsonObject());
+        return ApiResponse::json(served(s, r.projectId, flag));
     });
     // PostHog never hard-deletes a flag: deletion is PATCH {"deleted": true}.
     router.add(Delete, base + u"/:id"_s, write,
                [](ApiRequest &) -> ApiResponse { throw ApiError::methodNotAllowed(u"DELETE"_s); });
+    router.add(Get, base + u"/:id/status"_s, read,
+               [&s](ApiRequest &r) { return flagStatusResponse(s, r); });
+    router.add(Get, base + u"/:id/dependent_flags"_s, read,
+               [&s](ApiRequest &r) { return dependentFlags(s, r); });
 }
 
 } // namespace bunting::server

@@ -21,10 +21,10 @@ void FlagService::throwFirst(const QList<ValidationError> &errors) const
         throw toApiError(errors.first());
 }
 
-void FlagService::notify(qint64 projectId) const
+void FlagService::notify(const Change &change) const
 {
     for (const auto &listener : m_listeners)
-        listener(projectId);
+        listener(change);
 }
 
 UserBasic FlagService::user(qint64 userId) const
@@ -98,8 +98,8 @@ FeatureFlag FlagService::create(qint64 projectId, const Principal &by, const QJs
         m_activity.record(projectId, u"FeatureFlag"_s, flag.id, u"created"_s, by.userId, flag.key,
                           {});
     });
-    notify(projectId);
-    return flag;
+    notify({projectId, by.userId, std::nullopt, flag, body});
+    return get(projectId, flag.id); // with what the listeners added, such as its dashboard
 }
 
 FeatureFlag FlagService::update(qint64 projectId, qint64 id, const Principal &by,
@@ -125,10 +125,16 @@ FeatureFlag FlagService::update(qint64 projectId, qint64 id, const Principal &by
             throw toApiError(*refused);
     }
 
-    const QJsonArray changes = activityChanges(before, after);
+    QJsonArray changes = activityChanges(before, after);
     if (changes.isEmpty())
         return before; // nothing changed: no new version, no activity
     after.version = before.version + 1;
+    // PostHog's log names the version step of every change too.
+    changes.append(QJsonObject{{u"type"_s, u"FeatureFlag"_s},
+                               {u"action"_s, u"changed"_s},
+                               {u"field"_s, u"version"_s},
+                               {u"before"_s, before.version},
+                               {u"after"_s, after.version}});
     after.updatedAt = nowTimestamp();
     after.lastModifiedBy = user(by.userId);
     const QString activity = !before.deleted && after.deleted ? u"deleted"_s : u"updated"_s;
@@ -136,7 +142,7 @@ FeatureFlag FlagService::update(qint64 projectId, qint64 id, const Principal &by
         m_flags.update(projectId, after, by.userId);
         m_activity.record(projectId, u"FeatureFlag"_s, id, activity, by.userId, after.key, changes);
     });
-    notify(projectId);
+    notify({projectId, by.userId, before, after, body});
     return after;
 }
 

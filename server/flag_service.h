@@ -13,7 +13,7 @@ namespace bunting::server {
 
 // The rules around a flag change: parse and validate with core's rules (a 400 and nothing
 // written on bad input), then one transaction writes the flag, its version snapshot and its
-// activity entry; listeners hear of each committed change (the SDK snapshot, later).
+// activity entry; listeners hear of each committed change.
 class FlagService
 {
 public:
@@ -31,19 +31,29 @@ public:
     ValidationContext validationContext(qint64 projectId) const;
     UserBasic user(qint64 userId) const;
 
-    void onChange(std::function<void(qint64 projectId)> listener)
+    // A committed change, for what follows from it outside the flag's own transaction (the
+    // usage dashboard, the SDK snapshot).
+    struct Change
+    {
+        qint64 projectId = 0;
+        qint64 userId = 0;
+        std::optional<FeatureFlag> before; // nullopt for a new flag
+        FeatureFlag after;
+        QJsonObject body; // the request that asked for it
+    };
+    void onChange(std::function<void(const Change &)> listener)
     {
         m_listeners.push_back(std::move(listener));
     }
 
 private:
     void throwFirst(const QList<ValidationError> &errors) const;
-    void notify(qint64 projectId) const;
+    void notify(const Change &change) const;
 
     const Database &m_db;
     FlagRepository &m_flags;
     ActivityLog &m_activity;
-    std::vector<std::function<void(qint64)>> m_listeners;
+    std::vector<std::function<void(const Change &)>> m_listeners;
 };
 
 // A validation error from core as the API's 400.

@@ -1,16 +1,49 @@
 #include "local_server.h"
 
+#include <QLoggingCategory>
+
+using namespace Qt::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcServer, "bunting.server")
+
 namespace bunting::server {
 
 LocalServer::LocalServer(DatabaseLocation location)
     : m_db(std::move(location)), m_auth(m_db), m_flags(m_db), m_activity(m_db),
-      m_flagService(m_db, m_flags, m_activity), m_services{m_db, m_auth, m_flags, m_flagService,
-                                                           m_activity}
+      m_flagService(m_db, m_flags, m_activity), m_usage(m_db, m_flags),
+      m_dashboards(m_db, m_flags, m_flagService, m_activity, m_usage), m_persons(m_db),
+      m_cohorts(m_db),
+      m_groups(m_db), m_services{m_db,    m_auth,       m_flags,   m_flagService, m_activity,
+                                 m_usage, m_dashboards, m_persons, m_cohorts,     m_groups}
 {
     Router router;
     addHealthRoutes(router, m_services);
+    addHistoryRoutes(router, m_services);
+    addEvaluationRoutes(router, m_services);
     addFlagRoutes(router, m_services);
+    addDashboardRoutes(router, m_services);
+    addRemoteConfigRoutes(router, m_services);
+    addPeopleRoutes(router, m_services);
     m_http = std::make_unique<HttpServer>(std::move(router), &m_auth);
+    m_flagService.onChange([this](const FlagService::Change &change) { followFlag(change); });
+}
+
+void LocalServer::followFlag(const FlagService::Change &change)
+{
+    // As PostHog does: a new flag gets its usage dashboard unless the request said not to, and a
+    // renamed one takes its dashboard's insights along. The flag itself is already saved, so a
+    // failure here is logged rather than undoing it.
+    try {
+        if (!change.before) {
+            if (change.body.value("_should_create_usage_dashboard"_L1).toBool(true))
+                m_dashboards.createUsageDashboard(change.projectId, change.after.id, change.userId);
+        } else if (change.before->key != change.after.key) {
+            m_dashboards.followKeyChange(change.projectId, change.after, change.before->key);
+        }
+    } catch (const std::exception &error) {
+        qCWarning(lcServer) << "usage dashboard of flag" << change.after.key
+                            << "not updated:" << error.what();
+    }
 }
 
 LocalServer::~LocalServer() = default;

@@ -2,9 +2,11 @@
 
 #include "activity_log.h"
 #include "auth_service.h"
+#include "dashboard_service.h"
 #include "database.h"
 #include "flag_repository.h"
 #include "flag_service.h"
+#include "flag_usage.h"
 #include "http_server.h"
 #include "services.h"
 
@@ -31,14 +33,23 @@ public:
     Database &database() { return m_db; }
     AuthService &auth() { return m_auth; }
     FlagService &flagService() { return m_flagService; }
+    FlagUsage &flagUsage() { return m_usage; }
+    DashboardService &dashboards() { return m_dashboards; }
     HttpServer &http() { return *m_http; }
 
 private:
+    void followFlag(const FlagService::Change &change);
+
     Database m_db;
     AuthService m_auth;
     FlagRepository m_flags;
     ActivityLog m_activity;
     FlagService m_flagService;
+    FlagUsage m_usage;
+    DashboardService m_dashboards;
+    PersonRepository m_persons;
+    CohortRepository m_cohorts;
+    GroupRepository m_groups;
     Services m_services;
     std::unique_ptr<HttpServer> m_http;
 };

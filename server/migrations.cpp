@@ -63,6 +63,54 @@ const QList<Migration> &migrations()
              "day TEXT NOT NULL, variant TEXT NOT NULL, calls BIGINT NOT NULL, PRIMARY KEY "
              "(project_id, flag_key, day, variant))"_s,
          }},
+        {2,
+         u"activity log entry uuids"_s,
+         {
+             // PostHog identifies an activity entry by a UUID. Entries written before this
+             // migration get one derived from their row id, unique and stable.
+             u"ALTER TABLE activity_log ADD COLUMN uuid TEXT"_s,
+             u"UPDATE activity_log SET uuid = '00000000-0000-4000-8000-' || "
+             "substr(CAST(1000000000000 + id AS TEXT), 2, 12) WHERE uuid IS NULL"_s,
+             u"CREATE UNIQUE INDEX activity_log_uuid ON activity_log (uuid)"_s,
+             u"CREATE INDEX activity_log_scope_created ON activity_log (project_id, scope, "
+             "created_at)"_s,
+         }},
+        {3,
+         u"identified persons"_s,
+         {
+             // $identify refuses to merge away a person that is already identified.
+             u"ALTER TABLE persons ADD COLUMN is_identified INTEGER NOT NULL DEFAULT 0"_s,
+             u"CREATE INDEX persons_project_created ON persons (project_id, created_at)"_s,
+             u"CREATE INDEX person_distinct_ids_person ON person_distinct_ids (person_id)"_s,
+             u"CREATE INDEX cohort_people_person ON cohort_people (person_id)"_s,
+         }},
+        {4,
+         u"dashboard tiles, insights and flag usage by user"_s,
+         {
+             // A usage dashboard's insights are PostHog's: a query kept whole as JSON, answered
+             // from the usage tables when the dashboard is read.
+             u"CREATE TABLE insights (id {id}, project_id BIGINT NOT NULL REFERENCES "
+             "projects(id), short_id TEXT NOT NULL, name TEXT NOT NULL, deleted INTEGER NOT "
+             "NULL, created_at TEXT NOT NULL, document TEXT NOT NULL)"_s,
+             u"CREATE UNIQUE INDEX insights_short_id ON insights (project_id, short_id)"_s,
+             u"CREATE TABLE dashboard_tiles (id {id}, dashboard_id BIGINT NOT NULL REFERENCES "
+             "dashboards(id), insight_id BIGINT REFERENCES insights(id), deleted INTEGER NOT "
+             "NULL, document TEXT NOT NULL)"_s,
+             u"CREATE INDEX dashboard_tiles_dashboard ON dashboard_tiles (dashboard_id)"_s,
+             // Who called a flag (or viewed, or used its feature) each day: unique users per
+             // response, which flag_calls' plain counts cannot give.
+             u"CREATE TABLE flag_event_users (project_id BIGINT NOT NULL, flag_key TEXT NOT NULL, "
+             "event TEXT NOT NULL, day TEXT NOT NULL, variant TEXT NOT NULL, distinct_id TEXT NOT "
+             "NULL, calls BIGINT NOT NULL, PRIMARY KEY (project_id, flag_key, event, day, "
+             "variant, distinct_id))"_s,
+         }},
+        {5,
+         u"flag list order"_s,
+         {
+             // The flag list's default order, newest first: read in index order, not sorted.
+             u"CREATE INDEX feature_flags_list ON feature_flags (project_id, deleted, "
+             "created_at, id)"_s,
+         }},
     };
     return all;
 }

@@ -13,26 +13,32 @@ void Router::add(QHttpServerRequest::Method method, const QString &pattern, Rout
 
 Router::Match Router::match(QHttpServerRequest::Method method, const QStringList &segments) const
 {
+    // The most specific pattern wins: a literal segment ("activity") beats a parameter (":id"),
+    // whatever order the routes were added in.
     Match result;
+    int bestLiterals = -1;
     for (const Route &route : m_routes) {
         if (route.pattern.size() != segments.size())
             continue;
         QHash<QString, QString> params;
+        int literals = 0;
         bool matches = true;
         for (qsizetype i = 0; i < segments.size() && matches; ++i) {
             const QString &part = route.pattern[i];
-            if (part.startsWith(u':'))
+            if (part.startsWith(u':')) {
                 params.insert(part.mid(1), segments[i]);
-            else
+            } else {
                 matches = part == segments[i];
+                ++literals;
+            }
         }
         if (!matches)
             continue;
         result.pathKnown = true;
-        if (route.method == method) {
+        if (route.method == method && literals > bestLiterals) {
+            bestLiterals = literals;
             result.route = &route;
             result.params = std::move(params);
-            return result;
         }
     }
     return result;

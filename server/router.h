@@ -9,6 +9,12 @@ namespace bunting::server {
 
 using Handler = std::function<ApiResponse(ApiRequest &)>;
 
+// Short names for the methods routes are added with.
+inline constexpr auto Get = QHttpServerRequest::Method::Get;
+inline constexpr auto Post = QHttpServerRequest::Method::Post;
+inline constexpr auto Patch = QHttpServerRequest::Method::Patch;
+inline constexpr auto Delete = QHttpServerRequest::Method::Delete;
+
 // Who may call a route: anyone (health), or a personal API key with a scope.
 struct RouteAccess
 {
@@ -20,7 +26,8 @@ struct RouteAccess
 };
 
 // Maps "METHOD /api/projects/:project/feature_flags/:id/activity" to handlers. A trailing
-// slash never matters, as in PostHog; `:name` segments become request params.
+// slash never matters, as in PostHog; `:name` segments become request params, and a literal
+// segment is preferred to a parameter where both match.
 class Router
 {
 public:

@@ -2,9 +2,14 @@
 
 #include "activity_log.h"
 #include "auth_service.h"
+#include "cohort_repository.h"
+#include "dashboard_service.h"
 #include "database.h"
 #include "flag_repository.h"
 #include "flag_service.h"
+#include "flag_usage.h"
+#include "group_repository.h"
+#include "person_repository.h"
 
 namespace bunting::server {
 
@@ -16,10 +21,20 @@ struct Services
     FlagRepository &flags;
     FlagService &flagService;
     ActivityLog &activity;
+    FlagUsage &usage;
+    DashboardService &dashboards;
+    PersonRepository &persons;
+    CohortRepository &cohorts;
+    GroupRepository &groups;
 };
 
 // Each endpoint group registers its routes in its own file.
 void addHealthRoutes(class Router &router, Services &services);
 void addFlagRoutes(class Router &router, Services &services);
+void addHistoryRoutes(class Router &router, Services &services);
+void addDashboardRoutes(class Router &router, Services &services);
+void addRemoteConfigRoutes(class Router &router, Services &services);
+void addPeopleRoutes(class Router &router, Services &services);
+void addEvaluationRoutes(class Router &router, Services &services);
 
 } // namespace bunting::server

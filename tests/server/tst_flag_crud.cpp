@@ -17,6 +17,7 @@ private Q_SLOTS:
     void createWithKeyOnly();
     void createRetrieveUpdate();
     void trailingSlashAndCurrentProject();
+    void tagsAreNormalized();
     void staleVersionIsAConflict();
     void deleteIsNotAllowed();
     void softDeleteFreesTheKey();
@@ -94,6 +95,15 @@ void TestFlagCrud::trailingSlashAndCurrentProject()
         200);
     QCOMPARE(m_server->get(u"/api/projects/@current/feature_flags/%1/"_s.arg(id)).status, 200);
     QCOMPARE(m_server->get(u"/api/projects/@current/feature_flags"_s).status, 200);
+}
+
+void TestFlagCrud::tagsAreNormalized()
+{
+    // As PostHog's tagify(): trimmed, lower case, each once.
+    const QJsonObject flag =
+        m_server->createFlag({{u"key"_s, u"tagged"_s},
+                              {u"tags"_s, QJsonArray{u" Team-B "_s, u"team-a"_s, u"TEAM-B"_s}}});
+    QCOMPARE(flag.value("tags"_L1), QJsonValue(QJsonArray{u"team-a"_s, u"team-b"_s}));
 }
 
 void TestFlagCrud::staleVersionIsAConflict()
