@@ -74,6 +74,7 @@ qint64 CohortRepository::insert(qint64 projectId, const QJsonObject &document, q
             ->toLongLong();
     stored.insert("id"_L1, id);
     m_db.exec(u"UPDATE cohorts SET document = ? WHERE id = ?"_s, {jsonText(stored), id});
+    notify(projectId, false);
     return id;
 }
 
@@ -84,6 +85,7 @@ void CohortRepository::update(qint64 projectId, qint64 id, const QJsonObject &do
               {document.value("name"_L1).toString(u""_s),
                int(document.value("is_static"_L1).toBool()),
                int(document.value("deleted"_L1).toBool()), jsonText(document), projectId, id});
+    notify(projectId, false);
 }
 
 void CohortRepository::addMembers(qint64 cohortId, const QList<qint64> &personIds)
@@ -96,6 +98,17 @@ void CohortRepository::addMembers(qint64 cohortId, const QList<qint64> &personId
         m_db.exec(u"INSERT INTO cohort_people (cohort_id, person_id) VALUES (?, ?)"_s,
                   {cohortId, personId});
     }
+    if (personIds.isEmpty() || m_listeners.empty())
+        return;
+    if (const auto projectId =
+            m_db.scalar(u"SELECT project_id FROM cohorts WHERE id = ?"_s, {cohortId}))
+        notify(projectId->toLongLong(), true);
+}
+
+void CohortRepository::notify(qint64 projectId, bool membersChanged) const
+{
+    for (const auto &listener : m_listeners)
+        listener(projectId, membersChanged);
 }
 
 QList<qint64> CohortRepository::members(qint64 cohortId) const

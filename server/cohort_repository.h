@@ -6,6 +6,7 @@
 #include <QHash>
 #include <QJsonObject>
 #include <QList>
+#include <functional>
 #include <optional>
 
 namespace bunting::server {
@@ -46,8 +47,18 @@ public:
     QList<qint64> members(qint64 cohortId) const;
     qint64 memberCount(qint64 cohortId) const;
 
+    // Hears of every write (inside the writer's transaction); `membersChanged` for static
+    // membership. For the caches the SDK endpoints keep.
+    void onChange(std::function<void(qint64 projectId, bool membersChanged)> listener)
+    {
+        m_listeners.push_back(std::move(listener));
+    }
+
 private:
+    void notify(qint64 projectId, bool membersChanged) const;
+
     const Database &m_db;
+    std::vector<std::function<void(qint64, bool)>> m_listeners;
 };
 
 } // namespace bunting::server

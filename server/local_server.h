@@ -4,10 +4,12 @@
 #include "auth_service.h"
 #include "dashboard_service.h"
 #include "database.h"
+#include "event_ingest.h"
 #include "flag_repository.h"
 #include "flag_service.h"
 #include "flag_usage.h"
 #include "http_server.h"
+#include "project_snapshot.h"
 #include "services.h"
 
 #include <QHostAddress>
@@ -36,6 +38,9 @@ public:
     FlagUsage &flagUsage() { return m_usage; }
     DashboardService &dashboards() { return m_dashboards; }
     HttpServer &http() { return *m_http; }
+    SnapshotStore &snapshots() { return m_snapshots; }
+    SubjectCache &subjects() { return m_subjects; }
+    EventIngest &events() { return m_events; }
 
 private:
     void followFlag(const FlagService::Change &change);
@@ -50,6 +55,10 @@ private:
     PersonRepository m_persons;
     CohortRepository m_cohorts;
     GroupRepository m_groups;
+    SnapshotStore m_snapshots;
+    SubjectCache m_subjects;
+    // After the repositories it writes through, so it is gone (and flushed) before them.
+    EventIngest m_events;
     Services m_services;
     std::unique_ptr<HttpServer> m_http;
 };

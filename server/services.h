@@ -5,11 +5,14 @@
 #include "cohort_repository.h"
 #include "dashboard_service.h"
 #include "database.h"
+#include "event_ingest.h"
 #include "flag_repository.h"
 #include "flag_service.h"
 #include "flag_usage.h"
 #include "group_repository.h"
 #include "person_repository.h"
+#include "project_snapshot.h"
+#include "subject_cache.h"
 
 namespace bunting::server {
 
@@ -26,6 +29,9 @@ struct Services
     PersonRepository &persons;
     CohortRepository &cohorts;
     GroupRepository &groups;
+    SnapshotStore &snapshots;
+    EventIngest &events;
+    SubjectCache &subjects; // stored persons and groups as /flags reads them
 };
 
 // Each endpoint group registers its routes in its own file.
@@ -36,5 +42,8 @@ void addDashboardRoutes(class Router &router, Services &services);
 void addRemoteConfigRoutes(class Router &router, Services &services);
 void addPeopleRoutes(class Router &router, Services &services);
 void addEvaluationRoutes(class Router &router, Services &services);
+void addSdkFlagRoutes(class Router &router, Services &services);
+void addSdkEventRoutes(class Router &router, Services &services);
+void addSdkDefinitionsRoutes(class Router &router, Services &services);
 
 } // namespace bunting::server

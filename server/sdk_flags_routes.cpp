@@ -1,0 +1,338 @@
+// The SDKs' remote evaluation: POST /flags/?v=2 (posthog-js adds &config=true) and the older
+// POST /decide/?v=3|4, answered from the project's snapshot with no SQL but the (cached) person
+// and group lookups.
+#include "project_snapshot.h"
+#include "router.h"
+#include "sdk_body.h"
+#include "sdk_remote_config.h"
+#include "services.h"
+#include "subject_cache.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QSet>
+#include <QUuid>
+#include <optional>
+
+using namespace Qt::StringLiterals;
+
+namespace bunting::server {
+
+namespace {
+
+enum class Shape { Flags, Legacy }; // {flags: {...}} or {featureFlags, featureFlagPayloads}
+enum class Runtime { Unknown, All, Client, Server };
+
+ApiError tokenError(const QString &detail)
+{
+    return {401, u"authentication_error"_s, u"invalid_api_key"_s, detail};
+}
+
+QString scalarText(const QJsonValue &value)
+{
+    if (value.isString())
+        return value.toString();
+    if (value.isDouble()) {
+        const double number = value.toDouble();
+        if (number == double(qint64(number)))
+            return QString::number(qint64(number));
+        return QString::number(number, 'g', 17);
+    }
+    return {};
+}
+
+QJsonObject optionalObject(const QJsonObject &body, const QString &name)
+{
+    const QJsonValue value = body.value(name);
+    if (value.isUndefined() || value.isNull())
+        return {};
+    if (!value.isObject())
+        throw ApiError::validation(u"invalid_input"_s, u"%1 must be an object."_s.arg(name), name);
+    return value.toObject();
+}
+
+Runtime parseRuntime(const QString &text)
+{
+    const QString lower = text.toLower();
+    if (lower == "client"_L1)
+        return Runtime::Client;
+    if (lower == "server"_L1)
+        return Runtime::Server;
+    return Runtime::All; // PostHog reads an unknown value as "all"
+}
+
+// As PostHog's flags service: the runtime the request states, else what its User-Agent and
+// browser headers suggest, else unknown.
+Runtime requestRuntime(const ApiRequest &r, const QJsonObject &body)
+{
+    const QJsonValue stated = body.value("evaluation_runtime"_L1);
+    if (stated.isString())
+        return parseRuntime(stated.toString());
+    const QByteArray agent = r.header("user-agent");
+    if (!agent.isEmpty()) {
+        for (const char *browser : {"Mozilla/", "Chrome/", "Safari/", "Firefox/", "Edge/"})
+            if (agent.contains(browser))
+                return Runtime::Client;
+        for (const char *server :
+             {"posthog-python/", "posthog-ruby/", "posthog-php/", "posthog-java/", "posthog-go/",
+              "posthog-node/", "posthog-dotnet/", "posthog-elixir/"})
+            if (agent.startsWith(server))
+                return Runtime::Server;
+        if (agent.contains("python-requests/") || agent.contains("curl/"))
+            return Runtime::Server;
+        for (const char *mobile :
+             {"posthog-android/", "posthog-ios/", "posthog-react-native/", "posthog-flutter/"})
+            if (agent.startsWith(mobile))
+                return Runtime::Client;
+    }
+    for (const char *header : {"origin", "referer", "sec-fetch-mode", "sec-fetch-site"})
+        if (r.headers.contains(header))
+            return Runtime::Client;
+    return Runtime::Unknown;
+}
+
+bool runtimeAllows(Runtime current, const FeatureFlag &flag)
+{
+    if (current == Runtime::All)
+        return true;
+    const Runtime required =
+        flag.evaluationRuntime.isEmpty() ? Runtime::All : parseRuntime(flag.evaluationRuntime);
+    return required == Runtime::All || required == current;
+}
+
+QStringList stringList(const QJsonValue &value, const QString &name)
+{
+    if (value.isUndefined() || value.isNull())
+        return {};
+    if (!value.isArray())
+        throw ApiError::validation(u"invalid_input"_s, u"%1 must be a list of strings."_s.arg(name),
+                                   name);
+    QStringList list;
+    for (const QJsonValue &item : value.toArray()) {
+        if (!item.isString())
+            throw ApiError::validation(u"invalid_input"_s,
+                                       u"%1 must be a list of strings."_s.arg(name), name);
+        list.append(item.toString());
+    }
+    return list;
+}
+
+bool contextsAllow(const QStringList &requested, const FeatureFlag &flag)
+{
+    if (requested.isEmpty() || flag.evaluationContexts.isEmpty())
+        return true;
+    for (const QString &context : flag.evaluationContexts)
+        if (requested.contains(context))
+            return true;
+    return false;
+}
+
+QString requestToken(const ApiRequest &r, const QJsonObject &body)
+{
+    for (const char *name : {"token", "api_key", "$token"}) {
+        const QJsonValue value = body.value(QLatin1StringView(name));
+        if (value.isString() && !value.toString().isEmpty())
+            return value.toString();
+    }
+    for (const QString &name : {u"token"_s, u"api_key"_s}) {
+        const QString value = r.queryValue(name);
+        if (!value.isEmpty())
+            return value;
+    }
+    return {};
+}
+
+EvaluationContext buildContext(qint64 projectId, const ProjectSnapshot &snapshot,
+                               SubjectCache &subjects, const QJsonObject &body,
+                               const QString &distinctId)
+{
+    EvaluationContext context;
+    context.distinctId = distinctId;
+    const auto stored = subjects.person(projectId, distinctId);
+    context.personProperties =
+        PropertyMap(stored->person ? stored->person->properties : QJsonObject());
+    context.personProperties.overlay(optionalObject(body, u"person_properties"_s));
+    context.staticCohorts = stored->staticCohorts;
+
+    const QString deviceId = scalarText(body.value("$device_id"_L1));
+    if (!deviceId.isEmpty())
+        context.deviceId = deviceId;
+    context.anonDistinctId = scalarText(body.value("$anon_distinct_id"_L1));
+
+    const QJsonObject groups = optionalObject(body, u"groups"_s);
+    const QJsonObject groupProperties = optionalObject(body, u"group_properties"_s);
+    QHash<QString, int> indexByType;
+    for (auto it = snapshot.groupTypeMapping.cbegin(); it != snapshot.groupTypeMapping.cend(); ++it)
+        indexByType.insert(it.value(), it.key());
+    for (auto it = groups.constBegin(); it != groups.constEnd(); ++it) {
+        const QString key = scalarText(it.value());
+        if (key.isEmpty())
+            continue;
+        context.groups.insert(it.key(), key);
+        QJsonObject storedProperties;
+        if (const auto index = indexByType.constFind(it.key()); index != indexByType.cend())
+            storedProperties = subjects.group(projectId, *index, key).value_or(QJsonObject());
+        PropertyMap properties(storedProperties);
+        properties.overlay(groupProperties.value(it.key()).toObject());
+        context.groupProperties.insert(it.key(), std::move(properties));
+    }
+    return context;
+}
+
+QJsonValue orNull(const QJsonValue &value)
+{
+    return value.isUndefined() ? QJsonValue(QJsonValue::Null) : value;
+}
+
+QJsonObject flagDetail(const FeatureFlag &flag, const EvaluationResult &result)
+{
+    return {
+        {u"key"_s, flag.key},
+        {u"enabled"_s, result.value.enabled},
+        {u"variant"_s,
+         result.value.variant.isEmpty() ? QJsonValue() : QJsonValue(result.value.variant)},
+        {u"reason"_s,
+         QJsonObject{{u"code"_s, reasonCode(result.reason)},
+                     {u"condition_index"_s,
+                      result.conditionIndex ? QJsonValue(*result.conditionIndex) : QJsonValue()},
+                     {u"description"_s, result.description()}}},
+        // The payload as stored (a JSON-encoded string, as PostHog keeps it): the SDKs parse it.
+        {u"metadata"_s, QJsonObject{{u"id"_s, flag.id},
+                                    {u"version"_s, flag.version},
+                                    {u"description"_s, QJsonValue()},
+                                    {u"payload"_s, orNull(result.payload)}}},
+    };
+}
+
+// posthog-js reads its remote config beside the flags when it asks with `&config=true`.
+void addConfig(QJsonObject &answer, const ProjectSnapshot &snapshot)
+{
+    const QJsonObject config = sdkRemoteConfig(snapshot);
+    for (auto it = config.begin(); it != config.end(); ++it)
+        answer.insert(it.key(), it.value());
+    answer.insert("toolbarParams"_L1, QJsonObject());
+    answer.insert("isAuthenticated"_L1, false);
+}
+
+ApiResponse evaluateForSdk(ApiRequest &r, Services &s, Shape shape)
+{
+    const QJsonObject body = sdkRequestObject(r);
+    const QString token = requestToken(r, body);
+    if (token.isEmpty())
+        throw tokenError(
+            u"No API token provided. Please include a valid API token in your request."_s);
+    const auto snapshot = s.snapshots.byToken(token);
+    if (!snapshot)
+        throw tokenError(u"The provided API key is invalid or has expired. Please check your API "
+                         "key and try again."_s);
+
+    const QJsonValue distinctValue = body.value("distinct_id"_L1);
+    if (distinctValue.isUndefined() || distinctValue.isNull())
+        throw ApiError::validation(u"required"_s,
+                                   u"The distinct_id field is missing from the request. Please "
+                                   "include a valid identifier."_s,
+                                   u"distinct_id"_s);
+    const QString distinctId = scalarText(distinctValue);
+    if (distinctId.trimmed().isEmpty())
+        throw ApiError::validation(u"invalid_input"_s,
+                                   u"The distinct_id field cannot be empty. Please provide a "
+                                   "valid identifier."_s,
+                                   u"distinct_id"_s);
+
+    const Runtime runtime = requestRuntime(r, body);
+    QStringList contexts =
+        stringList(body.value("evaluation_contexts"_L1), u"evaluation_contexts"_s);
+    if (contexts.isEmpty()) // the name before the rename
+        contexts =
+            stringList(body.value("evaluation_environments"_L1), u"evaluation_environments"_s);
+    const QJsonValue keysValue = body.value("flag_keys_to_evaluate"_L1);
+    const bool onlySomeKeys = keysValue.isArray();
+    const QStringList keys = stringList(keysValue, u"flag_keys_to_evaluate"_s);
+    const QSet<QString> keySet(keys.cbegin(), keys.cend());
+
+    const EvaluationContext context =
+        buildContext(snapshot->projectId, *snapshot, s.subjects, body, distinctId);
+    const CompiledProject &engine = *snapshot->engine;
+
+    QJsonObject flags;
+    QJsonObject featureFlags;
+    QJsonObject payloads;
+    bool errors = false;
+    auto include = [&](const FeatureFlag &flag) {
+        return !flag.deleted && runtimeAllows(runtime, flag) && contextsAllow(contexts, flag) &&
+               (!onlySomeKeys || keySet.contains(flag.key));
+    };
+    auto answer = [&](const FeatureFlag &flag, const EvaluationResult &result) {
+        if (shape == Shape::Flags) {
+            flags.insert(flag.key, flagDetail(flag, result));
+        } else {
+            featureFlags.insert(flag.key, result.value.toJson());
+            if (result.value.enabled && !result.payload.isUndefined())
+                payloads.insert(flag.key, result.payload);
+        }
+    };
+    if (onlySomeKeys) {
+        for (const QString &key : keys) {
+            const qsizetype index = engine.indexOfKey(key);
+            if (index < 0 || !include(engine.flag(index)))
+                continue;
+            try {
+                answer(engine.flag(index), engine.evaluate(index, context));
+            } catch (const std::exception &) {
+                errors = true;
+            }
+        }
+    } else {
+        QList<EvaluationResult> results;
+        try {
+            results = engine.evaluateAll(context);
+        } catch (const std::exception &) {
+            errors = true;
+        }
+        for (const EvaluationResult &result : std::as_const(results)) {
+            const qsizetype index = engine.indexOfKey(result.key);
+            if (index >= 0 && include(engine.flag(index)))
+                answer(engine.flag(index), result);
+        }
+    }
+
+    QJsonObject answerBody;
+    if (shape == Shape::Flags) {
+        answerBody.insert("flags"_L1, flags);
+    } else {
+        answerBody.insert("featureFlags"_L1, featureFlags);
+        answerBody.insert("featureFlagPayloads"_L1, payloads);
+    }
+    answerBody.insert("errorsWhileComputingFlags"_L1, errors);
+    answerBody.insert("requestId"_L1, QUuid::createUuid().toString(QUuid::WithoutBraces));
+    answerBody.insert("evaluatedAt"_L1, QDateTime::currentMSecsSinceEpoch());
+    if (r.queryValue(u"config"_s) == "true"_L1)
+        addConfig(answerBody, *snapshot);
+    return ApiResponse::json(answerBody);
+}
+
+int versionParam(const ApiRequest &r)
+{
+    bool ok = false;
+    const int version = r.queryValue(u"v"_s).toInt(&ok);
+    return ok ? version : 0;
+}
+
+} // namespace
+
+void addSdkFlagRoutes(Router &router, Services &services)
+{
+    Services &s = services;
+    // /flags answers v2 and later with {flags}, v1 (or no version) in the older maps.
+    router.add(QHttpServerRequest::Method::Post, u"/flags"_s, RouteAccess::open(),
+               [&s](ApiRequest &r) {
+                   return evaluateForSdk(r, s, versionParam(r) >= 2 ? Shape::Flags : Shape::Legacy);
+               });
+    // /decide answers v4 as /flags v2 does, and v3 (and older) in the maps.
+    router.add(QHttpServerRequest::Method::Post, u"/decide"_s, RouteAccess::open(),
+               [&s](ApiRequest &r) {
+                   return evaluateForSdk(r, s, versionParam(r) >= 4 ? Shape::Flags : Shape::Legacy);
+               });
+}
+
+} // namespace bunting::server

@@ -1,0 +1,535 @@
+// The SDKs' remote evaluation over real HTTP: POST /flags/?v=2 and /decide/?v=3|4, answered
+// from the project's snapshot with the stored persons and groups under the request's values.
+#include "group_repository.h"
+#include "person_repository.h"
+#include "test_server.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QByteArray jsonBytes(const QJsonObject &object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+quint32 crc32(const QByteArray &data)
+{
+    quint32 crc = 0xFFFFFFFFu;
+    for (char byte : data) {
+        crc ^= quint8(byte);
+        for (int bit = 0; bit < 8; ++bit)
+            crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+    }
+    return ~crc;
+}
+
+// A real gzip member around qCompress's deflate stream (zlib header and trailer stripped).
+QByteArray gzip(const QByteArray &data)
+{
+    const QByteArray zlib = qCompress(data).mid(4);
+    QByteArray out("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff", 10);
+    out += zlib.mid(2, zlib.size() - 6);
+    const quint32 crc = crc32(data);
+    const quint32 size = quint32(data.size());
+    for (int i = 0; i < 4; ++i)
+        out += char((crc >> (8 * i)) & 0xFF);
+    for (int i = 0; i < 4; ++i)
+        out += char((size >> (8 * i)) & 0xFF);
+    return out;
+}
+
+QJsonObject condition(const QJsonArray &properties, int rollout = 100)
+{
+    return {{u"properties"_s, properties}, {u"rollout_percentage"_s, rollout}};
+}
+
+QJsonObject personFilter(const QString &key, const QJsonValue &value,
+                         const QString &op = u"exact"_s, const QString &type = u"person"_s)
+{
+    return {{u"key"_s, key}, {u"value"_s, value}, {u"operator"_s, op}, {u"type"_s, type}};
+}
+
+} // namespace
+
+class TestSdkFlags : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup() { m_server.reset(); }
+
+    void flagsV2Shape();
+    void storedAndRequestProperties();
+    void decideV3Maps();
+    void decideV4IsFlagsV2();
+    void flagKeysToEvaluate();
+    void evaluationRuntime();
+    void evaluationContexts();
+    void groups();
+    void staticCohortMembership();
+    void badTokens();
+    void malformedBodies_data();
+    void malformedBodies();
+    void compressedBodies();
+    void editIsServedNext();
+    void personUpdateIsServedAfterInvalidation();
+
+private:
+    TestServer::Reply flags(const QJsonObject &body, const QString &path = u"/flags/?v=2"_s);
+    QJsonObject request(const QString &distinctId, const QJsonObject &extra = {}) const;
+    std::unique_ptr<TestServer> m_server;
+    qint64 m_betaId = 0;
+};
+
+void TestSdkFlags::init()
+{
+    m_server = std::make_unique<TestServer>();
+    auto &db = m_server->server().database();
+    const qint64 project = m_server->projectId();
+    db.transaction([&] {
+        bunting::server::PersonRepository persons(db);
+        persons.updateProperties(project, u"alice"_s,
+                                 {{u"email"_s, u"alice@corp.com"_s}, {u"plan"_s, u"pro"_s}});
+        persons.updateProperties(project, u"carol"_s, {{u"email"_s, u"carol@home.org"_s}});
+    });
+
+    const QJsonObject beta = m_server->createFlag(
+        {{u"key"_s, u"beta"_s},
+         {u"name"_s, u"Beta"_s},
+         {u"filters"_s,
+          QJsonObject{{u"groups"_s, QJsonArray{condition(QJsonArray{personFilter(
+                                        u"email"_s, u"@corp.com"_s, u"icontains"_s)})}},
+                      {u"payloads"_s, QJsonObject{{u"true"_s, u"{\u0022tier\u0022: 1}"_s}}}}}});
+    m_betaId = beta.value("id"_L1).toInteger();
+    m_server->createFlag(
+        {{u"key"_s, u"colour"_s},
+         {u"filters"_s,
+          QJsonObject{{u"groups"_s, QJsonArray{condition({})}},
+                      {u"multivariate"_s,
+                       QJsonObject{{u"variants"_s,
+                                    QJsonArray{QJsonObject{{u"key"_s, u"blue"_s},
+                                                           {u"rollout_percentage"_s, 100}}}}}},
+                      {u"payloads"_s, QJsonObject{{u"blue"_s, u"\u0022navy\u0022"_s}}}}}});
+}
+
+QJsonObject TestSdkFlags::request(const QString &distinctId, const QJsonObject &extra) const
+{
+    QJsonObject body{{u"token"_s, m_server->projectToken()},
+                     {u"distinct_id"_s, distinctId},
+                     {u"evaluation_runtime"_s, u"server"_s}};
+    for (auto it = extra.begin(); it != extra.end(); ++it)
+        body.insert(it.key(), it.value());
+    return body;
+}
+
+TestServer::Reply TestSdkFlags::flags(const QJsonObject &body, const QString &path)
+{
+    return m_server->post(path, body, QString());
+}
+
+void TestSdkFlags::flagsV2Shape()
+{
+    const auto reply = flags(request(u"alice"_s));
+    QCOMPARE(reply.status, 200);
+    const QJsonObject body = reply.object();
+    QCOMPARE(body.value("errorsWhileComputingFlags"_L1), QJsonValue(false));
+    QVERIFY(!body.value("requestId"_L1).toString().isEmpty());
+    QVERIFY(!body.contains("featureFlags"_L1));
+    const QJsonObject all = body.value("flags"_L1).toObject();
+    QCOMPARE(all.keys(), (QStringList{u"beta"_s, u"colour"_s}));
+    const QJsonObject expectedBeta{
+        {u"key"_s, u"beta"_s},
+        {u"enabled"_s, true},
+        {u"variant"_s, QJsonValue()},
+        {u"reason"_s, QJsonObject{{u"code"_s, u"condition_match"_s},
+                                  {u"condition_index"_s, 0},
+                                  {u"description"_s, u"Matched condition set 1"_s}}},
+        {u"metadata"_s, QJsonObject{{u"id"_s, m_betaId},
+                                    {u"version"_s, 1},
+                                    {u"description"_s, QJsonValue()},
+                                    {u"payload"_s, u"{\u0022tier\u0022: 1}"_s}}}};
+    QCOMPARE(all.value("beta"_L1).toObject(), expectedBeta);
+    const QJsonObject colour = all.value("colour"_L1).toObject();
+    QCOMPARE(colour.value("enabled"_L1), QJsonValue(true));
+    QCOMPARE(colour.value("variant"_L1), QJsonValue(u"blue"_s));
+    QCOMPARE(colour.value("metadata"_L1).toObject().value("payload"_L1),
+             QJsonValue(u"\u0022navy\u0022"_s));
+}
+
+void TestSdkFlags::storedAndRequestProperties()
+{
+    // carol's stored email does not match; bob has no person at all.
+    auto beta = [this](const QString &id, const QJsonObject &extra = {}) {
+        return flags(request(id, extra))
+            .object()
+            .value("flags"_L1)
+            .toObject()
+            .value("beta"_L1)
+            .toObject();
+    };
+    QCOMPARE(beta(u"carol"_s).value("enabled"_L1), QJsonValue(false));
+    QCOMPARE(beta(u"carol"_s).value("reason"_L1).toObject().value("code"_L1),
+             QJsonValue(u"no_condition_match"_s));
+    QCOMPARE(beta(u"carol"_s).value("metadata"_L1).toObject().value("payload"_L1), QJsonValue());
+    QCOMPARE(beta(u"bob"_s).value("enabled"_L1), QJsonValue(false));
+    // The request's properties win over the stored ones, both ways.
+    const QJsonObject corp{{u"person_properties"_s, QJsonObject{{u"email"_s, u"c@corp.com"_s}}}};
+    QCOMPARE(beta(u"carol"_s, corp).value("enabled"_L1), QJsonValue(true));
+    QCOMPARE(beta(u"bob"_s, corp).value("enabled"_L1), QJsonValue(true));
+    const QJsonObject home{{u"person_properties"_s, QJsonObject{{u"email"_s, u"a@home.org"_s}}}};
+    QCOMPARE(beta(u"alice"_s, home).value("enabled"_L1), QJsonValue(false));
+    // The stored properties the request does not name still count.
+    QCOMPARE(beta(u"alice"_s, {{u"person_properties"_s, QJsonObject{{u"plan"_s, u"free"_s}}}})
+                 .value("enabled"_L1),
+             QJsonValue(true));
+}
+
+void TestSdkFlags::decideV3Maps()
+{
+    const auto reply = flags(request(u"alice"_s), u"/decide/?v=3"_s);
+    QCOMPARE(reply.status, 200);
+    const QJsonObject body = reply.object();
+    QCOMPARE(body.value("featureFlags"_L1).toObject(),
+             (QJsonObject{{u"beta"_s, true}, {u"colour"_s, u"blue"_s}}));
+    QCOMPARE(body.value("featureFlagPayloads"_L1).toObject(),
+             (QJsonObject{{u"beta"_s, u"{\u0022tier\u0022: 1}"_s},
+                          {u"colour"_s, u"\u0022navy\u0022"_s}}));
+    QCOMPARE(body.value("errorsWhileComputingFlags"_L1), QJsonValue(false));
+    QVERIFY(!body.contains("flags"_L1));
+
+    // A disabled flag is false and has no payload.
+    const QJsonObject carol = flags(request(u"carol"_s), u"/decide/?v=3"_s).object();
+    QCOMPARE(carol.value("featureFlags"_L1).toObject().value("beta"_L1), QJsonValue(false));
+    QVERIFY(!carol.value("featureFlagPayloads"_L1).toObject().contains("beta"_L1));
+}
+
+void TestSdkFlags::decideV4IsFlagsV2()
+{
+    const QJsonObject v4 = flags(request(u"alice"_s), u"/decide/?v=4"_s).object();
+    const QJsonObject v2 = flags(request(u"alice"_s)).object();
+    QCOMPARE(v4.value("flags"_L1), v2.value("flags"_L1));
+    QVERIFY(!v4.contains("featureFlags"_L1));
+}
+
+void TestSdkFlags::flagKeysToEvaluate()
+{
+    const auto reply = flags(
+        request(u"alice"_s, {{u"flag_keys_to_evaluate"_s, QJsonArray{u"colour"_s, u"missing"_s}}}));
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(reply.object().value("flags"_L1).toObject().keys(), QStringList{u"colour"_s});
+    const auto none = flags(request(u"alice"_s, {{u"flag_keys_to_evaluate"_s, QJsonArray{}}}));
+    QCOMPARE(none.object().value("flags"_L1).toObject(), QJsonObject());
+}
+
+void TestSdkFlags::evaluationRuntime()
+{
+    m_server->createFlag({{u"key"_s, u"server-only"_s},
+                          {u"evaluation_runtime"_s, u"server"_s},
+                          {u"filters"_s, QJsonObject{{u"groups"_s, QJsonArray{condition({})}}}}});
+    m_server->createFlag({{u"key"_s, u"client-only"_s},
+                          {u"evaluation_runtime"_s, u"client"_s},
+                          {u"filters"_s, QJsonObject{{u"groups"_s, QJsonArray{condition({})}}}}});
+    auto keys = [this](const QString &runtime) {
+        return flags(request(u"alice"_s, {{u"evaluation_runtime"_s, runtime}}))
+            .object()
+            .value("flags"_L1)
+            .toObject()
+            .keys();
+    };
+    QCOMPARE(keys(u"server"_s), (QStringList{u"beta"_s, u"colour"_s, u"server-only"_s}));
+    QCOMPARE(keys(u"client"_s), (QStringList{u"beta"_s, u"client-only"_s, u"colour"_s}));
+    QCOMPARE(keys(u"all"_s),
+             (QStringList{u"beta"_s, u"client-only"_s, u"colour"_s, u"server-only"_s}));
+
+    // Without a stated runtime the User-Agent decides, as in PostHog's flags service.
+    QJsonObject body = request(u"alice"_s);
+    body.remove("evaluation_runtime"_L1);
+    const auto node = m_server->send(
+        "POST", u"/flags/?v=2"_s, jsonBytes(body),
+        {{"Content-Type", "application/json"}, {"User-Agent", "posthog-node/5.70.0"}});
+    QCOMPARE(node.object().value("flags"_L1).toObject().keys(),
+             (QStringList{u"beta"_s, u"colour"_s, u"server-only"_s}));
+    const auto browser = m_server->send(
+        "POST", u"/flags/?v=2"_s, jsonBytes(body),
+        {{"Content-Type", "application/json"}, {"User-Agent", "Mozilla/5.0 (X11; Linux x86_64)"}});
+    QCOMPARE(browser.object().value("flags"_L1).toObject().keys(),
+             (QStringList{u"beta"_s, u"client-only"_s, u"colour"_s}));
+}
+
+void TestSdkFlags::evaluationContexts()
+{
+    m_server->createFlag({{u"key"_s, u"web-only"_s},
+                          {u"evaluation_contexts"_s, QJsonArray{u"web"_s}},
+                          {u"filters"_s, QJsonObject{{u"groups"_s, QJsonArray{condition({})}}}}});
+    auto keys = [this](const QJsonObject &extra) {
+        return flags(request(u"alice"_s, extra)).object().value("flags"_L1).toObject().keys();
+    };
+    QCOMPARE(keys({}), (QStringList{u"beta"_s, u"colour"_s, u"web-only"_s}));
+    QCOMPARE(keys({{u"evaluation_contexts"_s, QJsonArray{u"web"_s}}}),
+             (QStringList{u"beta"_s, u"colour"_s, u"web-only"_s}));
+    QCOMPARE(keys({{u"evaluation_contexts"_s, QJsonArray{u"mobile"_s}}}),
+             (QStringList{u"beta"_s, u"colour"_s}));
+}
+
+void TestSdkFlags::groups()
+{
+    auto &db = m_server->server().database();
+    const qint64 project = m_server->projectId();
+    db.transaction([&] {
+        bunting::server::GroupRepository groups(db);
+        const int index = *groups.ensureMapping(project, u"company"_s);
+        groups.updateGroup(project, index, u"acme"_s, {{u"plan"_s, u"enterprise"_s}});
+    });
+    m_server->server().snapshots().invalidate(project);
+    m_server->createFlag(
+        {{u"key"_s, u"enterprise"_s},
+         {u"filters"_s, QJsonObject{{u"aggregation_group_type_index"_s, 0},
+                                    {u"groups"_s, QJsonArray{condition(QJsonArray{QJsonObject{
+                                                      {u"key"_s, u"plan"_s},
+                                                      {u"value"_s, u"enterprise"_s},
+                                                      {u"operator"_s, u"exact"_s},
+                                                      {u"type"_s, u"group"_s},
+                                                      {u"group_type_index"_s, 0}}})}}}}});
+    auto flag = [this](const QJsonObject &extra) {
+        return flags(request(u"alice"_s, extra))
+            .object()
+            .value("flags"_L1)
+            .toObject()
+            .value("enterprise"_L1)
+            .toObject();
+    };
+    const QJsonObject acme{{u"groups"_s, QJsonObject{{u"company"_s, u"acme"_s}}}};
+    QCOMPARE(flag(acme).value("enabled"_L1), QJsonValue(true));
+    QJsonObject overridden = acme;
+    overridden.insert("group_properties"_L1,
+                      QJsonObject{{u"company"_s, QJsonObject{{u"plan"_s, u"free"_s}}}});
+    QCOMPARE(flag(overridden).value("enabled"_L1), QJsonValue(false));
+    QCOMPARE(flag({{u"groups"_s, QJsonObject{{u"company"_s, u"other"_s}}}}).value("enabled"_L1),
+             QJsonValue(false));
+    const QJsonObject noGroup = flag({});
+    QCOMPARE(noGroup.value("enabled"_L1), QJsonValue(false));
+    QCOMPARE(noGroup.value("reason"_L1).toObject().value("code"_L1),
+             QJsonValue(u"no_group_type"_s));
+}
+
+void TestSdkFlags::staticCohortMembership()
+{
+    const auto cohort =
+        m_server->post(u"/api/projects/%1/cohorts/"_s.arg(m_server->projectId()),
+                       QJsonObject{{u"name"_s, u"Testers"_s}, {u"is_static"_s, true}});
+    QCOMPARE(cohort.status, 201);
+    const qint64 cohortId = cohort.object().value("id"_L1).toInteger();
+    m_server->createFlag(
+        {{u"key"_s, u"testers"_s},
+         {u"filters"_s,
+          QJsonObject{
+              {u"groups"_s,
+               QJsonArray{condition(QJsonArray{QJsonObject{
+                   {u"key"_s, u"id"_s}, {u"type"_s, u"cohort"_s}, {u"value"_s, cohortId}}})}}}}});
+    auto testers = [this](const QString &id) {
+        return flags(request(id))
+            .object()
+            .value("flags"_L1)
+            .toObject()
+            .value("testers"_L1)
+            .toObject()
+            .value("enabled"_L1);
+    };
+    QCOMPARE(testers(u"carol"_s), QJsonValue(false));
+    auto &db = m_server->server().database();
+    const qint64 project = m_server->projectId();
+    db.transaction([&] {
+        bunting::server::PersonRepository persons(db);
+        const auto carol = persons.findByDistinctId(project, u"carol"_s);
+        QVERIFY(carol);
+        bunting::server::CohortRepository(db).addMembers(cohortId, {carol->id});
+    });
+    // That repository instance has no listeners: tell the caches as the server's own would.
+    m_server->server().subjects().invalidateProject(project);
+    QCOMPARE(testers(u"carol"_s), QJsonValue(true));
+    QCOMPARE(testers(u"alice"_s), QJsonValue(false));
+}
+
+void TestSdkFlags::badTokens()
+{
+    const QJsonObject expected{
+        {u"type"_s, u"authentication_error"_s},
+        {u"code"_s, u"invalid_api_key"_s},
+        {u"detail"_s, u"The provided API key is invalid or has expired. Please check your API key "
+                      "and try again."_s},
+        {u"attr"_s, QJsonValue()}};
+    QJsonObject body = request(u"alice"_s);
+    body.insert("token"_L1, u"phc_nope"_s);
+    for (const QString &path : {u"/flags/?v=2"_s, u"/decide/?v=3"_s, u"/decide/?v=4"_s}) {
+        const auto reply = flags(body, path);
+        QCOMPARE(reply.status, 401);
+        QCOMPARE(reply.object(), expected);
+    }
+    body.remove("token"_L1);
+    const auto missing = flags(body);
+    QCOMPARE(missing.status, 401);
+    QCOMPARE(missing.object().value("code"_L1), QJsonValue(u"invalid_api_key"_s));
+    // The token may come as api_key, or in the query.
+    QCOMPARE(flags(body, u"/flags/?v=2&token="_s + m_server->projectToken()).status, 200);
+    body.insert("api_key"_L1, m_server->projectToken());
+    QCOMPARE(flags(body).status, 200);
+}
+
+void TestSdkFlags::malformedBodies_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QString>("code");
+    QTest::addColumn<QString>("attr");
+    QTest::newRow("not json") << QByteArray("{not json") << u"parse_error"_s << QString();
+    QTest::newRow("empty") << QByteArray() << u"parse_error"_s << QString();
+    QTest::newRow("array") << QByteArray("[1,2]") << u"parse_error"_s << QString();
+    QTest::newRow("bad gzip") << QByteArray("\x1f\x8b\x08garbage") << u"parse_error"_s << QString();
+    QTest::newRow("no distinct id")
+        << QByteArray("{\"token\":\"@\"}") << u"required"_s << u"distinct_id"_s;
+    QTest::newRow("empty distinct id") << QByteArray("{\"token\":\"@\",\"distinct_id\":\"\"}")
+                                       << u"invalid_input"_s << u"distinct_id"_s;
+    QTest::newRow("groups not an object")
+        << QByteArray("{\"token\":\"@\",\"distinct_id\":\"a\",\"groups\":\"x\"}")
+        << u"invalid_input"_s << u"groups"_s;
+    QTest::newRow("person_properties a list")
+        << QByteArray("{\"token\":\"@\",\"distinct_id\":\"a\",\"person_properties\":[1]}")
+        << u"invalid_input"_s << u"person_properties"_s;
+    QTest::newRow("flag keys not strings")
+        << QByteArray("{\"token\":\"@\",\"distinct_id\":\"a\",\"flag_keys_to_evaluate\":[1]}")
+        << u"invalid_input"_s << u"flag_keys_to_evaluate"_s;
+}
+
+void TestSdkFlags::malformedBodies()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(QString, code);
+    QFETCH(QString, attr);
+    body.replace("@", m_server->projectToken().toUtf8());
+    for (const QString &path : {u"/flags/?v=2"_s, u"/decide/?v=3"_s}) {
+        const auto reply =
+            m_server->send("POST", path, body, {{"Content-Type", "application/json"}});
+        QCOMPARE(reply.status, 400);
+        QCOMPARE(
+            reply.object().value("type"_L1),
+            QJsonValue(code == "parse_error"_L1 ? u"invalid_request"_s : u"validation_error"_s));
+        QCOMPARE(reply.object().value("code"_L1), QJsonValue(code));
+        QCOMPARE(reply.object().value("attr"_L1), attr.isEmpty() ? QJsonValue() : QJsonValue(attr));
+        QVERIFY(!reply.object().value("detail"_L1).toString().isEmpty());
+    }
+    // The server still answers.
+    QCOMPARE(flags(request(u"alice"_s)).status, 200);
+}
+
+void TestSdkFlags::compressedBodies()
+{
+    const QByteArray json = jsonBytes(request(u"alice"_s));
+    const QJsonObject expected = flags(request(u"alice"_s)).object().value("flags"_L1).toObject();
+
+    const auto gzipped =
+        m_server->send("POST", u"/flags/?v=2"_s, gzip(json),
+                       {{"Content-Type", "application/json"}, {"Content-Encoding", "gzip"}});
+    QCOMPARE(gzipped.status, 200);
+    QCOMPARE(gzipped.object().value("flags"_L1).toObject(), expected);
+
+    // posthog-js: ?compression=gzip-js with a text/plain body.
+    const auto gzipJs = m_server->send("POST", u"/flags/?v=2&config=true&compression=gzip-js"_s,
+                                       gzip(json), {{"Content-Type", "text/plain"}});
+    QCOMPARE(gzipJs.status, 200);
+    QCOMPARE(gzipJs.object().value("flags"_L1).toObject(), expected);
+    QCOMPARE(gzipJs.object().value("supportedCompression"_L1),
+             QJsonValue(QJsonArray{u"gzip"_s, u"gzip-js"_s}));
+
+    // posthog-js's fallback: base64 JSON in a `data` form field.
+    const QByteArray form = "data=" + QUrl::toPercentEncoding(QString::fromLatin1(json.toBase64()));
+    const auto base64 = m_server->send("POST", u"/flags/?v=2&compression=base64"_s, form,
+                                       {{"Content-Type", "application/x-www-form-urlencoded"}});
+    QCOMPARE(base64.status, 200);
+    QCOMPARE(base64.object().value("flags"_L1).toObject(), expected);
+}
+
+void TestSdkFlags::editIsServedNext()
+{
+    auto beta = [this] {
+        return flags(request(u"alice"_s))
+            .object()
+            .value("flags"_L1)
+            .toObject()
+            .value("beta"_L1)
+            .toObject();
+    };
+    QCOMPARE(beta().value("enabled"_L1), QJsonValue(true));
+    const auto patched = m_server->patch(
+        m_server->flags(QString::number(m_betaId) + u'/'),
+        QJsonObject{{u"filters"_s,
+                     QJsonObject{{u"groups"_s, QJsonArray{condition(QJsonArray{personFilter(
+                                                   u"email"_s, u"@home.org"_s, u"icontains"_s)})}},
+                                 {u"payloads"_s, QJsonObject{{u"true"_s, u"2"_s}}}}}});
+    QCOMPARE(patched.status, 200);
+    const QJsonObject after = beta();
+    QCOMPARE(after.value("enabled"_L1), QJsonValue(false));
+    QCOMPARE(after.value("metadata"_L1).toObject().value("version"_L1), QJsonValue(2));
+    const QJsonObject carol = flags(request(u"carol"_s))
+                                  .object()
+                                  .value("flags"_L1)
+                                  .toObject()
+                                  .value("beta"_L1)
+                                  .toObject();
+    QCOMPARE(carol.value("enabled"_L1), QJsonValue(true));
+    QCOMPARE(carol.value("metadata"_L1).toObject().value("payload"_L1), QJsonValue(u"2"_s));
+
+    // A deactivated flag is answered disabled; a deleted one is gone.
+    QCOMPARE(m_server
+                 ->patch(m_server->flags(QString::number(m_betaId) + u'/'),
+                         QJsonObject{{u"active"_s, false}})
+                 .status,
+             200);
+    QCOMPARE(flags(request(u"carol"_s))
+                 .object()
+                 .value("flags"_L1)
+                 .toObject()
+                 .value("beta"_L1)
+                 .toObject()
+                 .value("reason"_L1)
+                 .toObject()
+                 .value("code"_L1),
+             QJsonValue(u"flag_disabled"_s));
+    QCOMPARE(m_server
+                 ->patch(m_server->flags(QString::number(m_betaId) + u'/'),
+                         QJsonObject{{u"deleted"_s, true}})
+                 .status,
+             200);
+    QVERIFY(!flags(request(u"carol"_s)).object().value("flags"_L1).toObject().contains("beta"_L1));
+}
+
+void TestSdkFlags::personUpdateIsServedAfterInvalidation()
+{
+    auto beta = [this] {
+        return flags(request(u"carol"_s))
+            .object()
+            .value("flags"_L1)
+            .toObject()
+            .value("beta"_L1)
+            .toObject()
+            .value("enabled"_L1);
+    };
+    QCOMPARE(beta(), QJsonValue(false));
+    auto &db = m_server->server().database();
+    const qint64 project = m_server->projectId();
+    db.transaction([&] {
+        bunting::server::PersonRepository(db).updateProperties(project, u"carol"_s,
+                                                               {{u"email"_s, u"carol@corp.com"_s}});
+    });
+    // Cached until told: events tell the cache through LocalServer.
+    QCOMPARE(beta(), QJsonValue(false));
+    m_server->server().subjects().invalidatePerson(project, u"carol"_s);
+    QCOMPARE(beta(), QJsonValue(true));
+}
+
+QTEST_GUILESS_MAIN(TestSdkFlags)
+#include "tst_sdk_flags.moc"
