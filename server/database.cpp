@@ -6,6 +6,7 @@
 #include <QDateTime>
 #include <QFileInfo>
 #include <QLoggingCategory>
+#include <QMutexLocker>
 #include <QSqlError>
 #include <QSqlRecord>
 #include <QThread>
@@ -61,6 +62,7 @@ Database::Database(DatabaseLocation location)
 
 Database::~Database()
 {
+    m_statements.clear(); // before the connections they were prepared on go away
     // Connections of other threads end with those threads; this one's ends here.
     const QString name = connectionName();
     if (QSqlDatabase::contains(name)) {
@@ -156,10 +158,50 @@ QSqlQuery Database::exec(const QString &sql, const QVariantList &values) const
 
 std::optional<QVariant> Database::scalar(const QString &sql, const QVariantList &values) const
 {
-    QSqlQuery query = exec(sql, values);
-    if (!query.next())
-        return std::nullopt;
-    return query.value(0);
+    if (values.isEmpty()) {
+        QSqlQuery query = exec(sql, values);
+        if (!query.next())
+            return std::nullopt;
+        return query.value(0);
+    }
+    // The lookups on the SDK endpoints' path repeat the same few statements; preparing each once
+    // per connection spares SQLite and PostgreSQL parsing it for every request. scalar() reads
+    // its one value and finishes before returning, so a cached statement is never in use twice.
+    QSqlQuery &query = preparedStatement(sql);
+    for (const QVariant &value : values)
+        query.addBindValue(value.typeId() == QMetaType::Bool ? QVariant(value.toBool() ? 1 : 0)
+                                                             : value);
+    if (!query.exec()) {
+        const QSqlError error = query.lastError();
+        forgetStatement(sql);
+        fail(u"cannot run \"%1\""_s.arg(sql), error);
+    }
+    std::optional<QVariant> result;
+    if (query.next())
+        result = query.value(0);
+    query.finish();
+    return result;
+}
+
+QSqlQuery &Database::preparedStatement(const QString &sql) const
+{
+    const QString key = connectionName() + u'\n' + sql;
+    QMutexLocker lock(&m_statementsMutex);
+    auto it = m_statements.find(key);
+    if (it == m_statements.end()) {
+        QSqlQuery query(connection());
+        query.setForwardOnly(true);
+        if (!query.prepare(sql))
+            fail(u"cannot prepare \"%1\""_s.arg(sql), query.lastError());
+        it = m_statements.insert(key, query);
+    }
+    return *it;
+}
+
+void Database::forgetStatement(const QString &sql) const
+{
+    QMutexLocker lock(&m_statementsMutex);
+    m_statements.remove(connectionName() + u'\n' + sql);
 }
 
 void Database::transaction(const std::function<void()> &work) const

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QHash>
+#include <QMutex>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QString>
@@ -58,11 +60,16 @@ public:
     std::optional<QVariant> scalar(const QString &sql, const QVariantList &values = {}) const;
 
 private:
+    QSqlQuery &preparedStatement(const QString &sql) const;
+    void forgetStatement(const QString &sql) const;
+
     void migrate();
     QString connectionName() const;
 
     DatabaseLocation m_location;
     QString m_prefix;
+    mutable QMutex m_statementsMutex;
+    mutable QHash<QString, QSqlQuery> m_statements; // per connection and statement text
 };
 
 } // namespace bunting::server

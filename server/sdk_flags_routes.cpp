@@ -1,6 +1,7 @@
 // The SDKs' remote evaluation: POST /flags/?v=2 (posthog-js adds &config=true) and the older
 // POST /decide/?v=3|4, answered from the project's snapshot with no SQL but the (cached) person
 // and group lookups.
+#include "json_writer.h"
 #include "project_snapshot.h"
 #include "router.h"
 #include "sdk_body.h"
@@ -179,39 +180,41 @@ EvaluationContext buildContext(qint64 projectId, const ProjectSnapshot &snapshot
     return context;
 }
 
-QJsonValue orNull(const QJsonValue &value)
+void writeFlagDetail(JsonWriter &w, const EvaluationResult &result)
 {
-    return value.isUndefined() ? QJsonValue(QJsonValue::Null) : value;
-}
-
-QJsonObject flagDetail(const FeatureFlag &flag, const EvaluationResult &result)
-{
-    return {
-        {u"key"_s, flag.key},
-        {u"enabled"_s, result.value.enabled},
-        {u"variant"_s,
-         result.value.variant.isEmpty() ? QJsonValue() : QJsonValue(result.value.variant)},
-        {u"reason"_s,
-         QJsonObject{{u"code"_s, reasonCode(result.reason)},
-                     {u"condition_index"_s,
-                      result.conditionIndex ? QJsonValue(*result.conditionIndex) : QJsonValue()},
-                     {u"description"_s, result.description()}}},
-        // The payload as stored (a JSON-encoded string, as PostHog keeps it): the SDKs parse it.
-        {u"metadata"_s, QJsonObject{{u"id"_s, flag.id},
-                                    {u"version"_s, flag.version},
-                                    {u"description"_s, QJsonValue()},
-                                    {u"payload"_s, orNull(result.payload)}}},
-    };
+    w.beginObject();
+    w.key(u"key").value(result.key);
+    w.key(u"enabled").value(result.value.enabled);
+    if (result.value.variant.isEmpty())
+        w.key(u"variant").null();
+    else
+        w.key(u"variant").value(result.value.variant);
+    w.key(u"reason").beginObject();
+    w.key(u"code").value(reasonCode(result.reason));
+    if (result.conditionIndex)
+        w.key(u"condition_index").value(*result.conditionIndex);
+    else
+        w.key(u"condition_index").null();
+    w.key(u"description").value(result.description());
+    w.endObject();
+    // The payload as stored (a JSON-encoded string, as PostHog keeps it): the SDKs parse it.
+    w.key(u"metadata").beginObject();
+    w.key(u"id").value(result.flagId);
+    w.key(u"version").value(result.flagVersion);
+    w.key(u"description").null();
+    w.key(u"payload").value(result.payload);
+    w.endObject();
+    w.endObject();
 }
 
 // posthog-js reads its remote config beside the flags when it asks with `&config=true`.
-void addConfig(QJsonObject &answer, const ProjectSnapshot &snapshot)
+void writeConfig(JsonWriter &w, const ProjectSnapshot &snapshot)
 {
     const QJsonObject config = sdkRemoteConfig(snapshot);
     for (auto it = config.begin(); it != config.end(); ++it)
-        answer.insert(it.key(), it.value());
-    answer.insert("toolbarParams"_L1, QJsonObject());
-    answer.insert("isAuthenticated"_L1, false);
+        w.key(it.key()).value(it.value());
+    w.key(u"toolbarParams").value(QJsonValue(QJsonObject()));
+    w.key(u"isAuthenticated").value(false);
 }
 
 ApiResponse evaluateForSdk(ApiRequest &r, Services &s, Shape shape)
@@ -254,61 +257,62 @@ ApiResponse evaluateForSdk(ApiRequest &r, Services &s, Shape shape)
         buildContext(snapshot->projectId, *snapshot, s.subjects, body, distinctId);
     const CompiledProject &engine = *snapshot->engine;
 
-    QJsonObject flags;
-    QJsonObject featureFlags;
-    QJsonObject payloads;
     bool errors = false;
     auto include = [&](const FeatureFlag &flag) {
         return !flag.deleted && runtimeAllows(runtime, flag) && contextsAllow(contexts, flag) &&
                (!onlySomeKeys || keySet.contains(flag.key));
     };
-    auto answer = [&](const FeatureFlag &flag, const EvaluationResult &result) {
-        if (shape == Shape::Flags) {
-            flags.insert(flag.key, flagDetail(flag, result));
-        } else {
-            featureFlags.insert(flag.key, result.value.toJson());
-            if (result.value.enabled && !result.payload.isUndefined())
-                payloads.insert(flag.key, result.payload);
-        }
-    };
+    QList<EvaluationResult> results;
     if (onlySomeKeys) {
         for (const QString &key : keys) {
             const qsizetype index = engine.indexOfKey(key);
             if (index < 0 || !include(engine.flag(index)))
                 continue;
             try {
-                answer(engine.flag(index), engine.evaluate(index, context));
+                results.append(engine.evaluate(index, context));
             } catch (const std::exception &) {
                 errors = true;
             }
         }
     } else {
-        QList<EvaluationResult> results;
         try {
             results = engine.evaluateAll(context);
         } catch (const std::exception &) {
             errors = true;
         }
-        for (const EvaluationResult &result : std::as_const(results)) {
+        results.removeIf([&](const EvaluationResult &result) {
             const qsizetype index = engine.indexOfKey(result.key);
-            if (index >= 0 && include(engine.flag(index)))
-                answer(engine.flag(index), result);
-        }
+            return index < 0 || !include(engine.flag(index));
+        });
     }
 
-    QJsonObject answerBody;
+    JsonWriter w(1024 + results.size() * 256);
+    w.beginObject();
     if (shape == Shape::Flags) {
-        answerBody.insert("flags"_L1, flags);
+        w.key(u"flags").beginObject();
+        for (const EvaluationResult &result : std::as_const(results))
+            writeFlagDetail(w.key(result.key), result);
+        w.endObject();
     } else {
-        answerBody.insert("featureFlags"_L1, featureFlags);
-        answerBody.insert("featureFlagPayloads"_L1, payloads);
+        w.key(u"featureFlags").beginObject();
+        for (const EvaluationResult &result : std::as_const(results))
+            w.key(result.key).value(result.value.toJson());
+        w.endObject();
+        w.key(u"featureFlagPayloads").beginObject();
+        for (const EvaluationResult &result : std::as_const(results))
+            if (result.value.enabled && !result.payload.isUndefined())
+                w.key(result.key).value(result.payload);
+        w.endObject();
     }
-    answerBody.insert("errorsWhileComputingFlags"_L1, errors);
-    answerBody.insert("requestId"_L1, QUuid::createUuid().toString(QUuid::WithoutBraces));
-    answerBody.insert("evaluatedAt"_L1, QDateTime::currentMSecsSinceEpoch());
+    w.key(u"errorsWhileComputingFlags").value(errors);
+    w.key(u"requestId").value(QUuid::createUuid().toString(QUuid::WithoutBraces));
+    w.key(u"evaluatedAt").value(QDateTime::currentMSecsSinceEpoch());
     if (r.queryValue(u"config"_s) == "true"_L1)
-        addConfig(answerBody, *snapshot);
-    return ApiResponse::json(answerBody);
+        writeConfig(w, *snapshot);
+    w.endObject();
+    ApiResponse response;
+    response.body = w.take();
+    return response;
 }
 
 int versionParam(const ApiRequest &r)

@@ -1,0 +1,26 @@
+-- wrk script: POST /flags/?v=2 for random distinct ids with person properties, as SDKs send it.
+-- The project token comes from the environment (BUNTING_TOKEN), set by bench/wrk/run.
+local token = os.getenv("BUNTING_TOKEN")
+local plans = { "free", "pro", "enterprise", "startup" }
+local countries = { "DE", "US", "FR", "GB", "BR", "IN" }
+local counter = 0
+
+request = function()
+  counter = counter + 1
+  local id = math.random(1, 1000000)
+  local body = string.format(
+    '{"token":"%s","distinct_id":"user-%d","person_properties":{"email":"user%d@%s","plan":"%s",' ..
+    '"country":"%s","age":%d,"app_version":"2.%d.0","signed_up":"2025-0%d-15T10:00:00Z"},' ..
+    '"groups":{"company":"company-%d"}}',
+    token, id, id, (id % 3 == 0) and "example.com" or "posthog.com", plans[id % 4 + 1],
+    countries[id % 6 + 1], 18 + id % 50, id % 20, 1 + id % 9, id % 500)
+  return wrk.format("POST", "/flags/?v=2", { ["Content-Type"] = "application/json" }, body)
+end
+
+done = function(summary, latency, requests)
+  io.write(string.format("requests %d, errors: status %d, connect %d, read %d, write %d, timeout %d\n",
+    summary.requests, summary.errors.status, summary.errors.connect, summary.errors.read,
+    summary.errors.write, summary.errors.timeout))
+  io.write(string.format("p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
+end

@@ -1,0 +1,66 @@
+// JsonWriter writes what QJsonDocument reads back unchanged, whatever the strings hold.
+#include "json_writer.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using bunting::server::JsonWriter;
+
+class TestJsonWriter : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void strings_data();
+    void strings();
+    void nestingAndValues();
+};
+
+void TestJsonWriter::strings_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::newRow("empty") << QString();
+    QTest::newRow("plain") << u"flag-key_1"_s;
+    QTest::newRow("quote and backslash") << u"say \"hi\" \\ bye"_s;
+    QTest::newRow("control characters") << u"a\nb\rc\td\x01"
+                                           u"e\x1f"_s;
+    QTest::newRow("non-ascii") << u"ΟΔΟΣ ü 日本"_s;
+    QTest::newRow("emoji") << u"🎏 flags"_s;
+    QTest::newRow("json text") << u"{\"color\": \"blue\"}"_s;
+    QTest::newRow("long") << QString(2000, u'x') + u"\"end"_s;
+}
+
+void TestJsonWriter::strings()
+{
+    QFETCH(QString, text);
+    JsonWriter w;
+    w.beginObject().key(text).value(text).endObject();
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(w.take(), &error);
+    QCOMPARE(error.error, QJsonParseError::NoError);
+    QCOMPARE(doc.object(), (QJsonObject{{text, text}}));
+}
+
+void TestJsonWriter::nestingAndValues()
+{
+    JsonWriter w;
+    w.beginObject();
+    w.key(u"a").beginObject().endObject();
+    w.key(u"b").beginObject().key(u"n").value(qint64(-42)).key(u"t").value(true).endObject();
+    w.key(u"c").null();
+    w.key(u"d").value(QJsonValue(QJsonArray{1, u"x"_s, QJsonObject{{u"k"_s, 1.5}}}));
+    w.key(u"e").value(QJsonValue(u"text"_s));
+    w.endObject();
+    const QJsonObject expected{
+        {u"a"_s, QJsonObject{}}, {u"b"_s, QJsonObject{{u"n"_s, -42}, {u"t"_s, true}}},
+        {u"c"_s, QJsonValue()},  {u"d"_s, QJsonArray{1, u"x"_s, QJsonObject{{u"k"_s, 1.5}}}},
+        {u"e"_s, u"text"_s},
+    };
+    QCOMPARE(QJsonDocument::fromJson(w.take()).object(), expected);
+}
+
+QTEST_GUILESS_MAIN(TestJsonWriter)
+#include "tst_json_writer.moc"
