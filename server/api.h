@@ -33,6 +33,7 @@ struct ApiRequest
     QHash<QString, QString> params;        // from the route pattern
     Principal principal;
     qint64 projectId = 0; // the `:project` of the path, resolved and access-checked
+    bool quiet = false;   // the route asked for successful calls to be logged at debug level
 
     QByteArray header(const QByteArray &name) const { return headers.value(name.toLower()); }
     QString param(const QString &name) const { return params.value(name); }

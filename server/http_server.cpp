@@ -26,6 +26,7 @@ ApiResponse HttpServer::dispatch(ApiRequest &request)
         throw ApiError::methodNotAllowed(methodName(request.method));
     request.params = match.params;
     const RouteAccess &access = match.route->access;
+    request.quiet = access.quiet;
     if (access.needsKey) {
         request.principal = m_access->authenticate(request);
         if (request.params.contains(u"project"_s))
@@ -79,8 +80,16 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
         responder.writeHeader(name, value);
     responder.writeHeader("Content-Length", QByteArray::number(response.body.size()));
     responder.writeBody(response.body);
-    qCInfo(lcHttp).noquote() << methodName(api.method) << api.url.path() << response.status
-                             << u"%1ms"_s.arg(timer.nsecsElapsed() / 1e6, 0, 'f', 2);
+    const bool routine = api.quiet && response.status < 400;
+    if (routine ? lcHttp().isDebugEnabled() : lcHttp().isInfoEnabled()) {
+        const QString line = methodName(api.method) + u' ' + api.url.path() + u' ' +
+                             QString::number(response.status) +
+                             u" %1ms"_s.arg(timer.nsecsElapsed() / 1e6, 0, 'f', 2);
+        if (routine)
+            qCDebug(lcHttp).noquote() << line;
+        else
+            qCInfo(lcHttp).noquote() << line;
+    }
     return true;
 }
 

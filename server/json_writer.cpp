@@ -44,6 +44,14 @@ JsonWriter &JsonWriter::key(QStringView name)
     return *this;
 }
 
+JsonWriter &JsonWriter::key(QLatin1StringView name)
+{
+    beforeValue();
+    m_out.append('"').append(name.data(), name.size()).append("\":");
+    m_afterKey = true;
+    return *this;
+}
+
 JsonWriter &JsonWriter::value(QStringView text)
 {
     beforeValue();

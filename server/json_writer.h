@@ -17,6 +17,8 @@ public:
     JsonWriter &beginObject();
     JsonWriter &endObject();
     JsonWriter &key(QStringView name);
+    // A key known to need no escaping (the answers' own field names).
+    JsonWriter &key(QLatin1StringView name);
     JsonWriter &value(QStringView text);
     JsonWriter &value(const QString &text) { return value(QStringView(text)); }
     JsonWriter &value(bool b);

@@ -19,10 +19,12 @@ inline constexpr auto Delete = QHttpServerRequest::Method::Delete;
 struct RouteAccess
 {
     bool needsKey = true;
-    QString scope; // checked when needsKey; empty: any valid key
+    QString scope;      // checked when needsKey; empty: any valid key
+    bool quiet = false; // high-volume SDK traffic: successful calls are logged at debug level
 
-    static RouteAccess open() { return {false, {}}; }
-    static RouteAccess scoped(const QString &scope) { return {true, scope}; }
+    static RouteAccess open() { return {false, {}, false}; }
+    static RouteAccess sdk() { return {false, {}, true}; }
+    static RouteAccess scoped(const QString &scope) { return {true, scope, false}; }
 };
 
 // Maps "METHOD /api/projects/:project/feature_flags/:id/activity" to handlers. A trailing

@@ -190,7 +190,7 @@ void addSdkEventRoutes(Router &router, Services &services)
 {
     const auto handler = [&services](ApiRequest &r) { return capture(r, services); };
     for (const QString &path : {u"/batch"_s, u"/e"_s, u"/capture"_s, u"/i/v0/e"_s})
-        router.add(Post, path, RouteAccess::open(), handler);
+        router.add(Post, path, RouteAccess::sdk(), handler);
 }
 
 } // namespace bunting::server

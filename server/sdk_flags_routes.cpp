@@ -183,26 +183,26 @@ EvaluationContext buildContext(qint64 projectId, const ProjectSnapshot &snapshot
 void writeFlagDetail(JsonWriter &w, const EvaluationResult &result)
 {
     w.beginObject();
-    w.key(u"key").value(result.key);
-    w.key(u"enabled").value(result.value.enabled);
+    w.key("key"_L1).value(result.key);
+    w.key("enabled"_L1).value(result.value.enabled);
     if (result.value.variant.isEmpty())
-        w.key(u"variant").null();
+        w.key("variant"_L1).null();
     else
-        w.key(u"variant").value(result.value.variant);
-    w.key(u"reason").beginObject();
-    w.key(u"code").value(reasonCode(result.reason));
+        w.key("variant"_L1).value(result.value.variant);
+    w.key("reason"_L1).beginObject();
+    w.key("code"_L1).value(reasonCode(result.reason));
     if (result.conditionIndex)
-        w.key(u"condition_index").value(*result.conditionIndex);
+        w.key("condition_index"_L1).value(*result.conditionIndex);
     else
-        w.key(u"condition_index").null();
-    w.key(u"description").value(result.description());
+        w.key("condition_index"_L1).null();
+    w.key("description"_L1).value(result.description());
     w.endObject();
     // The payload as stored (a JSON-encoded string, as PostHog keeps it): the SDKs parse it.
-    w.key(u"metadata").beginObject();
-    w.key(u"id").value(result.flagId);
-    w.key(u"version").value(result.flagVersion);
-    w.key(u"description").null();
-    w.key(u"payload").value(result.payload);
+    w.key("metadata"_L1).beginObject();
+    w.key("id"_L1).value(result.flagId);
+    w.key("version"_L1).value(result.flagVersion);
+    w.key("description"_L1).null();
+    w.key("payload"_L1).value(result.payload);
     w.endObject();
     w.endObject();
 }
@@ -213,8 +213,8 @@ void writeConfig(JsonWriter &w, const ProjectSnapshot &snapshot)
     const QJsonObject config = sdkRemoteConfig(snapshot);
     for (auto it = config.begin(); it != config.end(); ++it)
         w.key(it.key()).value(it.value());
-    w.key(u"toolbarParams").value(QJsonValue(QJsonObject()));
-    w.key(u"isAuthenticated").value(false);
+    w.key("toolbarParams"_L1).value(QJsonValue(QJsonObject()));
+    w.key("isAuthenticated"_L1).value(false);
 }
 
 ApiResponse evaluateForSdk(ApiRequest &r, Services &s, Shape shape)
@@ -289,24 +289,24 @@ ApiResponse evaluateForSdk(ApiRequest &r, Services &s, Shape shape)
     JsonWriter w(1024 + results.size() * 256);
     w.beginObject();
     if (shape == Shape::Flags) {
-        w.key(u"flags").beginObject();
+        w.key("flags"_L1).beginObject();
         for (const EvaluationResult &result : std::as_const(results))
             writeFlagDetail(w.key(result.key), result);
         w.endObject();
     } else {
-        w.key(u"featureFlags").beginObject();
+        w.key("featureFlags"_L1).beginObject();
         for (const EvaluationResult &result : std::as_const(results))
             w.key(result.key).value(result.value.toJson());
         w.endObject();
-        w.key(u"featureFlagPayloads").beginObject();
+        w.key("featureFlagPayloads"_L1).beginObject();
         for (const EvaluationResult &result : std::as_const(results))
             if (result.value.enabled && !result.payload.isUndefined())
                 w.key(result.key).value(result.payload);
         w.endObject();
     }
-    w.key(u"errorsWhileComputingFlags").value(errors);
-    w.key(u"requestId").value(QUuid::createUuid().toString(QUuid::WithoutBraces));
-    w.key(u"evaluatedAt").value(QDateTime::currentMSecsSinceEpoch());
+    w.key("errorsWhileComputingFlags"_L1).value(errors);
+    w.key("requestId"_L1).value(QUuid::createUuid().toString(QUuid::WithoutBraces));
+    w.key("evaluatedAt"_L1).value(QDateTime::currentMSecsSinceEpoch());
     if (r.queryValue(u"config"_s) == "true"_L1)
         writeConfig(w, *snapshot);
     w.endObject();
@@ -328,12 +328,12 @@ void addSdkFlagRoutes(Router &router, Services &services)
 {
     Services &s = services;
     // /flags answers v2 and later with {flags}, v1 (or no version) in the older maps.
-    router.add(QHttpServerRequest::Method::Post, u"/flags"_s, RouteAccess::open(),
+    router.add(QHttpServerRequest::Method::Post, u"/flags"_s, RouteAccess::sdk(),
                [&s](ApiRequest &r) {
                    return evaluateForSdk(r, s, versionParam(r) >= 2 ? Shape::Flags : Shape::Legacy);
                });
     // /decide answers v4 as /flags v2 does, and v3 (and older) in the maps.
-    router.add(QHttpServerRequest::Method::Post, u"/decide"_s, RouteAccess::open(),
+    router.add(QHttpServerRequest::Method::Post, u"/decide"_s, RouteAccess::sdk(),
                [&s](ApiRequest &r) {
                    return evaluateForSdk(r, s, versionParam(r) >= 4 ? Shape::Flags : Shape::Legacy);
                });
