@@ -11,6 +11,8 @@
 #include <QLoggingCategory>
 #include <QStandardPaths>
 #include <QTextStream>
+#include <QThread>
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 using namespace bunting::server;
@@ -92,7 +94,11 @@ int runKeys(LocalServer &server, const QStringList &args, const QCommandLinePars
 int serve(LocalServer &server, const QCommandLineParser &parser)
 {
     const auto listen = parseListen(parser.value(u"listen"_s));
-    const quint16 port = server.listen(listen->first, listen->second);
+    bool threadsOk = false;
+    const int threads = parser.value(u"threads"_s).toInt(&threadsOk);
+    if (!threadsOk || threads < 1 || threads > 64)
+        return fail(u"--threads takes a number from 1 to 64"_s);
+    const quint16 port = server.listen(listen->first, listen->second, threads);
     if (port == 0)
         return fail(u"cannot listen on %1 (in use, or not an address of this machine)"_s.arg(
             parser.value(u"listen"_s)));
@@ -129,6 +135,8 @@ int main(int argc, char *argv[])
          u"file|url"_s, defaultDatabase()},
         {u"listen"_s, u"Address and port to serve on."_s, u"host:port"_s, u"127.0.0.1:8010"_s},
         {u"log-format"_s, u"Log lines as text or json."_s, u"text|json"_s, u"text"_s},
+        {u"threads"_s, u"Threads answering the SDKs' /flags and /decide."_s, u"n"_s,
+         QString::number(std::clamp(QThread::idealThreadCount(), 1, 4))},
         {u"scopes"_s, u"keys create: comma-separated scopes, or *."_s, u"scopes"_s},
         {u"project"_s, u"keys create: a project the key may reach (repeatable; default all)."_s,
          u"id"_s},

@@ -56,7 +56,7 @@ QString reasonDescription(MatchReason reason, std::optional<int> conditionIndex)
 {
     switch (reason) {
     case MatchReason::ConditionMatch:
-        return u"Matched condition set %1"_s.arg(conditionIndex.value_or(0) + 1);
+        return "Matched condition set "_L1 + QString::number(conditionIndex.value_or(0) + 1);
     case MatchReason::NoConditionMatch:
         return u"No matching condition set"_s;
     case MatchReason::NoConditionMatchGroupsNotEvaluated:

@@ -183,6 +183,20 @@ std::optional<QVariant> Database::scalar(const QString &sql, const QVariantList 
     return result;
 }
 
+void Database::closeThreadConnection() const
+{
+    const QString name = connectionName();
+    {
+        QMutexLocker lock(&m_statementsMutex);
+        m_statements.removeIf(
+            [&](const auto &entry) { return entry.key().startsWith(name + u'\n'); });
+    }
+    if (QSqlDatabase::contains(name)) {
+        QSqlDatabase::database(name, false).close();
+        QSqlDatabase::removeDatabase(name);
+    }
+}
+
 QSqlQuery &Database::preparedStatement(const QString &sql) const
 {
     const QString key = connectionName() + u'\n' + sql;

@@ -48,6 +48,8 @@ public:
 
     // This thread's connection.
     QSqlDatabase connection() const;
+    // Closes this thread's connection, before a worker thread ends.
+    void closeThreadConnection() const;
 
     // Runs `work` in one transaction: committed when it returns, rolled back when it throws.
     // Nested calls are savepoints, so an inner failure that is caught undoes only the inner work

@@ -12,8 +12,9 @@ Q_LOGGING_CATEGORY(lcHttp, "bunting.server.http")
 
 namespace bunting::server {
 
-HttpServer::HttpServer(Router router, AccessControl *access, QObject *parent)
-    : QAbstractHttpServer(parent), m_router(std::move(router)), m_access(access)
+HttpServer::HttpServer(Router router, AccessControl *access, HttpServer *mainServer,
+                       QObject *parent)
+    : QAbstractHttpServer(parent), m_router(std::move(router)), m_access(access), m_main(mainServer)
 {
 }
 
@@ -71,7 +72,15 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     for (const auto &[name, value] : request.headers())
         api.headers.insert(name.toLower(), value);
 
-    const ApiResponse response = respond(api);
+    ApiResponse response;
+    const Router::Match match = m_main ? m_router.match(api.method, api.segments) : Router::Match{};
+    if (m_main && !(match.route && match.route->access.concurrent)) {
+        // respond() catches everything, so nothing is thrown across the threads.
+        QMetaObject::invokeMethod(
+            m_main, [&] { response = m_main->respond(api); }, Qt::BlockingQueuedConnection);
+    } else {
+        response = respond(api);
+    }
     QHttpServerResponder responder = makeResponder(request, socket);
     responder.writeStatusLine(QHttpServerResponder::StatusCode(response.status));
     if (!response.contentType.isEmpty())

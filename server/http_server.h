@@ -27,7 +27,10 @@ class HttpServer : public QAbstractHttpServer
 public:
     static constexpr qint64 maxBodyBytes = 10 * 1024 * 1024;
 
-    HttpServer(Router router, AccessControl *access, QObject *parent = nullptr);
+    // A server on a worker thread names the main thread's server: it hands that server every
+    // request whose route is not concurrent.
+    HttpServer(Router router, AccessControl *access, HttpServer *mainServer = nullptr,
+               QObject *parent = nullptr);
 
     // The response to `request`, as the server would send it; also for in-process callers.
     ApiResponse respond(ApiRequest &request);
@@ -41,6 +44,7 @@ private:
 
     Router m_router;
     AccessControl *m_access;
+    HttpServer *m_main;
 };
 
 } // namespace bunting::server

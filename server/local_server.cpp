@@ -1,6 +1,13 @@
 #include "local_server.h"
 
 #include <QLoggingCategory>
+#include <QTcpServer>
+#include <QThread>
+#include <arpa/inet.h>
+#include <cstring>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -17,7 +24,7 @@ LocalServer::LocalServer(DatabaseLocation location)
       m_services{m_db,      m_auth,    m_flags,  m_flagService, m_activity, m_usage,   m_dashboards,
                  m_persons, m_cohorts, m_groups, m_snapshots,   m_events,   m_subjects}
 {
-    Router router;
+    Router &router = m_router;
     addHealthRoutes(router, m_services);
     addHistoryRoutes(router, m_services);
     addEvaluationRoutes(router, m_services);
@@ -28,7 +35,7 @@ LocalServer::LocalServer(DatabaseLocation location)
     addSdkEventRoutes(router, m_services);
     addSdkDefinitionsRoutes(router, m_services);
     addSdkFlagRoutes(router, m_services);
-    m_http = std::make_unique<HttpServer>(std::move(router), &m_auth);
+    m_http = std::make_unique<HttpServer>(m_router, &m_auth);
     m_flagService.onChange([this](const FlagService::Change &change) { followFlag(change); });
     m_flagService.onChange(
         [this](const FlagService::Change &change) { m_snapshots.invalidate(change.projectId); });
@@ -70,6 +77,8 @@ void LocalServer::followFlag(const FlagService::Change &change)
 
 LocalServer::~LocalServer()
 {
+    for (auto &worker : m_workers)
+        stopWorker(*worker);
     // Events accepted with a 200 are written before the database closes.
     try {
         m_events.flush();
@@ -84,9 +93,110 @@ std::optional<Bootstrap> LocalServer::open()
     return m_auth.bootstrapIfEmpty();
 }
 
-quint16 LocalServer::listen(const QHostAddress &address, quint16 port)
+struct LocalServer::Worker
 {
-    return m_http->listen(address, port);
+    QThread thread;
+    HttpServer *server = nullptr; // lives in `thread`
+};
+
+namespace {
+
+// A listening TCP socket that other threads' sockets may share (SO_REUSEPORT): the kernel then
+// spreads new connections over the threads. -1 when it cannot bind.
+int listeningSocket(const QHostAddress &address, quint16 port, bool shared, quint16 *boundPort)
+{
+    const bool v6 = address.protocol() == QAbstractSocket::IPv6Protocol;
+    const int fd = ::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    const int one = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (shared)
+        ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+    sockaddr_storage storage{};
+    socklen_t length = 0;
+    if (v6) {
+        auto *in6 = reinterpret_cast<sockaddr_in6 *>(&storage);
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons(port);
+        const Q_IPV6ADDR bytes = address.toIPv6Address();
+        std::memcpy(&in6->sin6_addr, bytes.c, sizeof bytes.c);
+        length = sizeof *in6;
+    } else {
+        auto *in4 = reinterpret_cast<sockaddr_in *>(&storage);
+        in4->sin_family = AF_INET;
+        in4->sin_port = htons(port);
+        in4->sin_addr.s_addr = htonl(address.toIPv4Address());
+        length = sizeof *in4;
+    }
+    if (::bind(fd, reinterpret_cast<sockaddr *>(&storage), length) != 0 ||
+        ::listen(fd, SOMAXCONN) != 0 ||
+        ::getsockname(fd, reinterpret_cast<sockaddr *>(&storage), &length) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    *boundPort = ntohs(v6 ? reinterpret_cast<sockaddr_in6 *>(&storage)->sin6_port
+                          : reinterpret_cast<sockaddr_in *>(&storage)->sin_port);
+    return fd;
+}
+
+bool bindSocket(HttpServer *server, int fd)
+{
+    auto *tcp = new QTcpServer(server);
+    if (!tcp->setSocketDescriptor(fd)) {
+        ::close(fd);
+        delete tcp;
+        return false;
+    }
+    server->bind(tcp);
+    return true;
+}
+
+} // namespace
+
+quint16 LocalServer::listen(const QHostAddress &address, quint16 port, int threads)
+{
+    const bool shared = threads > 1;
+    quint16 bound = 0;
+    const int fd = listeningSocket(address, port, shared, &bound);
+    if (fd < 0 || !bindSocket(m_http.get(), fd))
+        return 0;
+    for (int i = 1; i < threads; ++i) {
+        quint16 same = 0;
+        const int workerFd = listeningSocket(address, bound, true, &same);
+        if (workerFd < 0)
+            break; // serve with the threads there are
+        auto worker = std::make_unique<Worker>();
+        worker->server = new HttpServer(m_router, &m_auth, m_http.get());
+        worker->server->moveToThread(&worker->thread);
+        worker->thread.setObjectName(u"bunting-http-%1"_s.arg(i));
+        worker->thread.start();
+        HttpServer *server = worker->server;
+        bool ok = false;
+        QMetaObject::invokeMethod(
+            server, [&] { ok = bindSocket(server, workerFd); }, Qt::BlockingQueuedConnection);
+        if (!ok) {
+            stopWorker(*worker);
+            break;
+        }
+        m_workers.push_back(std::move(worker));
+    }
+    return bound;
+}
+
+void LocalServer::stopWorker(Worker &worker)
+{
+    HttpServer *server = worker.server;
+    const Database &db = m_db;
+    QMetaObject::invokeMethod(
+        server,
+        [server, &db] {
+            delete server;
+            db.closeThreadConnection();
+        },
+        Qt::BlockingQueuedConnection);
+    worker.thread.quit();
+    worker.thread.wait();
 }
 
 } // namespace bunting::server

@@ -29,8 +29,10 @@ public:
     // Opens and migrates the database; creates the first project and owner key on an empty
     // one (returned once, for printing). Throws DatabaseError.
     std::optional<Bootstrap> open();
-    // Listens and returns the port (useful with port 0); 0 when it cannot listen.
-    quint16 listen(const QHostAddress &address, quint16 port);
+    // Listens and returns the port (useful with port 0); 0 when it cannot listen. With more
+    // than one thread, each extra thread serves the SDK's /flags and /decide on the same port
+    // and hands every other request to the main thread.
+    quint16 listen(const QHostAddress &address, quint16 port, int threads = 1);
 
     Database &database() { return m_db; }
     AuthService &auth() { return m_auth; }
@@ -44,6 +46,8 @@ public:
 
 private:
     void followFlag(const FlagService::Change &change);
+    struct Worker;
+    void stopWorker(Worker &worker);
 
     Database m_db;
     AuthService m_auth;
@@ -60,7 +64,9 @@ private:
     // After the repositories it writes through, so it is gone (and flushed) before them.
     EventIngest m_events;
     Services m_services;
+    Router m_router;
     std::unique_ptr<HttpServer> m_http;
+    std::vector<std::unique_ptr<Worker>> m_workers;
 };
 
 } // namespace bunting::server

@@ -21,10 +21,14 @@ struct RouteAccess
     bool needsKey = true;
     QString scope;      // checked when needsKey; empty: any valid key
     bool quiet = false; // high-volume SDK traffic: successful calls are logged at debug level
+    // Safe to run on any of the server's threads (read-only over thread-safe state); all other
+    // routes run on the main thread, one request at a time.
+    bool concurrent = false;
 
-    static RouteAccess open() { return {false, {}, false}; }
-    static RouteAccess sdk() { return {false, {}, true}; }
-    static RouteAccess scoped(const QString &scope) { return {true, scope, false}; }
+    static RouteAccess open() { return {false, {}, false, false}; }
+    static RouteAccess sdk() { return {false, {}, true, false}; }
+    static RouteAccess sdkConcurrent() { return {false, {}, true, true}; }
+    static RouteAccess scoped(const QString &scope) { return {true, scope, false, false}; }
 };
 
 // Maps "METHOD /api/projects/:project/feature_flags/:id/activity" to handlers. A trailing
