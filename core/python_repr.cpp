@@ -140,6 +140,29 @@ std::optional<qint64> pythonInt(const QString &text)
     return negative ? -value : value;
 }
 
+QString pythonTypeName(const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::Bool:
+        return u"bool"_s;
+    case QJsonValue::Double:
+        return value.toVariant().typeId() == QMetaType::LongLong ||
+                       value.toDouble() == std::trunc(value.toDouble())
+                   ? u"int"_s
+                   : u"float"_s;
+    case QJsonValue::String:
+        return u"str"_s;
+    case QJsonValue::Array:
+        return u"list"_s;
+    case QJsonValue::Object:
+        return u"dict"_s;
+    case QJsonValue::Null:
+    case QJsonValue::Undefined:
+        break;
+    }
+    return u"NoneType"_s;
+}
+
 bool pythonTruthy(const QJsonValue &value)
 {
     switch (value.type()) {

@@ -20,6 +20,9 @@ QString pythonStr(const QJsonValue &value);
 // Python's int(text) for a str: surrounding whitespace, a sign, and `_` between digits are
 // accepted; nullopt where Python raises ValueError (or the value does not fit in 64 bits).
 std::optional<qint64> pythonInt(const QString &text);
+// The name of the Python type json.loads makes of `value`: bool, int, float, str, list, dict or
+// NoneType.
+QString pythonTypeName(const QJsonValue &value);
 // Python's truth value of a JSON value: null, false, 0, "", [] and {} are false.
 bool pythonTruthy(const QJsonValue &value);
 

@@ -1,6 +1,7 @@
 #include "cohort_service.h"
 
 #include "cohort_validation.h"
+#include "python_repr.h"
 #include "timestamps.h"
 
 #include <QDateTime>
@@ -12,24 +13,6 @@ using namespace Qt::StringLiterals;
 namespace bunting::server {
 
 namespace {
-
-QString jsonTypeName(const QJsonValue &value)
-{
-    switch (value.type()) {
-    case QJsonValue::Bool:
-        return u"bool"_s;
-    case QJsonValue::Double:
-        return value.toDouble() == double(value.toInteger()) ? u"int"_s : u"float"_s;
-    case QJsonValue::String:
-        return u"str"_s;
-    case QJsonValue::Object:
-        return u"dict"_s;
-    case QJsonValue::Null:
-        return u"NoneType"_s;
-    default:
-        return u"list"_s;
-    }
-}
 
 // The fields of a cohort body, type-checked as DRF's fields check them.
 void checkFieldTypes(const QJsonObject &body)
@@ -52,7 +35,7 @@ void checkFieldTypes(const QJsonObject &body)
     const QJsonValue groups = body.value("groups"_L1);
     if (!groups.isUndefined() && !groups.isNull()) {
         if (!groups.isArray())
-            fail(u"Expected a list of items but got type \"%1\"."_s.arg(jsonTypeName(groups)),
+            fail(u"Expected a list of items but got type \"%1\"."_s.arg(pythonTypeName(groups)),
                  u"groups"_s);
         if (!groups.toArray().isEmpty())
             fail(u"Legacy cohort groups are not supported: describe the cohort with filters."_s,
@@ -66,7 +49,7 @@ void checkFieldTypes(const QJsonObject &body)
     const QJsonValue ids = body.value("_create_static_person_ids"_L1);
     if (!ids.isUndefined()) {
         if (!ids.isArray())
-            fail(u"Expected a list of items but got type \"%1\"."_s.arg(jsonTypeName(ids)),
+            fail(u"Expected a list of items but got type \"%1\"."_s.arg(pythonTypeName(ids)),
                  u"_create_static_person_ids"_s);
         for (const QJsonValue &id : ids.toArray())
             if (!id.isString())

@@ -102,22 +102,6 @@ QString errorDetail(const ApiError &error)
     throw ApiError::validation(code, detail, attr);
 }
 
-QString pythonTypeName(const QJsonValue &value)
-{
-    switch (value.type()) {
-    case QJsonValue::Bool:
-        return u"bool"_s;
-    case QJsonValue::Double:
-        return value.toDouble() == std::trunc(value.toDouble()) ? u"int"_s : u"float"_s;
-    case QJsonValue::String:
-        return u"str"_s;
-    case QJsonValue::Object:
-        return u"dict"_s;
-    default:
-        return u"NoneType"_s;
-    }
-}
-
 // The list of a ListField: required, not null, a list, not empty when so configured.
 QJsonArray listField(const QJsonObject &body, const QString &name, bool allowEmpty)
 {
