@@ -158,6 +158,14 @@ quint16 LocalServer::listen(const QHostAddress &address, quint16 port, int threa
 {
     const bool shared = threads > 1;
     quint16 bound = 0;
+    if (shared && port != 0) {
+        // Shared sockets would also share the port with another server already on it, splitting
+        // the traffic silently; a plain bind first fails as it should when the port is taken.
+        const int probe = listeningSocket(address, port, false, &bound);
+        if (probe < 0)
+            return 0;
+        ::close(probe);
+    }
     const int fd = listeningSocket(address, port, shared, &bound);
     if (fd < 0 || !bindSocket(m_http.get(), fd))
         return 0;

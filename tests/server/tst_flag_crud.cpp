@@ -30,6 +30,7 @@ private Q_SLOTS:
     void scopes();
     void otherProjects();
     void unknownRoutes();
+    void aTakenPortIsRefused();
 
 private:
     qint64 countRows(const QString &table);
@@ -298,6 +299,18 @@ void TestFlagCrud::unknownRoutes()
     const auto health = m_server->get(u"/_health"_s, QString());
     QCOMPARE(health.status, 200);
     QCOMPARE(health.object().value("status"_L1), QJsonValue(u"ok"_s));
+}
+
+void TestFlagCrud::aTakenPortIsRefused()
+{
+    // A second server must not quietly share the port (and split the traffic) with the first.
+    QTemporaryDir dir;
+    bunting::server::LocalServer second(
+        bunting::server::DatabaseLocation::parse(dir.filePath(u"second.sqlite"_s)));
+    second.open();
+    QCOMPARE(second.listen(QHostAddress::LocalHost, m_server->port(), 2), quint16(0));
+    QCOMPARE(second.listen(QHostAddress::LocalHost, m_server->port(), 1), quint16(0));
+    QCOMPARE(m_server->get(u"/_health"_s, QString()).status, 200);
 }
 
 QTEST_GUILESS_MAIN(TestFlagCrud)
