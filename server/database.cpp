@@ -167,7 +167,8 @@ std::optional<QVariant> Database::scalar(const QString &sql, const QVariantList 
     // The lookups on the SDK endpoints' path repeat the same few statements; preparing each once
     // per connection spares SQLite and PostgreSQL parsing it for every request. scalar() reads
     // its one value and finishes before returning, so a cached statement is never in use twice.
-    QSqlQuery &query = preparedStatement(sql);
+    const std::shared_ptr<QSqlQuery> statement = preparedStatement(sql);
+    QSqlQuery &query = *statement;
     for (const QVariant &value : values)
         query.addBindValue(value.typeId() == QMetaType::Bool ? QVariant(value.toBool() ? 1 : 0)
                                                              : value);
@@ -197,19 +198,22 @@ void Database::closeThreadConnection() const
     }
 }
 
-QSqlQuery &Database::preparedStatement(const QString &sql) const
+std::shared_ptr<QSqlQuery> Database::preparedStatement(const QString &sql) const
 {
     const QString key = connectionName() + u'\n' + sql;
     QMutexLocker lock(&m_statementsMutex);
-    auto it = m_statements.find(key);
-    if (it == m_statements.end()) {
-        QSqlQuery query(connection());
-        query.setForwardOnly(true);
-        if (!query.prepare(sql))
-            fail(u"cannot prepare \"%1\""_s.arg(sql), query.lastError());
-        it = m_statements.insert(key, query);
+    auto &statement = m_statements[key];
+    if (!statement) {
+        auto query = std::make_shared<QSqlQuery>(connection());
+        query->setForwardOnly(true);
+        if (!query->prepare(sql)) {
+            const QSqlError error = query->lastError();
+            m_statements.remove(key);
+            fail(u"cannot prepare \"%1\""_s.arg(sql), error);
+        }
+        statement = std::move(query);
     }
-    return *it;
+    return statement;
 }
 
 void Database::forgetStatement(const QString &sql) const

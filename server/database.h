@@ -7,6 +7,7 @@
 #include <QString>
 #include <QVariant>
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace bunting::server {
@@ -62,7 +63,7 @@ public:
     std::optional<QVariant> scalar(const QString &sql, const QVariantList &values = {}) const;
 
 private:
-    QSqlQuery &preparedStatement(const QString &sql) const;
+    std::shared_ptr<QSqlQuery> preparedStatement(const QString &sql) const;
     void forgetStatement(const QString &sql) const;
 
     void migrate();
@@ -71,7 +72,9 @@ private:
     DatabaseLocation m_location;
     QString m_prefix;
     mutable QMutex m_statementsMutex;
-    mutable QHash<QString, QSqlQuery> m_statements; // per connection and statement text
+    // Per connection and statement text; held by pointer so that one thread inserting its
+    // statements (and the hash growing) never moves a statement another thread is running.
+    mutable QHash<QString, std::shared_ptr<QSqlQuery>> m_statements;
 };
 
 } // namespace bunting::server
