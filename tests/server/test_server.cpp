@@ -1,5 +1,7 @@
 #include "test_server.h"
 
+#include "timestamps.h"
+
 #include <QEventLoop>
 #include <QJsonDocument>
 #include <QNetworkReply>
@@ -171,6 +173,19 @@ QString TestServer::keyWithScopes(const QStringList &scopes, const QList<qint64>
 {
     AuthService &auth = m_server->auth();
     return auth.createKey(auth.ownerUserId(), u"test"_s, scopes, projects).value;
+}
+
+void TestServer::setFlagCreatedAt(qint64 id, const QDateTime &time)
+{
+    const Database &db = m_server->database();
+    QJsonObject document =
+        QJsonDocument::fromJson(
+            db.scalar(u"SELECT document FROM feature_flags WHERE id = ?"_s, {id})->toByteArray())
+            .object();
+    const QString stamp = formatApiTimestamp(time);
+    document.insert(u"created_at"_s, stamp);
+    db.exec(u"UPDATE feature_flags SET created_at = ?, document = ? WHERE id = ?"_s,
+            {stamp, QString::fromUtf8(QJsonDocument(document).toJson(QJsonDocument::Compact)), id});
 }
 
 qint64 TestServer::createProject(const QString &name)

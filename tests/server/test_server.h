@@ -42,6 +42,8 @@ public:
     QJsonObject createFlag(const QJsonObject &body);
     // A key with only these scopes (and these projects, when given).
     QString keyWithScopes(const QStringList &scopes, const QList<qint64> &projects = {});
+    // Moves a flag's creation time, in its row (what lists sort on) and in its document.
+    void setFlagCreatedAt(qint64 id, const QDateTime &time);
     // A second project in the same organization.
     qint64 createProject(const QString &name);
 

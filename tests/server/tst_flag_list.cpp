@@ -69,7 +69,6 @@ private Q_SLOTS:
 
 private:
     qint64 create(const QJsonObject &body);
-    void setCreatedAt(qint64 id, const QDateTime &time);
     void setColumn(qint64 id, const QString &column, const QVariant &value);
     QStringList keys(const QString &query);
     TestServer::Reply list(const QString &query);
@@ -85,20 +84,6 @@ qint64 TestFlagList::create(const QJsonObject &body)
     if (id <= 0)
         qWarning("flag %s was not created", qPrintable(body.value("key"_L1).toString()));
     return id;
-}
-
-// Moves a flag's creation time, in its row (what the list sorts on) and its document.
-void TestFlagList::setCreatedAt(qint64 id, const QDateTime &time)
-{
-    const auto &db = m_server->server().database();
-    QJsonObject document =
-        QJsonDocument::fromJson(
-            db.scalar(u"SELECT document FROM feature_flags WHERE id = ?"_s, {id})->toByteArray())
-            .object();
-    const QString stamp = bunting::server::formatApiTimestamp(time);
-    document.insert(u"created_at"_s, stamp);
-    db.exec(u"UPDATE feature_flags SET created_at = ?, document = ? WHERE id = ?"_s,
-            {stamp, QString::fromUtf8(QJsonDocument(document).toJson(QJsonDocument::Compact)), id});
 }
 
 void TestFlagList::setColumn(qint64 id, const QString &column, const QVariant &value)
@@ -135,9 +120,9 @@ void TestFlagList::shapeAndDefaultOrder()
     const qint64 a = create({{u"key"_s, u"a"_s}});
     const qint64 b = create({{u"key"_s, u"b"_s}});
     const qint64 c = create({{u"key"_s, u"c"_s}});
-    setCreatedAt(a, now.addDays(-1));
-    setCreatedAt(b, now.addDays(-3));
-    setCreatedAt(c, now.addDays(-2));
+    m_server->setFlagCreatedAt(a, now.addDays(-1));
+    m_server->setFlagCreatedAt(b, now.addDays(-3));
+    m_server->setFlagCreatedAt(c, now.addDays(-2));
 
     const auto reply = list({});
     QCOMPARE(reply.status, 200);
@@ -158,7 +143,7 @@ void TestFlagList::tiesInCreatedAtByIdDescending()
 {
     const QDateTime when = QDateTime::currentDateTimeUtc().addDays(-1);
     for (const QString &key : {u"x1"_s, u"x2"_s, u"x3"_s})
-        setCreatedAt(create({{u"key"_s, key}}), when);
+        m_server->setFlagCreatedAt(create({{u"key"_s, key}}), when);
     QCOMPARE(keys({}), (QStringList{u"x3"_s, u"x2"_s, u"x1"_s}));
     // Pages of a tie never overlap.
     QCOMPARE(keys(u"limit=1&offset=1"_s), QStringList{u"x2"_s});
@@ -267,7 +252,7 @@ void TestFlagList::staleFilter()
     for (const Case &c : cases) {
         QJsonObject body{{u"key"_s, c.key}, {u"filters"_s, c.filters}, {u"active"_s, c.active}};
         const qint64 id = create(body);
-        setCreatedAt(id, c.created);
+        m_server->setFlagCreatedAt(id, c.created);
         if (!c.lastCalled.isEmpty())
             setColumn(id, u"last_called_at"_s, c.lastCalled);
     }
@@ -276,14 +261,17 @@ void TestFlagList::staleFilter()
     QJsonObject group = overridden[u"groups"_s].toArray().first().toObject();
     group.insert(u"variant"_s, u"b"_s);
     overridden.insert(u"groups"_s, QJsonArray{group});
-    setCreatedAt(create({{u"key"_s, u"never-override"_s}, {u"filters"_s, overridden}}), old);
+    m_server->setFlagCreatedAt(
+        create({{u"key"_s, u"never-override"_s}, {u"filters"_s, overridden}}), old);
     // flag_calls counts as calls: 36 days ago is long ago, yesterday is recent, zero is none.
-    setCreatedAt(create({{u"key"_s, u"counted-long-ago"_s}, {u"filters"_s, rollout(30)}}), old);
+    m_server->setFlagCreatedAt(
+        create({{u"key"_s, u"counted-long-ago"_s}, {u"filters"_s, rollout(30)}}), old);
     calls(u"counted-long-ago"_s, day(36), 4);
-    setCreatedAt(create({{u"key"_s, u"counted-recently-full"_s}, {u"filters"_s, rollout(100)}}),
-                 old);
+    m_server->setFlagCreatedAt(
+        create({{u"key"_s, u"counted-recently-full"_s}, {u"filters"_s, rollout(100)}}), old);
     calls(u"counted-recently-full"_s, day(1), 4);
-    setCreatedAt(create({{u"key"_s, u"counted-zero-full"_s}, {u"filters"_s, rollout(100)}}), old);
+    m_server->setFlagCreatedAt(
+        create({{u"key"_s, u"counted-zero-full"_s}, {u"filters"_s, rollout(100)}}), old);
     calls(u"counted-zero-full"_s, day(1), 0);
 
     QStringList expected;
@@ -472,7 +460,7 @@ void TestFlagList::combinedFiltersWithPagination()
             body.insert(u"filters"_s, split);
         if (i == 2)
             body.insert(u"active"_s, false);
-        setCreatedAt(create(body), now.addSecs(-60 * (10 - i)));
+        m_server->setFlagCreatedAt(create(body), now.addSecs(-60 * (10 - i)));
     }
     create({{u"key"_s, u"other"_s}, {u"filters"_s, split}, {u"tags"_s, QJsonArray{u"team-a"_s}}});
     // Multivariate, active, team-a, "checkout": 0 (and 2, which is disabled).
@@ -541,7 +529,7 @@ void TestFlagList::pagination()
     QFETCH(QString, previous);
     const QDateTime now = QDateTime::currentDateTimeUtc();
     for (int i = 0; i < 5; ++i)
-        setCreatedAt(create({{u"key"_s, u"f%1"_s.arg(i)}}), now.addSecs(-100 + i));
+        m_server->setFlagCreatedAt(create({{u"key"_s, u"f%1"_s.arg(i)}}), now.addSecs(-100 + i));
     const auto reply = list(query);
     QCOMPARE(reply.status, 200);
     QCOMPARE(reply.object().value("count"_L1), QJsonValue(5));
@@ -593,8 +581,8 @@ void TestFlagList::statusAndLastCalledInResults()
     const qint64 fresh = create({{u"key"_s, u"fresh"_s}});
     const qint64 stale = create({{u"key"_s, u"stale"_s}, {u"filters"_s, rollout(100)}});
     const qint64 unused = create({{u"key"_s, u"unused"_s}, {u"filters"_s, rollout(30)}});
-    setCreatedAt(stale, now.addDays(-60));
-    setCreatedAt(unused, now.addDays(-60));
+    m_server->setFlagCreatedAt(stale, now.addDays(-60));
+    m_server->setFlagCreatedAt(unused, now.addDays(-60));
     const QString called = bunting::server::formatApiTimestamp(now.addDays(-1));
     setColumn(stale, u"last_called_at"_s, called);
     QHash<QString, QJsonObject> byKey;

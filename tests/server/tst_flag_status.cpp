@@ -66,7 +66,6 @@ private Q_SLOTS:
 
 private:
     qint64 create(const QJsonObject &body);
-    void setCreatedAt(qint64 id, const QDateTime &time);
     void setLastCalledAt(qint64 id, const QDateTime &time);
     void addCalls(const QString &key, const QDate &day, qint64 calls);
     TestServer::Reply status(qint64 id, const QString &key = TestServer::ownerKeyMarker());
@@ -80,19 +79,6 @@ qint64 TestFlagStatus::create(const QJsonObject &body)
     if (id <= 0)
         qWarning("flag %s was not created", qPrintable(body.value("key"_L1).toString()));
     return id;
-}
-
-void TestFlagStatus::setCreatedAt(qint64 id, const QDateTime &time)
-{
-    const auto &db = m_server->server().database();
-    QJsonObject document =
-        QJsonDocument::fromJson(
-            db.scalar(u"SELECT document FROM feature_flags WHERE id = ?"_s, {id})->toByteArray())
-            .object();
-    const QString stamp = bunting::server::formatApiTimestamp(time);
-    document.insert(u"created_at"_s, stamp);
-    db.exec(u"UPDATE feature_flags SET created_at = ?, document = ? WHERE id = ?"_s,
-            {stamp, QString::fromUtf8(QJsonDocument(document).toJson(QJsonDocument::Compact)), id});
 }
 
 void TestFlagStatus::setLastCalledAt(qint64 id, const QDateTime &time)
@@ -180,7 +166,7 @@ void TestFlagStatus::rules()
     QFETCH(QString, expectedReason);
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const qint64 id = create(body);
-    setCreatedAt(id, now.addDays(-ageDays).addSecs(-60));
+    m_server->setFlagCreatedAt(id, now.addDays(-ageDays).addSecs(-60));
     if (calledDaysAgo >= 0)
         setLastCalledAt(id, now.addDays(-calledDaysAgo).addSecs(-60));
     const auto reply = status(id);
@@ -208,7 +194,7 @@ void TestFlagStatus::callsCountedByDay()
     // Calls on a day 40 days back, with no exact time recorded: the start of that day stands for
     // the last call, a bound that never lies in the future.
     const qint64 old = create({{u"key"_s, u"old-calls"_s}, {u"filters"_s, rollout(30)}});
-    setCreatedAt(old, now.addDays(-90));
+    m_server->setFlagCreatedAt(old, now.addDays(-90));
     addCalls(u"old-calls"_s, now.date().addDays(-40), 12);
     const QDateTime startOfDay(now.date().addDays(-40), QTime(0, 0), Qt::UTC);
     QCOMPARE(
@@ -220,18 +206,18 @@ void TestFlagStatus::callsCountedByDay()
 
     // A recent day of calls keeps an old flag active; a day of zero calls is no call.
     const qint64 recent = create({{u"key"_s, u"recent-calls"_s}, {u"filters"_s, rollout(30)}});
-    setCreatedAt(recent, now.addDays(-90));
+    m_server->setFlagCreatedAt(recent, now.addDays(-90));
     addCalls(u"recent-calls"_s, now.date().addDays(-40), 3);
     addCalls(u"recent-calls"_s, now.date().addDays(-1), 3);
     QCOMPARE(status(recent).object().value("status"_L1), QJsonValue(u"active"_s));
     const qint64 zero = create({{u"key"_s, u"zero-calls"_s}, {u"filters"_s, rollout(30)}});
-    setCreatedAt(zero, now.addDays(-90));
+    m_server->setFlagCreatedAt(zero, now.addDays(-90));
     addCalls(u"zero-calls"_s, now.date().addDays(-1), 0);
     QCOMPARE(status(zero).object().value("reason"_L1), QJsonValue(kNeverCalled));
 
     // The later of last_called_at and the days of calls counts.
     const qint64 both = create({{u"key"_s, u"both"_s}, {u"filters"_s, rollout(30)}});
-    setCreatedAt(both, now.addDays(-90));
+    m_server->setFlagCreatedAt(both, now.addDays(-90));
     addCalls(u"both"_s, now.date().addDays(-50), 3);
     setLastCalledAt(both, now.addDays(-2));
     QCOMPARE(status(both).object().value("status"_L1), QJsonValue(u"active"_s));
@@ -247,7 +233,7 @@ void TestFlagStatus::callsOfAnEarlierFlagWithTheKeyDoNotCount()
         200);
     addCalls(u"reused"_s, now.date().addDays(-45), 9);
     const qint64 second = create({{u"key"_s, u"reused"_s}, {u"filters"_s, rollout(30)}});
-    setCreatedAt(second, now.addDays(-40));
+    m_server->setFlagCreatedAt(second, now.addDays(-40));
     QCOMPARE(status(second).object().value("reason"_L1), QJsonValue(kNeverCalled));
 }
 
@@ -255,7 +241,7 @@ void TestFlagStatus::statusFieldOfRetrieveAndList()
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const qint64 stale = create({{u"key"_s, u"stale"_s}, {u"filters"_s, rollout(100)}});
-    setCreatedAt(stale, now.addDays(-40));
+    m_server->setFlagCreatedAt(stale, now.addDays(-40));
     setLastCalledAt(stale, now.addDays(-1));
     const QJsonObject retrieved = m_server->get(m_server->flags(QString::number(stale))).object();
     QCOMPARE(retrieved.value("status"_L1), QJsonValue(u"STALE"_s));
