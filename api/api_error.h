@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QString>
+
+namespace bunting::api {
+
+// Why a call did not give its result. PostHog's error body (`type`, `code`, `detail`, `attr`)
+// is kept as it came, so a view can point at the field `attr` names.
+struct ApiError
+{
+    enum class Kind {
+        Unreachable,     // DNS, refused connection, TLS: the host did not answer
+        Timeout,         // no answer within the call's time limit
+        Canceled,        // the caller (or a newer call) canceled it
+        Http,            // the server answered with a status >= 400
+        InvalidResponse, // a 2xx answer that is not the JSON the call expects
+    };
+
+    Kind kind = Kind::Http;
+    int status = 0; // HTTP status, 0 when the server never answered
+    QString type;   // "validation_error", "authentication_error", ...
+    QString code;
+    QString detail;
+    QString attr;
+    QJsonObject body; // the whole error body, for answers with more than the four fields
+
+    // One sentence a person can act on: the server's `detail` when it gave one, otherwise what
+    // went wrong in plain words ("The host did not answer.", "The request timed out.").
+    QString message() const;
+    bool isAuthentication() const { return status == 401; }
+    bool isPermission() const { return status == 403; }
+    bool isNotFound() const { return status == 404; }
+    bool isConflict() const { return status == 409; }
+
+    // From an HTTP error answer; a body that is not PostHog's shape still gives a message.
+    static ApiError fromHttp(int status, const QByteArray &body);
+};
+
+} // namespace bunting::api
