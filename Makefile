@@ -17,9 +17,9 @@ configure: $(BUILD_DIR)/build.ninja
 build: deps configure
 	cmake --build $(BUILD_DIR)
 
-# Until the desktop app exists, `run` shows the command-line tool.
+# The desktop app on its embedded local server (default SQLite file under the user data dir).
 run: build
-	$(BUILD_DIR)/app/bunting-server --help
+	$(BUILD_DIR)/app/bunting
 
 # Headless, on the default SQLite file; its first start prints the owner's API key.
 serve: build

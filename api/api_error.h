@@ -2,6 +2,7 @@
 
 #include <QJsonObject>
 #include <QString>
+#include <chrono>
 
 namespace bunting::api {
 
@@ -24,6 +25,10 @@ struct ApiError
     QString detail;
     QString attr;
     QJsonObject body; // the whole error body, for answers with more than the four fields
+    QString host;     // the host called, for the sentences of Unreachable and Timeout
+    QString reason;   // below HTTP: the network's words, or what was wrong with a 2xx answer
+    std::chrono::milliseconds timeout{0}; // Timeout: the limit that ran out
+    int retryAfter = 0; // seconds the server asked to wait (429, 503); 0 when it did not say
 
     // One sentence a person can act on: the server's `detail` when it gave one, otherwise what
     // went wrong in plain words ("The host did not answer.", "The request timed out.").
@@ -35,6 +40,10 @@ struct ApiError
 
     // From an HTTP error answer; a body that is not PostHog's shape still gives a message.
     static ApiError fromHttp(int status, const QByteArray &body);
+    static ApiError unreachable(const QString &host, const QString &reason);
+    static ApiError timedOut(const QString &host, std::chrono::milliseconds timeout);
+    static ApiError canceled();
+    static ApiError invalidResponse(int status, const QString &reason);
 };
 
 } // namespace bunting::api

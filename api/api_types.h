@@ -13,6 +13,8 @@ namespace bunting::api {
 // One page of a `{count, next, previous, results}` answer.
 template<typename T> struct Page
 {
+    // Every item of the list: `count`, or the activity log's `total_count`. PostHog's persons
+    // list gives neither; there it is the items up to this page, plus one if a next page exists.
     int count = 0;
     QList<T> results;
     QUrl next;     // empty on the last page

@@ -13,6 +13,7 @@
 #include <QObject>
 #include <chrono>
 #include <functional>
+#include <type_traits>
 
 class QNetworkAccessManager;
 
@@ -27,16 +28,19 @@ template<typename T> using Callback = std::function<void(const Result<T> &)>;
 // Every call takes a `context` QObject: when it is destroyed first, the request is aborted and
 // the callback never runs. Callbacks run on the client's thread, once, with the value or an
 // ApiError. Idempotent calls (GET, and PATCH/POST the API documents as idempotent: none here)
-// are retried with backoff on timeouts, unreachable hosts, 429 and 5xx; writes are never
-// retried, so nothing is applied twice.
+// are retried with backoff on timeouts, unreachable hosts, 429 (after its Retry-After) and
+// 502/503/504; writes are never retried, so nothing is applied twice. Each request is logged
+// under "bunting.api" at debug level (off unless the logging rules turn it on).
 class Client : public QObject
 {
     Q_OBJECT
 public:
     explicit Client(Endpoint endpoint, QObject *parent = nullptr);
+    // Ends the calls in flight without running their callbacks.
     ~Client() override;
 
     const Endpoint &endpoint() const { return m_endpoint; }
+    // For the calls started after it; calls in flight finish against the endpoint they began on.
     void setEndpoint(Endpoint endpoint);
 
     struct Options
@@ -44,6 +48,7 @@ public:
         std::chrono::milliseconds timeout{30000};
         int retries = 3;                             // extra attempts of idempotent calls
         std::chrono::milliseconds firstBackoff{500}; // doubled per attempt
+        int pageSize = 100;                          // listAllFlags' page, one request each
     };
     void setOptions(const Options &options) { m_options = options; }
     const Options &options() const { return m_options; }
@@ -65,18 +70,24 @@ public:
     PendingCall *deleteFlag(qint64 id, const QObject *context, Callback<Done> done);
     PendingCall *flagActivity(qint64 id, int page, int limit, const QObject *context,
                               Callback<Page<ActivityEntry>> done);
+    // The new static cohort (the `cohort` of PostHog's answer).
     PendingCall *createStaticCohortForFlag(qint64 id, const QObject *context,
                                            Callback<QJsonObject> done);
+    // PostHog answers only {"success": true}; the call then reads the flag back, so `done` gets
+    // it with its new usage_dashboard.
     PendingCall *createUsageDashboard(qint64 id, const QObject *context,
                                       Callback<FeatureFlag> done);
     PendingCall *dependentFlags(qint64 id, const QObject *context, Callback<QList<FlagRef>> done);
     PendingCall *enrichUsageDashboard(qint64 id, const QObject *context,
                                       Callback<QJsonObject> done);
+    // The payload as stored (usually JSON text, which SDKs parse themselves); null for none.
     PendingCall *remoteConfig(qint64 id, const QObject *context, Callback<QJsonValue> done);
     PendingCall *flagStatus(qint64 id, const QObject *context, Callback<FlagStatus> done);
     // POST :id/test_evaluation with {"distinct_id", "person_properties", "groups", ...}.
     PendingCall *testEvaluation(qint64 id, const QJsonObject &request, const QObject *context,
                                 Callback<QJsonObject> done);
+    // The flag as it was; PostHog names a version's authors by id only, so createdBy and
+    // lastModifiedBy carry just that id, and updatedAt is the version's timestamp.
     PendingCall *flagVersion(qint64 id, int version, const QObject *context,
                              Callback<FeatureFlag> done);
     PendingCall *projectActivity(int page, int limit, const QObject *context,
@@ -112,10 +123,26 @@ Q_SIGNALS:
 private:
     class Call;
     friend class Call;
+    struct Request;
+
+    Call *startCall(const QString &description, const QObject *context,
+                    std::function<void(const ApiError &)> failure);
+    void callEnded(Call *call);
+    // One request, its answer read by `read` (which throws answers::InvalidAnswer) for `done`.
+    template<typename T>
+    PendingCall *run(const Request &request, const QString &description, const QObject *context,
+                     std::type_identity_t<std::function<T(const QJsonValue &)>> read,
+                     Callback<T> done);
+    Request flagListRequest(const FlagListQuery &query, int offset, int limit) const;
+    void loadFlagPages(Call *call, const FlagListQuery &query, QList<FeatureFlag> loaded,
+                       const std::function<void(int, int)> &progress,
+                       const Callback<QList<FeatureFlag>> &done);
+
     Endpoint m_endpoint;
     Options m_options;
     QNetworkAccessManager *m_network = nullptr;
     QList<Call *> m_calls;
+    bool m_closing = false;
 };
 
 } // namespace bunting::api

@@ -1,1 +1,47 @@
-int main() { return 0; }
+#include "local_session.h"
+#include "main_window.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QSettings>
+#include <QStandardPaths>
+
+using namespace Qt::StringLiterals;
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(u"Bunting"_s);
+    QApplication::setApplicationName(u"bunting"_s);
+    QApplication::setApplicationDisplayName(u"Bunting"_s);
+    QApplication::setApplicationVersion(QStringLiteral(BUNTING_VERSION));
+    QApplication::setDesktopFileName(u"bunting"_s);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        u"Manage PostHog feature flags, on PostHog or on a local server."_s);
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption database(
+        u"db"_s,
+        u"The local profile's SQLite file (default: %1)."_s.arg(
+            QDir::toNativeSeparators(bunting::desktop::LocalSession::defaultDatabasePath())),
+        u"file"_s);
+    parser.addOption(database);
+    parser.process(app);
+
+    QSettings settings;
+    bunting::desktop::MainWindowSetup setup;
+    setup.settings = &settings;
+    setup.localDatabasePath = parser.isSet(database)
+                                  ? parser.value(database)
+                                  : bunting::desktop::LocalSession::defaultDatabasePath();
+    setup.keyDirectory = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    if (qEnvironmentVariable(bunting::api::SecretStore::forceFileVariable) == "file"_L1)
+        setup.keyMode = bunting::api::SecretStore::Mode::FallbackOnly;
+
+    bunting::desktop::MainWindow window(setup);
+    window.show();
+    return QApplication::exec();
+}

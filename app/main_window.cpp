@@ -1,0 +1,731 @@
+#include "main_window.h"
+
+#include "connection_dialog.h"
+#include "empty_state.h"
+#include "flag_filter_bar.h"
+#include "flag_list_model.h"
+#include "flag_table_view.h"
+#include "icons.h"
+#include "local_session.h"
+#include "message_bar.h"
+#include "new_flag_dialog.h"
+#include "profile_store.h"
+#include "secret_store_notice.h"
+#include "tags_dialog.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDir>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+using bunting::api::ApiError;
+using bunting::api::ConnectionProfile;
+using bunting::models::FlagListModel;
+using bunting::views::MessageBar;
+
+namespace bunting::desktop {
+
+namespace {
+
+constexpr int kUndoOfferMs = 15000;
+
+QString joinKeys(const QStringList &keys, int shown = 3)
+{
+    if (keys.size() <= shown)
+        return keys.join(u", "_s);
+    return QCoreApplication::translate("MainWindow", "%1 and %n more", nullptr,
+                                       int(keys.size() - shown))
+        .arg(keys.first(shown).join(u", "_s));
+}
+
+} // namespace
+
+MainWindow::MainWindow(const MainWindowSetup &setup, QWidget *parent)
+    : QMainWindow(parent), m_setup(setup)
+{
+    Q_ASSERT(m_setup.settings);
+    setWindowTitle(tr("Bunting"));
+    setWindowIcon(views::appIcon());
+    m_profiles = new api::ProfileStore(*m_setup.settings, this);
+    m_keys = new api::SecretStore(m_setup.keyDirectory, m_setup.keyMode, this);
+    m_model = new FlagListModel(this);
+
+    createActions();
+    createCentre();
+    createMenus();
+    createStatusBar();
+    rebuildProfileChoices();
+    restoreState();
+
+    connect(m_profiles, &api::ProfileStore::profilesChanged, this,
+            &MainWindow::rebuildProfileChoices);
+    connect(m_keys, &api::SecretStore::backendDecided, this, [this](bool fallback) {
+        if (fallback)
+            m_messages->showMessage(MessageBar::Kind::Warning, m_keys->fallbackReason());
+    });
+    connect(m_model, &FlagListModel::loadingChanged, this, [this] {
+        updateCounts();
+        updateEmptyState();
+    });
+    connect(m_model, &FlagListModel::totalCountChanged, this, &MainWindow::updateCounts);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, [this] {
+        updateCounts();
+        updateEmptyState();
+        // Authors and tags of what is loaded become choices of the filter bar.
+        QList<UserBasic> users;
+        QStringList tags;
+        for (int row = 0; row < m_model->rowCount(); ++row) {
+            const FeatureFlag &flag = m_model->flagAt(row);
+            if (flag.createdBy)
+                users.append(*flag.createdBy);
+            tags.append(flag.tags);
+        }
+        m_filters->addKnownUsers(users);
+        m_filters->addKnownTags(tags);
+    });
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, [this] {
+        updateCounts();
+        updateEmptyState();
+    });
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
+        updateCounts();
+        updateEmptyState();
+        updateActions();
+    });
+    connect(m_model, &FlagListModel::loadFailed, this,
+            [this](const ApiError &error) { showError(tr("Loading the flags failed"), error); });
+    connect(m_filters, &views::FlagFilterBar::queryChanged, this, [this](api::FlagListQuery query) {
+        query.order = m_model->query().order;
+        m_model->setQuery(query);
+    });
+    connect(m_table, &views::FlagTableView::selectionChangedTo, this, &MainWindow::updateActions);
+    connect(m_table, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
+        QMenu menu(this);
+        menu.addAction(action(u"newFlag"_s));
+        menu.addSeparator();
+        menu.addAction(action(u"toggleActive"_s));
+        menu.addAction(action(u"copyKey"_s));
+        menu.addAction(action(u"editTags"_s));
+        menu.addSeparator();
+        menu.addAction(action(u"delete"_s));
+        menu.exec(m_table->viewport()->mapToGlobal(pos));
+    });
+    connect(m_empty, &views::EmptyState::buttonClicked, this, [this] {
+        if (m_filters->isFiltering())
+            m_filters->clear();
+        else
+            newFlag();
+    });
+
+    updateActions();
+    switchToProfile(m_profiles->currentId());
+}
+
+MainWindow::~MainWindow()
+{
+    // The model's calls go through the client, and the local server answers them: stop
+    // listening to both before the server goes.
+    m_model->setClient(nullptr);
+    delete m_client;
+}
+
+QAction *MainWindow::action(const QString &name) const
+{
+    return m_actions.value(name);
+}
+
+bool MainWindow::isShowingEmptyState() const
+{
+    return m_stack->currentWidget() == m_empty;
+}
+
+void MainWindow::createActions()
+{
+    const auto add = [this](const QString &name, const QString &text, const QString &icon,
+                            const QList<QKeySequence> &keys, const QString &tip, auto slot) {
+        auto *a = new QAction(text, this);
+        a->setObjectName(name);
+        if (!icon.isEmpty())
+            a->setIcon(views::themedIcon(icon));
+        a->setShortcuts(keys);
+        QString shortcutText;
+        if (!keys.isEmpty())
+            shortcutText = u" (%1)"_s.arg(keys.first().toString(QKeySequence::NativeText));
+        a->setToolTip(tip + shortcutText);
+        a->setStatusTip(tip);
+        connect(a, &QAction::triggered, this, slot);
+        m_actions.insert(name, a);
+        addAction(a);
+        return a;
+    };
+    add(u"newFlag"_s, tr("&New Flag…"), u"add"_s, {QKeySequence::New}, tr("Create a feature flag"),
+        &MainWindow::newFlag);
+    add(u"toggleActive"_s, tr("&Enable / Disable"), u"toggle"_s, {QKeySequence(u"Ctrl+E"_s)},
+        tr("Switch the selected flags on or off"), &MainWindow::toggleActive);
+    add(u"delete"_s, tr("&Delete"), u"delete"_s, {QKeySequence::Delete},
+        tr("Delete the selected flags (can be undone)"), &MainWindow::deleteSelected);
+    add(u"undoDelete"_s, tr("&Undo Delete"), u"undo"_s, {QKeySequence::Undo},
+        tr("Bring back the flags deleted last"), &MainWindow::undoDelete);
+    add(u"copyKey"_s, tr("&Copy Key"), u"copy"_s, {QKeySequence::Copy},
+        tr("Copy the selected flags' keys"), &MainWindow::copyKeys);
+    add(u"editTags"_s, tr("&Tags…"), u"tag"_s, {QKeySequence(u"Ctrl+T"_s)},
+        tr("Add, remove or set tags of the selected flags"), &MainWindow::editTags);
+    add(u"refresh"_s, tr("&Refresh"), u"refresh"_s,
+        {QKeySequence::Refresh, QKeySequence(u"Ctrl+R"_s)}, tr("Load the flags again"),
+        &MainWindow::refresh);
+    add(u"find"_s, tr("&Find"), u"search"_s, {QKeySequence::Find}, tr("Search the flags"),
+        [this] { m_filters->focusSearch(); });
+    add(u"addConnection"_s, tr("&Add Connection…"), u"remote"_s, {QKeySequence(u"Ctrl+Shift+N"_s)},
+        tr("Connect to a PostHog project"), &MainWindow::addConnection);
+    add(u"editConnection"_s, tr("&Edit Connection…"), QString(), {},
+        tr("Change the current connection"), &MainWindow::editConnection);
+    add(u"removeConnection"_s, tr("&Remove Connection"), QString(), {},
+        tr("Forget the current connection and its key"), &MainWindow::removeConnection);
+    add(u"quit"_s, tr("&Quit"), QString(), {QKeySequence::Quit}, tr("Quit Bunting"),
+        &QWidget::close);
+    action(u"undoDelete"_s)->setEnabled(false);
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(action(u"newFlag"_s));
+    file->addSeparator();
+    file->addAction(action(u"quit"_s));
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    for (const char *name :
+         {"undoDelete", "", "copyKey", "toggleActive", "editTags", "", "delete", "", "find"}) {
+        if (*name == '\0')
+            edit->addSeparator();
+        else
+            edit->addAction(action(QString::fromLatin1(name)));
+    }
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(action(u"refresh"_s));
+
+    m_connectionMenu = menuBar()->addMenu(tr("&Connection"));
+
+    QToolBar *bar = addToolBar(tr("Main"));
+    bar->setObjectName(u"mainToolBar"_s);
+    bar->setMovable(false);
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    bar->addAction(action(u"newFlag"_s));
+    bar->addAction(action(u"toggleActive"_s));
+    bar->addAction(action(u"editTags"_s));
+    bar->addAction(action(u"delete"_s));
+    bar->addSeparator();
+    bar->addAction(action(u"refresh"_s));
+    auto *spacer = new QWidget(bar);
+    spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    bar->addWidget(spacer);
+    m_profileBox = new QComboBox(bar);
+    m_profileBox->setObjectName(u"profileBox"_s);
+    m_profileBox->setAccessibleName(tr("Connection"));
+    m_profileBox->setToolTip(tr("The project whose flags are shown"));
+    m_profileBox->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    bar->addWidget(m_profileBox);
+    connect(m_profileBox, &QComboBox::activated, this, [this](int index) {
+        const QString id = m_profileBox->itemData(index).toString();
+        if (id.isEmpty()) {
+            addConnection();
+            // The combo shows the current profile until a new one exists.
+            rebuildProfileChoices();
+        } else {
+            switchToProfile(id);
+        }
+    });
+}
+
+void MainWindow::createCentre()
+{
+    auto *centre = new QWidget(this);
+    auto *layout = new QVBoxLayout(centre);
+    layout->setContentsMargins(8, 6, 8, 0);
+    m_filters = new views::FlagFilterBar(centre);
+    layout->addWidget(m_filters);
+    m_messages = new MessageBar(centre);
+    layout->addWidget(m_messages);
+    m_stack = new QStackedWidget(centre);
+    m_table = new views::FlagTableView(m_stack);
+    m_table->setModel(m_model);
+    m_empty = new views::EmptyState(m_stack);
+    m_stack->addWidget(m_table);
+    m_stack->addWidget(m_empty);
+    layout->addWidget(m_stack, 1);
+    setCentralWidget(centre);
+}
+
+void MainWindow::createStatusBar()
+{
+    m_connectionLabel = new QLabel(this);
+    m_connectionLabel->setObjectName(u"connectionLabel"_s);
+    m_countLabel = new QLabel(this);
+    m_countLabel->setObjectName(u"countLabel"_s);
+    m_progressLabel = new QLabel(this);
+    m_progress = new QProgressBar(this);
+    m_progress->setRange(0, 0);
+    m_progress->setMaximumWidth(120);
+    m_progress->setMaximumHeight(fontMetrics().height());
+    m_progress->setTextVisible(false);
+    m_progress->hide();
+    statusBar()->addWidget(m_connectionLabel);
+    statusBar()->addWidget(m_countLabel);
+    statusBar()->addPermanentWidget(new views::SecretStoreNotice(m_keys, this));
+    statusBar()->addPermanentWidget(m_progressLabel);
+    statusBar()->addPermanentWidget(m_progress);
+}
+
+void MainWindow::rebuildProfileChoices()
+{
+    const QString current = m_profiles->currentId();
+    delete m_profileGroup;
+    m_profileGroup = new QActionGroup(this);
+    m_connectionMenu->clear();
+    const QSignalBlocker blocker(m_profileBox);
+    m_profileBox->clear();
+    int number = 1;
+    for (const ConnectionProfile &profile : m_profiles->profiles()) {
+        const QIcon icon = views::themedIcon(profile.isLocal() ? u"local"_s : u"remote"_s);
+        m_profileBox->addItem(icon, profile.title(), profile.id);
+        m_profileBox->setItemData(m_profileBox->count() - 1, profile.summary(), Qt::ToolTipRole);
+        auto *a = m_connectionMenu->addAction(icon, profile.title());
+        a->setCheckable(true);
+        a->setChecked(profile.id == current);
+        a->setActionGroup(m_profileGroup);
+        if (number <= 9)
+            a->setShortcut(QKeySequence(u"Ctrl+%1"_s.arg(number)));
+        ++number;
+        const QString id = profile.id;
+        connect(a, &QAction::triggered, this, [this, id] { switchToProfile(id); });
+    }
+    m_profileBox->insertSeparator(m_profileBox->count());
+    m_profileBox->addItem(views::themedIcon(u"add"_s), tr("Add connection…"), QString());
+    m_profileBox->setCurrentIndex(std::max(0, m_profileBox->findData(current)));
+    m_connectionMenu->addSeparator();
+    m_connectionMenu->addAction(action(u"addConnection"_s));
+    m_connectionMenu->addAction(action(u"editConnection"_s));
+    m_connectionMenu->addAction(action(u"removeConnection"_s));
+    const bool remote = !m_profiles->current().isLocal();
+    action(u"editConnection"_s)->setEnabled(remote);
+    action(u"removeConnection"_s)->setEnabled(remote);
+}
+
+void MainWindow::switchToProfile(const QString &profileId)
+{
+    const std::optional<ConnectionProfile> profile = m_profiles->profile(profileId);
+    if (!profile)
+        return;
+    m_profiles->setCurrentId(profile->id);
+    rebuildProfileChoices();
+    m_messages->dismiss();
+    m_lastDeleted.clear();
+    action(u"undoDelete"_s)->setEnabled(false);
+
+    if (profile->isLocal()) {
+        if (!m_local) {
+            auto session = std::make_unique<LocalSession>(m_setup.localDatabasePath);
+            QString error;
+            if (!session->start(&error)) {
+                m_connectionLabel->setText(tr("Local server not running"));
+                m_messages->showMessage(MessageBar::Kind::Error, error);
+                return;
+            }
+            m_local = std::move(session);
+        }
+        useEndpoint(*profile, m_local->endpoint());
+        return;
+    }
+    m_connectingTo = profile->id;
+    m_connectionLabel->setText(tr("Connecting to %1…").arg(profile->title()));
+    m_keys->readKey(profile->id, this, [this, p = *profile](const api::SecretStore::Result &r) {
+        if (m_connectingTo != p.id)
+            return; // another switch came after this one
+        m_connectingTo.clear();
+        if (!r.ok()) {
+            const QString why = r.status == api::SecretStore::Result::Status::NotFound
+                                    ? tr("No API key is stored for %1.").arg(p.title())
+                                    : r.error;
+            auto *edit = new QAction(tr("Edit Connection…"), m_messages);
+            connect(edit, &QAction::triggered, this, &MainWindow::editConnection);
+            m_messages->showMessage(MessageBar::Kind::Error, why, {edit});
+            useEndpoint(p, p.endpoint(QString()));
+            return;
+        }
+        useEndpoint(p, p.endpoint(r.key));
+    });
+}
+
+void MainWindow::useEndpoint(const ConnectionProfile &profile, const api::Endpoint &endpoint)
+{
+    QPointer<api::Client> old = m_client;
+    m_client = new api::Client(endpoint, this);
+    connect(m_client, &api::Client::runningCallsChanged, this, [this](int running) {
+        m_progress->setVisible(running > 0);
+        m_progressLabel->setText(running > 1 ? tr("%n calls running", nullptr, running)
+                                             : QString());
+    });
+    m_model->setClient(m_client);
+    delete old;
+
+    const QString where =
+        profile.isLocal() && m_local
+            ? tr("Local server · %1").arg(QDir::toNativeSeparators(m_local->databasePath()))
+            : profile.summary();
+    m_connectionLabel->setText(where);
+    m_connectionLabel->setToolTip(endpoint.host.toString());
+    setWindowTitle(tr("%1 — Bunting").arg(profile.title()));
+    Q_EMIT clientChanged(m_client);
+}
+
+void MainWindow::addRemoteProfile(const ConnectionProfile &profile, const QString &apiKey)
+{
+    const QString id = m_profiles->add(profile);
+    if (id.isEmpty()) {
+        m_messages->showMessage(MessageBar::Kind::Error,
+                                tr("That connection is not complete: it needs a host and a "
+                                   "project."));
+        return;
+    }
+    m_keys->writeKey(id, apiKey, this, [this, id](const api::SecretStore::Result &r) {
+        if (!r.ok()) {
+            m_messages->showMessage(MessageBar::Kind::Error,
+                                    tr("The API key could not be stored: %1").arg(r.error));
+            return;
+        }
+        switchToProfile(id);
+    });
+}
+
+void MainWindow::updateActions()
+{
+    const QList<qint64> ids = m_table->selectedFlagIds();
+    const bool connected = m_client != nullptr;
+    action(u"newFlag"_s)->setEnabled(connected);
+    action(u"refresh"_s)->setEnabled(connected);
+    for (const char *name : {"toggleActive", "delete", "copyKey", "editTags"})
+        action(QString::fromLatin1(name))->setEnabled(connected && !ids.isEmpty());
+    if (ids.size() == 1) {
+        const int row = m_model->rowOfFlag(ids.first());
+        const bool active = row >= 0 && m_model->flagAt(row).active;
+        action(u"toggleActive"_s)->setText(active ? tr("&Disable") : tr("&Enable"));
+    } else {
+        action(u"toggleActive"_s)->setText(tr("&Enable / Disable"));
+    }
+}
+
+void MainWindow::updateCounts()
+{
+    const QLocale locale;
+    const int loaded = m_model->rowCount();
+    const int total = m_model->totalCount();
+    if (m_model->isLoading() && loaded == 0)
+        m_countLabel->setText(tr("Loading flags…"));
+    else if (loaded < total)
+        m_countLabel->setText(
+            tr("%1 of %2 flags").arg(locale.toString(loaded), locale.toString(total)));
+    else
+        m_countLabel->setText(total == 1 ? tr("1 flag") : tr("%n flags", nullptr, total));
+}
+
+void MainWindow::updateEmptyState()
+{
+    const bool empty = m_model->rowCount() == 0 && !m_model->isLoading() && m_client;
+    if (empty) {
+        if (m_filters->isFiltering())
+            m_empty->setContent(tr("No flags match"),
+                                tr("No flag of this project matches these filters."),
+                                tr("Clear Filters"));
+        else
+            m_empty->setContent(tr("No feature flags yet"),
+                                tr("A flag lets you release a feature to some users first, "
+                                   "and switch it off again without a deploy."),
+                                tr("Create Your First Flag"));
+    }
+    m_stack->setCurrentWidget(empty ? static_cast<QWidget *>(m_empty) : m_table);
+}
+
+void MainWindow::showError(const QString &what, const ApiError &error)
+{
+    if (error.kind == ApiError::Kind::Canceled)
+        return;
+    auto *retry = new QAction(tr("Retry"), m_messages);
+    connect(retry, &QAction::triggered, this, &MainWindow::refresh);
+    m_messages->showMessage(MessageBar::Kind::Error, u"%1: %2"_s.arg(what, error.message()),
+                            error.kind == ApiError::Kind::Http && error.status < 500
+                                ? QList<QAction *>{}
+                                : QList<QAction *>{retry});
+}
+
+void MainWindow::newFlag()
+{
+    if (!m_client)
+        return;
+    auto *dialog = new views::NewFlagDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &views::NewFlagDialog::submitted, this, [this, dialog] {
+        QPointer<views::NewFlagDialog> guard(dialog);
+        m_model->createFlag(dialog->key(), dialog->name(), [this, guard](const auto &result) {
+            if (!guard)
+                return;
+            if (!result) {
+                guard->showKeyError(result.error().message());
+                return;
+            }
+            guard->accept();
+            const int row = m_model->rowOfFlag(result->id);
+            if (row >= 0) {
+                m_table->selectRow(row);
+                m_table->scrollTo(m_model->index(row, 0));
+            }
+            m_messages->showMessage(MessageBar::Kind::Positive,
+                                    tr("Created flag %1.").arg(result->key), {}, 5000);
+        });
+    });
+    dialog->open();
+}
+
+void MainWindow::toggleActive()
+{
+    const QList<qint64> ids = m_table->selectedFlagIds();
+    if (ids.isEmpty())
+        return;
+    // Several selected: switch them all the way the first one is not, as file managers do
+    // with "hidden".
+    const int first = m_model->rowOfFlag(ids.first());
+    if (first < 0)
+        return;
+    const bool target = !m_model->flagAt(first).active;
+    for (qint64 id : ids) {
+        const int row = m_model->rowOfFlag(id);
+        if (row < 0 || m_model->flagAt(row).active == target)
+            continue;
+        const QString key = m_model->flagAt(row).key;
+        m_model->setActive(id, target, [this, key, target](const auto &result) {
+            if (!result) {
+                showError(target ? tr("Enabling %1 failed").arg(key)
+                                 : tr("Disabling %1 failed").arg(key),
+                          result.error());
+                return;
+            }
+            updateActions();
+        });
+    }
+}
+
+void MainWindow::deleteSelected()
+{
+    const QList<qint64> ids = m_table->selectedFlagIds();
+    if (ids.isEmpty())
+        return;
+    QStringList keys;
+    for (qint64 id : ids)
+        if (const int row = m_model->rowOfFlag(id); row >= 0)
+            keys.append(m_model->flagAt(row).key);
+    if (ids.size() > 1 &&
+        QMessageBox::question(
+            this, tr("Delete flags"),
+            tr("Delete %n flags: %1?", nullptr, int(ids.size())).arg(joinKeys(keys)),
+            QMessageBox::Yes | QMessageBox::Cancel) != QMessageBox::Yes)
+        return;
+    m_model->deleteFlags(ids, [this](const api::Result<api::BulkDeleteResult> &result) {
+        if (!result) {
+            showError(tr("Deleting failed"), result.error());
+            return;
+        }
+        m_lastDeleted.clear();
+        QStringList deleted;
+        for (const api::FlagRef &ref : result->deleted) {
+            m_lastDeleted.append(ref.id);
+            deleted.append(ref.key);
+        }
+        action(u"undoDelete"_s)->setEnabled(!m_lastDeleted.isEmpty());
+        QString text;
+        if (!deleted.isEmpty())
+            text = tr("Deleted %1.").arg(joinKeys(deleted));
+        if (!result->refused.isEmpty()) {
+            QStringList why;
+            for (const auto &refused : result->refused)
+                why.append(u"%1: %2"_s.arg(refused.key.isEmpty() ? QString::number(refused.id)
+                                                                 : refused.key,
+                                           refused.reason));
+            text += (text.isEmpty() ? QString() : u" "_s) +
+                    tr("Not deleted: %1").arg(why.join(u"; "_s));
+        }
+        QList<QAction *> actions;
+        if (!m_lastDeleted.isEmpty()) {
+            auto *undo = new QAction(tr("Undo"), m_messages);
+            connect(undo, &QAction::triggered, this, &MainWindow::undoDelete);
+            actions.append(undo);
+        }
+        m_messages->showMessage(result->refused.isEmpty() ? MessageBar::Kind::Information
+                                                          : MessageBar::Kind::Warning,
+                                text, actions, result->refused.isEmpty() ? kUndoOfferMs : 0);
+    });
+}
+
+void MainWindow::undoDelete()
+{
+    const QList<qint64> ids = std::exchange(m_lastDeleted, {});
+    action(u"undoDelete"_s)->setEnabled(false);
+    for (qint64 id : ids) {
+        m_model->restoreFlag(id, [this](const api::Result<FeatureFlag> &result) {
+            if (!result) {
+                showError(tr("Restoring the flag failed"), result.error());
+                return;
+            }
+            m_messages->showMessage(MessageBar::Kind::Positive, tr("Restored %1.").arg(result->key),
+                                    {}, 5000);
+        });
+    }
+}
+
+void MainWindow::copyKeys()
+{
+    QStringList keys;
+    for (qint64 id : m_table->selectedFlagIds())
+        if (const int row = m_model->rowOfFlag(id); row >= 0)
+            keys.append(m_model->flagAt(row).key);
+    if (keys.isEmpty())
+        return;
+    QGuiApplication::clipboard()->setText(keys.join(u'\n'));
+    statusBar()->showMessage(tr("Copied %1").arg(joinKeys(keys)), 3000);
+}
+
+void MainWindow::editTags()
+{
+    const QList<qint64> ids = m_table->selectedFlagIds();
+    if (ids.isEmpty())
+        return;
+    QStringList known;
+    for (int row = 0; row < m_model->rowCount(); ++row)
+        for (const QString &tag : m_model->flagAt(row).tags)
+            if (!known.contains(tag))
+                known.append(tag);
+    views::TagsDialog dialog(int(ids.size()), known, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    m_model->updateTags(ids, dialog.action(), dialog.tags(),
+                        [this](const api::Result<api::BulkTagsResult> &result) {
+                            if (!result) {
+                                showError(tr("Changing tags failed"), result.error());
+                                return;
+                            }
+                            if (!result->skipped.isEmpty()) {
+                                QStringList why;
+                                for (const auto &[id, reason] : result->skipped)
+                                    why.append(u"%1: %2"_s.arg(id).arg(reason));
+                                m_messages->showMessage(
+                                    MessageBar::Kind::Warning,
+                                    tr("Some flags kept their tags: %1").arg(why.join(u"; "_s)));
+                            }
+                        });
+}
+
+void MainWindow::refresh()
+{
+    m_messages->dismiss();
+    if (!m_client) {
+        switchToProfile(m_profiles->currentId());
+        return;
+    }
+    m_model->reload();
+}
+
+void MainWindow::addConnection()
+{
+    auto *dialog = new views::ConnectionDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog] { addRemoteProfile(dialog->profile(), dialog->apiKey()); });
+    dialog->open();
+}
+
+void MainWindow::editConnection()
+{
+    const ConnectionProfile profile = m_profiles->current();
+    if (profile.isLocal())
+        return;
+    // The key is read first so the dialog can show (and test) the one in use.
+    m_keys->readKey(profile.id, this, [this, profile](const api::SecretStore::Result &r) {
+        auto *dialog = new views::ConnectionDialog(this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->setProfile(profile, r.ok() ? r.key : QString());
+        connect(dialog, &QDialog::accepted, this, [this, dialog] {
+            const ConnectionProfile edited = dialog->profile();
+            if (!m_profiles->update(edited))
+                return;
+            m_keys->writeKey(
+                edited.id, dialog->apiKey(), this,
+                [this, id = edited.id](const api::SecretStore::Result &written) {
+                    if (!written.ok()) {
+                        m_messages->showMessage(
+                            MessageBar::Kind::Error,
+                            tr("The API key could not be stored: %1").arg(written.error));
+                        return;
+                    }
+                    switchToProfile(id);
+                });
+        });
+        dialog->open();
+    });
+}
+
+void MainWindow::removeConnection()
+{
+    const ConnectionProfile profile = m_profiles->current();
+    if (profile.isLocal())
+        return;
+    if (QMessageBox::question(this, tr("Remove connection"),
+                              tr("Forget %1 and its API key?").arg(profile.title()),
+                              QMessageBox::Yes | QMessageBox::Cancel) != QMessageBox::Yes)
+        return;
+    m_keys->removeKey(profile.id, this, [](const api::SecretStore::Result &) {});
+    m_profiles->remove(profile.id);
+    switchToProfile(ConnectionProfile::localId);
+}
+
+void MainWindow::restoreState()
+{
+    QSettings &s = *m_setup.settings;
+    s.beginGroup(u"window"_s);
+    if (!restoreGeometry(s.value(u"geometry"_s).toByteArray()))
+        resize(1180, 720);
+    m_table->restoreColumns(s.value(u"columns"_s).toByteArray());
+    s.endGroup();
+}
+
+void MainWindow::saveState()
+{
+    QSettings &s = *m_setup.settings;
+    s.beginGroup(u"window"_s);
+    s.setValue(u"geometry"_s, saveGeometry());
+    s.setValue(u"columns"_s, m_table->saveColumns());
+    s.endGroup();
+    s.sync();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveState();
+    QMainWindow::closeEvent(event);
+}
+
+} // namespace bunting::desktop

@@ -1,0 +1,128 @@
+#pragma once
+
+#include "client.h"
+#include "connection_profile.h"
+#include "secret_store.h"
+
+#include <QMainWindow>
+#include <QPointer>
+#include <memory>
+
+class QActionGroup;
+class QComboBox;
+class QLabel;
+class QProgressBar;
+class QSettings;
+class QStackedWidget;
+
+namespace bunting::api {
+class ProfileStore;
+}
+namespace bunting::models {
+class FlagListModel;
+}
+namespace bunting::views {
+class EmptyState;
+class FlagFilterBar;
+class FlagTableView;
+class MessageBar;
+} // namespace bunting::views
+
+namespace bunting::desktop {
+
+class LocalSession;
+
+// Where the window keeps what outlives it; tests point everything at temporary places.
+struct MainWindowSetup
+{
+    QSettings *settings = nullptr; // geometry, columns, filters, profiles
+    QString localDatabasePath;     // the local profile's SQLite file
+    QString keyDirectory;          // where API keys go when no keychain runs
+    api::SecretStore::Mode keyMode = api::SecretStore::Mode::Automatic;
+};
+
+// The app's window: the flag list of the current connection, its filters and actions, and the
+// connection profiles. Switching profiles keeps the window and swaps the client under the model.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(const MainWindowSetup &setup, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Connects to a profile; the local one starts the embedded server on first use.
+    void switchToProfile(const QString &profileId);
+    // Adds a remote profile with its key and switches to it (what the connection dialog does).
+    void addRemoteProfile(const api::ConnectionProfile &profile, const QString &apiKey);
+
+    // For tests and for the app's wiring.
+    models::FlagListModel *flagModel() const { return m_model; }
+    views::FlagTableView *table() const { return m_table; }
+    views::FlagFilterBar *filterBar() const { return m_filters; }
+    views::MessageBar *messageBar() const { return m_messages; }
+    api::Client *client() const { return m_client; }
+    api::ProfileStore *profiles() const { return m_profiles; }
+    LocalSession *localSession() const { return m_local.get(); }
+    QAction *action(const QString &name) const;
+    QLabel *countLabel() const { return m_countLabel; }
+    QLabel *connectionLabel() const { return m_connectionLabel; }
+    bool isShowingEmptyState() const;
+
+public Q_SLOTS:
+    void newFlag();
+    void toggleActive();
+    void deleteSelected();
+    void undoDelete();
+    void copyKeys();
+    void editTags();
+    void refresh();
+    void addConnection();
+    void editConnection();
+    void removeConnection();
+
+Q_SIGNALS:
+    // The client changed (a profile switch): dependants re-attach.
+    void clientChanged(api::Client *client);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createActions();
+    void createMenus();
+    void createCentre();
+    void createStatusBar();
+    void rebuildProfileChoices();
+    void useEndpoint(const api::ConnectionProfile &profile, const api::Endpoint &endpoint);
+    void updateActions();
+    void updateCounts();
+    void updateEmptyState();
+    void showError(const QString &what, const api::ApiError &error);
+    void restoreState();
+    void saveState();
+
+    MainWindowSetup m_setup;
+    api::ProfileStore *m_profiles = nullptr;
+    api::SecretStore *m_keys = nullptr;
+    std::unique_ptr<LocalSession> m_local;
+    QPointer<api::Client> m_client;
+    models::FlagListModel *m_model = nullptr;
+
+    views::FlagFilterBar *m_filters = nullptr;
+    views::MessageBar *m_messages = nullptr;
+    views::FlagTableView *m_table = nullptr;
+    views::EmptyState *m_empty = nullptr;
+    QStackedWidget *m_stack = nullptr;
+    QComboBox *m_profileBox = nullptr;
+    QActionGroup *m_profileGroup = nullptr;
+    QMenu *m_connectionMenu = nullptr;
+    QLabel *m_connectionLabel = nullptr;
+    QLabel *m_countLabel = nullptr;
+    QLabel *m_progressLabel = nullptr;
+    QProgressBar *m_progress = nullptr;
+    QHash<QString, QAction *> m_actions;
+    QList<qint64> m_lastDeleted; // what Undo brings back
+    QString m_connectingTo;      // the profile being switched to, while its key is read
+};
+
+} // namespace bunting::desktop

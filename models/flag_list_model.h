@@ -63,7 +63,11 @@ public:
     Qt::ItemFlags flags(const QModelIndex &index) const override;
     bool canFetchMore(const QModelIndex &parent) const override;
     void fetchMore(const QModelIndex &parent) override;
+    // Asks the server for its order on the column (column -1: the server's default order) and
+    // reloads; columns the server cannot order by (orderField() empty) change nothing.
     void sort(int column, Qt::SortOrder order) override;
+    // The list endpoint's `order` field for a column; empty when the server cannot sort by it.
+    static QString orderField(int column);
 
     const FeatureFlag &flagAt(int row) const { return m_flags.at(row); }
     int rowOfFlag(qint64 id) const;                 // -1 when not loaded
@@ -71,19 +75,30 @@ public:
     bool isLoading() const { return m_loading != nullptr; }
 
     // --- what people do to flags ---
+    // `done` runs once, while the model lives; without a client at once, with an Unreachable
+    // error.
     template<typename T> using Done = std::function<void(const api::Result<T> &)>;
 
-    // New flag with a key and a name; inserted at the top of the list on success.
+    // New flag with a key and a name, created as PostHog's own "New feature flag" form creates
+    // it: active, one condition without properties and no rollout percentage (everyone), no
+    // variants. Inserted at the top of the list on success, whatever the filters.
     void createFlag(const QString &key, const QString &name, Done<FeatureFlag> done);
     // Turns a flag on or off; the server refuses to turn off a flag others depend on.
     void setActive(qint64 id, bool active, Done<FeatureFlag> done);
-    // Soft delete; the rows go at once and come back if the server refuses.
+    // Soft delete: one flag by PATCH {"deleted": true}, several by bulk_delete. The rows of the
+    // deleted flags go once the server answers; refused ones stay, each refusal with the server's
+    // reason in `refused` (a single flag's 400/404 included), and `done` gets an ApiError only
+    // when the request as a whole failed.
     void deleteFlags(const QList<qint64> &ids, Done<api::BulkDeleteResult> done);
-    // Undoes a soft delete (PATCH deleted=false), putting the flag back in the list.
+    // Undoes a soft delete (PATCH deleted=false). Where the flag belongs under the current query
+    // and order only the server knows, so on success the list reloads from its first page.
     void restoreFlag(qint64 id, Done<FeatureFlag> done);
+    // bulk_update_tags, then each changed flag's row is fetched again (the server normalizes
+    // tags and bumps versions); `done` runs after those rows are refreshed.
     void updateTags(const QList<qint64> &ids, api::Client::TagAction action,
                     const QStringList &tags, Done<api::BulkTagsResult> done);
-    // Replaces the row of a flag changed elsewhere (an editor, another window).
+    // Replaces the row of a flag changed elsewhere (an editor, another window); a deleted flag's
+    // row goes.
     void updateFlag(const FeatureFlag &flag);
 
 Q_SIGNALS:
@@ -94,6 +109,10 @@ Q_SIGNALS:
 
 private:
     void loadPage(int offset, bool replace);
+    void cancelLoad();
+    void clearRows();
+    void reportLoading();
+    void setTotalCount(int count);
     void applyChanged(const FeatureFlag &flag);
     void removeRowOf(qint64 id);
 
@@ -104,6 +123,9 @@ private:
     int m_pageSize = 100;
     bool m_hasMore = false;
     QPointer<api::PendingCall> m_loading;
+    bool m_reportedLoading = false;
+    // Bumped by every new query: the answer of a load started under an older one is dropped.
+    quint64 m_generation = 0;
 };
 
 } // namespace bunting::models

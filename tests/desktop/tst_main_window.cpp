@@ -1,0 +1,465 @@
+// The real MainWindow, driven as a person would: its actions, dialogs and filters, against the
+// embedded local server it starts itself (and a second server for the remote profile).
+#include "connection_dialog.h"
+#include "empty_state.h"
+#include "flag_filter_bar.h"
+#include "flag_list_model.h"
+#include "flag_table_view.h"
+#include "local_session.h"
+#include "main_window.h"
+#include "message_bar.h"
+#include "new_flag_dialog.h"
+#include "profile_store.h"
+#include "tags_dialog.h"
+#include "test_server.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QHeaderView>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QNetworkReply>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+using namespace Qt::StringLiterals;
+using namespace bunting;
+using bunting::desktop::MainWindow;
+
+namespace {
+
+// A synchronous call to a server, for setting up what a test needs.
+QJsonObject call(const api::Endpoint &endpoint, const QByteArray &method, const QString &path,
+                 const QJsonObject &body = {})
+{
+    static QNetworkAccessManager network;
+    QUrl url = endpoint.host;
+    const qsizetype question = path.indexOf(u'?');
+    url.setPath(
+        u"/api/projects/%1/feature_flags/%2"_s.arg(endpoint.projectId, path.left(question)));
+    if (question >= 0)
+        url.setQuery(path.mid(question + 1));
+    QNetworkRequest request(url);
+    request.setRawHeader("Authorization", "Bearer " + endpoint.apiKey.toUtf8());
+    request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
+    QNetworkReply *reply = network.sendCustomRequest(
+        request, method, body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson());
+    QSignalSpy done(reply, &QNetworkReply::finished);
+    if (!reply->isFinished())
+        done.wait(20000);
+    reply->deleteLater();
+    return QJsonDocument::fromJson(reply->readAll()).object();
+}
+
+// Runs `step` on the modal dialog the next action opens (exec() blocks the test otherwise).
+template<typename Dialog> void whenModalOpens(std::function<void(Dialog *)> step)
+{
+    auto *timer = new QTimer;
+    timer->setInterval(20);
+    QObject::connect(timer, &QTimer::timeout, timer, [timer, step] {
+        if (auto *dialog = qobject_cast<Dialog *>(QApplication::activeModalWidget())) {
+            timer->stop();
+            timer->deleteLater();
+            step(dialog);
+        }
+    });
+    timer->start();
+}
+
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void startsOnTheLocalProfileWithAnInvitingEmptyState();
+    void createsAFlagFromTheDialog();
+    void showsTheServersRefusalOfAKeyInTheDialog();
+    void searchNarrowsTheList();
+    void togglesAFlagAndShowsTheDependentFlagsRefusal();
+    void deletesWithUndo();
+    void bulkDeleteListsWhatCannotBeDeleted();
+    void bulkTagsTheSelection();
+    void copiesTheSelectedKeys();
+    void remembersColumnsAndGeometry();
+    void switchesToARemoteProfileAndBackKeepingTheWindow();
+    void addsAndRemovesAConnectionThroughTheDialog();
+
+private:
+    std::unique_ptr<MainWindow> makeWindow();
+    api::Endpoint local() const { return m_window->localSession()->endpoint(); }
+    qint64 createFlag(const QString &key, const QJsonObject &extra = {});
+    void waitLoaded();
+    void select(const QStringList &keys);
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<QSettings> m_settings;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+std::unique_ptr<MainWindow> TestMainWindow::makeWindow()
+{
+    desktop::MainWindowSetup setup;
+    setup.settings = m_settings.get();
+    setup.localDatabasePath = m_dir->filePath(u"local.sqlite"_s);
+    setup.keyDirectory = m_dir->filePath(u"keys"_s);
+    setup.keyMode = api::SecretStore::Mode::FallbackOnly;
+    auto window = std::make_unique<MainWindow>(setup);
+    window->show();
+    return window;
+}
+
+void TestMainWindow::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    m_settings =
+        std::make_unique<QSettings>(m_dir->filePath(u"settings.ini"_s), QSettings::IniFormat);
+    m_window = makeWindow();
+    QVERIFY(m_window->localSession());
+    QVERIFY(m_window->localSession()->isRunning());
+    waitLoaded();
+}
+
+void TestMainWindow::cleanup()
+{
+    m_window.reset();
+    m_settings.reset();
+    m_dir.reset();
+}
+
+void TestMainWindow::waitLoaded()
+{
+    QTRY_VERIFY(!m_window->flagModel()->isLoading());
+}
+
+qint64 TestMainWindow::createFlag(const QString &key, const QJsonObject &extra)
+{
+    QJsonObject body{
+        {u"key"_s, key},
+        {u"name"_s, u"Flag "_s + key},
+        {u"filters"_s,
+         QJsonObject{{u"groups"_s, QJsonArray{QJsonObject{{u"properties"_s, QJsonArray()},
+                                                          {u"rollout_percentage"_s, 100}}}}}}};
+    for (auto it = extra.begin(); it != extra.end(); ++it)
+        body.insert(it.key(), it.value());
+    const QJsonObject created = call(local(), "POST", QString(), body);
+    if (!created.contains("id"_L1))
+        qWarning() << "creating" << key << "failed:" << created;
+    return created.value("id"_L1).toInteger();
+}
+
+void TestMainWindow::select(const QStringList &keys)
+{
+    views::FlagTableView *table = m_window->table();
+    table->clearSelection();
+    for (const QString &key : keys) {
+        int row = -1;
+        for (int r = 0; r < m_window->flagModel()->rowCount(); ++r)
+            if (m_window->flagModel()->flagAt(r).key == key)
+                row = r;
+        QVERIFY2(row >= 0, qPrintable(key));
+        table->selectionModel()->select(m_window->flagModel()->index(row, 0),
+                                        QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    }
+}
+
+void TestMainWindow::startsOnTheLocalProfileWithAnInvitingEmptyState()
+{
+    QCOMPARE(m_window->profiles()->currentId(), api::ConnectionProfile::localId);
+    QVERIFY(m_window->connectionLabel()->text().contains(u"Local server"_s));
+    QTRY_VERIFY(m_window->isShowingEmptyState());
+    auto *button = m_window->findChild<QPushButton *>(u"emptyStateButton"_s);
+    QVERIFY(button);
+    QVERIFY(button->isVisible());
+    QCOMPARE(m_window->countLabel()->text(), u"0 flags"_s);
+}
+
+void TestMainWindow::createsAFlagFromTheDialog()
+{
+    m_window->action(u"newFlag"_s)->trigger();
+    auto *dialog = m_window->findChild<views::NewFlagDialog *>();
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->isVisible());
+    auto *name = dialog->findChild<QLineEdit *>(u"name"_s);
+    QTest::keyClicks(name, u"New checkout flow"_s);
+    QCOMPARE(dialog->key(), u"new-checkout-flow"_s);
+    auto *create = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+    QVERIFY(create->isEnabled());
+    QTest::mouseClick(create, Qt::LeftButton);
+    QTRY_COMPARE(m_window->flagModel()->rowCount(), 1);
+    QCOMPARE(m_window->flagModel()->flagAt(0).key, u"new-checkout-flow"_s);
+    QTRY_VERIFY(!m_window->isShowingEmptyState());
+    QTRY_VERIFY(m_window->messageBar()->text().contains(u"new-checkout-flow"_s));
+    QCOMPARE(m_window->table()->selectedFlagIds(),
+             QList<qint64>{m_window->flagModel()->flagAt(0).id});
+}
+
+void TestMainWindow::showsTheServersRefusalOfAKeyInTheDialog()
+{
+    createFlag(u"taken"_s);
+    m_window->refresh();
+    waitLoaded();
+    m_window->action(u"newFlag"_s)->trigger();
+    auto *dialog = m_window->findChild<views::NewFlagDialog *>();
+    QVERIFY(dialog);
+    QTest::keyClicks(dialog->findChild<QLineEdit *>(u"key"_s), u"taken"_s);
+    QTest::mouseClick(dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok),
+                      Qt::LeftButton);
+    auto *error = dialog->findChild<QLabel *>(u"error"_s);
+    QTRY_VERIFY(error->isVisible());
+    QVERIFY2(error->text().contains(u"already"_s), qPrintable(error->text()));
+    QVERIFY(dialog->isVisible());
+    QCOMPARE(m_window->flagModel()->rowCount(), 1);
+}
+
+void TestMainWindow::searchNarrowsTheList()
+{
+    for (const QString &key : {u"checkout-a"_s, u"checkout-b"_s, u"search-x"_s, u"other"_s})
+        createFlag(key);
+    m_window->refresh();
+    QTRY_COMPARE(m_window->flagModel()->rowCount(), 4);
+    QTest::keyClicks(m_window->filterBar()->searchField(), u"checkout"_s);
+    QTRY_COMPARE(m_window->flagModel()->rowCount(), 2);
+    QTRY_COMPARE(m_window->countLabel()->text(), u"2 flags"_s);
+    QTest::keyClicks(m_window->filterBar()->searchField(), u"-zzz"_s);
+    QTRY_VERIFY(m_window->isShowingEmptyState());
+    auto *button = m_window->findChild<QPushButton *>(u"emptyStateButton"_s);
+    QCOMPARE(button->text(), u"Clear Filters"_s);
+    QTest::mouseClick(button, Qt::LeftButton);
+    QTRY_COMPARE(m_window->flagModel()->rowCount(), 4);
+    QVERIFY(m_window->filterBar()->searchField()->text().isEmpty());
+
+    auto *active = m_window->filterBar()->findChild<QComboBox *>(u"activeFilter"_s);
+    call(local(), "PATCH", QString::number(createFlag(u"off-one"_s)) + u"/"_s,
+         {{u"active"_s, false}});
+    active->setCurrentIndex(active->findData(u"false"_s));
+    QTRY_COMPARE(m_window->flagModel()->rowCount(), 1);
+    QCOMPARE(m_window->flagModel()->flagAt(0).key, u"off-one"_s);
+}
+
+void TestMainWindow::togglesAFlagAndShowsTheDependentFlagsRefusal()
+{
+    const qint64 base = createFlag(u"base"_s);
+    createFlag(u"child"_s,
+               {{u"filters"_s,
+                 QJsonObject{{u"groups"_s,
+                              QJsonArray{QJsonObject{
+                                  {u"properties"_s, QJsonArray{QJsonObject{
+                                                        {u"key"_s, QString::number(base)},
+                                                        {u"type"_s, u"flag"_s},
+                                                        {u"value"_s, true},
+                                                        {u"operator"_s, u"flag_evaluates_to"_s}}}},
+                                  {u"rollout_percentage"_s, 100}}}}}}});
+    createFlag(u"free"_s);
+    m_window->refresh();
+    QTRY_COMPARE(m_window->flagModel()->rowCount(), 3);
+
+    select({u"free"_s});
+    QCOMPARE(m_window->action(u"toggleActive"_s)->text(), u"&Disable"_s);
+    m_window->action(u"toggleActive"_s)->trigger();
+    const auto activeOf = [this](const QString &key) {
+        for (int r = 0; r < m_window->flagModel()->rowCount(); ++r)
+            if (m_window->flagModel()->flagAt(r).key == key)
+                return m_window->flagModel()->flagAt(r).active;
+        return true;
+    };
+    QTRY_VERIFY(!activeOf(u"free"_s));
+    QTRY_COMPARE(m_window->action(u"toggleActive"_s)->text(), u"&Enable"_s);
+
+    select({u"base"_s});
+    m_window->action(u"toggleActive"_s)->trigger();
+    QTRY_VERIFY(m_window->messageBar()->isVisible());
+    QCOMPARE(m_window->messageBar()->kind(), views::MessageBar::Kind::Error);
+    QVERIFY2(m_window->messageBar()->text().contains(u"child"_s),
+             qPrintable(m_window->messageBar()->text()));
+    QVERIFY(activeOf(u"base"_s));
+}
+
+void TestMainWindow::deletesWithUndo()
+{
+    createFlag(u"keep"_s);
+    createFlag(u"doomed"_s);
+    m_window->refresh();
+    QTRY_COMPARE(m_window->flagModel()->rowCount(), 2);
+    select({u"doomed"_s});
+    m_window->action(u"delete"_s)->trigger();
+    QTRY_COMPARE(m_window->flagModel()->rowCount(), 1);
+    QCOMPARE(m_window->flagModel()->flagAt(0).key, u"keep"_s);
+    QVERIFY(m_window->messageBar()->text().contains(u"doomed"_s));
+    QVERIFY(m_window->action(u"undoDelete"_s)->isEnabled());
+    QCOMPARE(call(local(), "GET", u"?search=doomed"_s).value("count"_L1).toInt(), 0);
+
+    m_window->action(u"undoDelete"_s)->trigger();
+    QTRY_COMPARE(m_window->flagModel()->rowCount(), 2);
+    QCOMPARE(call(local(), "GET", u"?search=doomed"_s).value("count"_L1).toInt(), 1);
+    QVERIFY(!m_window->action(u"undoDelete"_s)->isEnabled());
+}
+
+void TestMainWindow::bulkDeleteListsWhatCannotBeDeleted()
+{
+    const qint64 base = createFlag(u"base"_s);
+    createFlag(u"child"_s,
+               {{u"filters"_s,
+                 QJsonObject{{u"groups"_s,
+                              QJsonArray{QJsonObject{
+                                  {u"properties"_s, QJsonArray{QJsonObject{
+                                                        {u"key"_s, QString::number(base)},
+                                                        {u"type"_s, u"flag"_s},
+                                                        {u"value"_s, true},
+                                                        {u"operator"_s, u"flag_evaluates_to"_s}}}},
+                                  {u"rollout_percentage"_s, 100}}}}}}});
+    createFlag(u"loose-1"_s);
+    createFlag(u"loose-2"_s);
+    m_window->refresh();
+    QTRY_COMPARE(m_window->flagModel()->rowCount(), 4);
+    select({u"base"_s, u"loose-1"_s, u"loose-2"_s});
+    whenModalOpens<QMessageBox>([](QMessageBox *box) {
+        QVERIFY(box->text().contains(u"3 flags"_s));
+        box->button(QMessageBox::Yes)->click();
+    });
+    m_window->action(u"delete"_s)->trigger();
+    QTRY_COMPARE(m_window->flagModel()->rowCount(), 2);
+    QCOMPARE(m_window->messageBar()->kind(), views::MessageBar::Kind::Warning);
+    const QString text = m_window->messageBar()->text();
+    QVERIFY2(text.contains(u"base"_s) && text.contains(u"depend"_s), qPrintable(text));
+    QVERIFY2(text.contains(u"loose-1"_s), qPrintable(text));
+}
+
+void TestMainWindow::bulkTagsTheSelection()
+{
+    createFlag(u"one"_s, {{u"tags"_s, QJsonArray{u"old"_s}}});
+    createFlag(u"two"_s);
+    createFlag(u"three"_s);
+    m_window->refresh();
+    QTRY_COMPARE(m_window->flagModel()->rowCount(), 3);
+    select({u"one"_s, u"two"_s});
+    whenModalOpens<views::TagsDialog>([](views::TagsDialog *dialog) {
+        dialog->setAction(api::Client::TagAction::Add);
+        dialog->setTagsText(u"beta, checkout"_s);
+        dialog->accept();
+    });
+    m_window->action(u"editTags"_s)->trigger();
+    const auto tagsOf = [this](const QString &key) {
+        for (int r = 0; r < m_window->flagModel()->rowCount(); ++r)
+            if (m_window->flagModel()->flagAt(r).key == key) {
+                QStringList tags = m_window->flagModel()->flagAt(r).tags;
+                tags.sort();
+                return tags;
+            }
+        return QStringList();
+    };
+    QTRY_COMPARE(tagsOf(u"one"_s), (QStringList{u"beta"_s, u"checkout"_s, u"old"_s}));
+    QTRY_COMPARE(tagsOf(u"two"_s), (QStringList{u"beta"_s, u"checkout"_s}));
+    QCOMPARE(tagsOf(u"three"_s), QStringList());
+
+    select({u"one"_s});
+    whenModalOpens<views::TagsDialog>([](views::TagsDialog *dialog) {
+        dialog->setAction(api::Client::TagAction::Remove);
+        dialog->setTagsText(u"old"_s);
+        dialog->accept();
+    });
+    m_window->action(u"editTags"_s)->trigger();
+    QTRY_COMPARE(tagsOf(u"one"_s), (QStringList{u"beta"_s, u"checkout"_s}));
+}
+
+void TestMainWindow::copiesTheSelectedKeys()
+{
+    createFlag(u"copy-me"_s);
+    createFlag(u"and-me"_s);
+    m_window->refresh();
+    QTRY_COMPARE(m_window->flagModel()->rowCount(), 2);
+    select({u"copy-me"_s, u"and-me"_s});
+    m_window->action(u"copyKey"_s)->trigger();
+    QStringList copied = QGuiApplication::clipboard()->text().split(u'\n');
+    copied.sort();
+    QCOMPARE(copied, (QStringList{u"and-me"_s, u"copy-me"_s}));
+}
+
+void TestMainWindow::remembersColumnsAndGeometry()
+{
+    m_window->resize(900, 600);
+    m_window->table()->setColumnWidth(models::FlagListModel::NameColumn, 333);
+    m_window->close();
+    m_window.reset();
+    m_window = makeWindow();
+    QCOMPARE(m_window->table()->columnWidth(models::FlagListModel::NameColumn), 333);
+    QCOMPARE(m_window->size(), QSize(900, 600));
+}
+
+void TestMainWindow::switchesToARemoteProfileAndBackKeepingTheWindow()
+{
+    createFlag(u"local-only"_s);
+    TestServer remote;
+    remote.createFlag(QJsonObject{{u"key"_s, u"remote-one"_s}, {u"name"_s, u"Remote"_s}});
+    remote.createFlag(QJsonObject{{u"key"_s, u"remote-two"_s}, {u"name"_s, u"Remote"_s}});
+
+    MainWindow *before = m_window.get();
+    api::ConnectionProfile profile;
+    profile.kind = api::ConnectionProfile::Kind::Remote;
+    profile.name = u"Staging"_s;
+    profile.host = QUrl(u"http://127.0.0.1:%1"_s.arg(remote.port()));
+    profile.projectId = QString::number(remote.projectId());
+    m_window->addRemoteProfile(profile, remote.ownerKey());
+    QTRY_VERIFY(m_window->profiles()->current().name == u"Staging"_s);
+    QTRY_COMPARE(m_window->flagModel()->rowCount(), 2);
+    QVERIFY(m_window->windowTitle().contains(u"Staging"_s));
+    auto *box = m_window->findChild<QComboBox *>(u"profileBox"_s);
+    QCOMPARE(box->currentText(), u"Staging"_s);
+
+    m_window->switchToProfile(api::ConnectionProfile::localId);
+    QTRY_COMPARE(m_window->flagModel()->rowCount(), 1);
+    QCOMPARE(m_window->flagModel()->flagAt(0).key, u"local-only"_s);
+    QCOMPARE(m_window.get(), before);
+
+    // The profile and its key outlive the window.
+    const QString stagingId = m_window->profiles()->profiles().last().id;
+    m_window.reset();
+    m_window = makeWindow();
+    m_window->switchToProfile(stagingId);
+    QTRY_COMPARE(m_window->flagModel()->rowCount(), 2);
+}
+
+void TestMainWindow::addsAndRemovesAConnectionThroughTheDialog()
+{
+    TestServer remote;
+    remote.createFlag(QJsonObject{{u"key"_s, u"from-dialog"_s}, {u"name"_s, u"Remote"_s}});
+    m_window->action(u"addConnection"_s)->trigger();
+    auto *dialog = m_window->findChild<views::ConnectionDialog *>();
+    QVERIFY(dialog);
+    auto *host = dialog->findChild<QComboBox *>(u"host"_s);
+    host->setCurrentIndex(host->count() - 1); // Custom…
+    QTest::keyClicks(dialog->findChild<QLineEdit *>(u"customUrl"_s),
+                     u"http://127.0.0.1:%1"_s.arg(remote.port()));
+    QTest::keyClicks(dialog->findChild<QLineEdit *>(u"projectId"_s),
+                     QString::number(remote.projectId()));
+    QTest::keyClicks(dialog->findChild<QLineEdit *>(u"apiKey"_s), remote.ownerKey());
+    QTest::keyClicks(dialog->findChild<QLineEdit *>(u"name"_s), u"Dialog made"_s);
+    QVERIFY(dialog->isComplete());
+    dialog->accept();
+    QTRY_COMPARE(m_window->profiles()->current().name, u"Dialog made"_s);
+    QTRY_COMPARE(m_window->flagModel()->rowCount(), 1);
+    QCOMPARE(m_window->flagModel()->flagAt(0).key, u"from-dialog"_s);
+    QVERIFY(m_window->action(u"removeConnection"_s)->isEnabled());
+
+    whenModalOpens<QMessageBox>([](QMessageBox *box) { box->button(QMessageBox::Yes)->click(); });
+    m_window->action(u"removeConnection"_s)->trigger();
+    QTRY_COMPARE(m_window->profiles()->currentId(), api::ConnectionProfile::localId);
+    QCOMPARE(m_window->profiles()->profiles().size(), 1);
+    QVERIFY(!m_window->action(u"removeConnection"_s)->isEnabled());
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_main_window.moc"

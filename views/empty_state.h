@@ -1,0 +1,30 @@
+#pragma once
+
+#include <QWidget>
+
+class QLabel;
+class QPushButton;
+
+namespace bunting::views {
+
+// What the list shows instead of an empty table: a title, a sentence and one button for the
+// next step ("New flag" for an empty project, "Clear filters" when filters hide everything).
+class EmptyState : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit EmptyState(QWidget *parent = nullptr);
+
+    void setContent(const QString &title, const QString &text, const QString &buttonText);
+
+Q_SIGNALS:
+    void buttonClicked();
+
+private:
+    QLabel *m_icon = nullptr;
+    QLabel *m_title = nullptr;
+    QLabel *m_text = nullptr;
+    QPushButton *m_button = nullptr;
+};
+
+} // namespace bunting::views
