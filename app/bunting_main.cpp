@@ -4,6 +4,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QLoggingCategory>
 #include <QSettings>
 #include <QStandardPaths>
 
@@ -11,6 +12,9 @@ using namespace Qt::StringLiterals;
 
 int main(int argc, char *argv[])
 {
+    // The embedded server logs each request at info level, which suits bunting-server's log but
+    // would flood the app's terminal; QT_LOGGING_RULES still overrides this.
+    QLoggingCategory::setFilterRules(u"bunting.server.http.info=false"_s);
     QApplication app(argc, argv);
     QApplication::setOrganizationName(u"Bunting"_s);
     QApplication::setApplicationName(u"bunting"_s);

@@ -21,8 +21,22 @@ LocalSession::LocalSession(QString databasePath) : m_databasePath(std::move(data
 
 LocalSession::~LocalSession()
 {
-    if (m_server && m_keyId != 0)
-        m_server->auth().revokeKey(m_keyId);
+    if (!m_thread.isRunning())
+        return;
+    onServerThread([this] {
+        if (m_server && m_keyId != 0)
+            m_server->auth().revokeKey(m_keyId);
+        // The server's sockets and database connections belong to this thread.
+        m_server.reset();
+        delete m_threadContext;
+    });
+    m_thread.quit();
+    m_thread.wait();
+}
+
+void LocalSession::onServerThread(const std::function<void()> &work)
+{
+    QMetaObject::invokeMethod(m_threadContext, work, Qt::BlockingQueuedConnection);
 }
 
 QString LocalSession::defaultDatabasePath()
@@ -37,6 +51,19 @@ QString LocalSession::sessionKeyLabel()
 }
 
 bool LocalSession::start(QString *error)
+{
+    if (!m_thread.isRunning()) {
+        m_thread.setObjectName(u"bunting-local-server"_s);
+        m_threadContext = new QObject;
+        m_threadContext->moveToThread(&m_thread);
+        m_thread.start();
+    }
+    bool started = false;
+    onServerThread([&] { started = startOnServerThread(error); });
+    return started;
+}
+
+bool LocalSession::startOnServerThread(QString *error)
 {
     QDir().mkpath(QFileInfo(m_databasePath).absolutePath());
     auto server =

@@ -3,6 +3,8 @@
 #include "endpoint.h"
 
 #include <QString>
+#include <QThread>
+#include <functional>
 #include <memory>
 
 namespace bunting::server {
@@ -12,8 +14,9 @@ class LocalServer;
 namespace bunting::desktop {
 
 // The local profile's server: the server library run in-process on a free loopback port over a
-// SQLite file (created with its first project on first run). The app reaches it like any other
-// PostHog, over HTTP with a personal API key; that key is minted for this session and revoked
+// SQLite file (created with its first project on first run). It runs on a thread of its own, so
+// a slow query (a search over 100,000 flags) never holds up the window. The app reaches it like any
+// other PostHog, over HTTP with a personal API key; that key is minted for this session and revoked
 // when the session ends, so no key of the local profile is ever stored.
 class LocalSession
 {
@@ -36,7 +39,13 @@ public:
     static QString sessionKeyLabel();
 
 private:
+    bool startOnServerThread(QString *error);
+    // Runs `work` on the server's thread and waits for it.
+    void onServerThread(const std::function<void()> &work);
+
     QString m_databasePath;
+    QThread m_thread;
+    QObject *m_threadContext = nullptr; // lives on m_thread
     std::unique_ptr<server::LocalServer> m_server;
     api::Endpoint m_endpoint;
     qint64 m_keyId = 0;

@@ -84,26 +84,18 @@ MainWindow::MainWindow(const MainWindowSetup &setup, QWidget *parent)
         updateEmptyState();
     });
     connect(m_model, &FlagListModel::totalCountChanged, this, &MainWindow::updateCounts);
-    connect(m_model, &QAbstractItemModel::rowsInserted, this, [this] {
-        updateCounts();
-        updateEmptyState();
-        // Authors and tags of what is loaded become choices of the filter bar.
-        QList<UserBasic> users;
-        QStringList tags;
-        for (int row = 0; row < m_model->rowCount(); ++row) {
-            const FeatureFlag &flag = m_model->flagAt(row);
-            if (flag.createdBy)
-                users.append(*flag.createdBy);
-            tags.append(flag.tags);
-        }
-        m_filters->addKnownUsers(users);
-        m_filters->addKnownTags(tags);
-    });
+    connect(m_model, &QAbstractItemModel::rowsInserted, this,
+            [this](const QModelIndex &, int first, int last) {
+                updateCounts();
+                updateEmptyState();
+                learnFilterChoices(first, last);
+            });
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, [this] {
         updateCounts();
         updateEmptyState();
     });
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
+        learnFilterChoices(0, m_model->rowCount() - 1);
         updateCounts();
         updateEmptyState();
         updateActions();
@@ -286,11 +278,13 @@ void MainWindow::createStatusBar()
     m_progress->setMaximumHeight(fontMetrics().height());
     m_progress->setTextVisible(false);
     m_progress->hide();
+    m_connectionLabel->setContentsMargins(6, 0, 12, 0);
+    m_countLabel->setContentsMargins(6, 0, 6, 0);
     statusBar()->addWidget(m_connectionLabel);
-    statusBar()->addWidget(m_countLabel);
     statusBar()->addPermanentWidget(new views::SecretStoreNotice(m_keys, this));
     statusBar()->addPermanentWidget(m_progressLabel);
     statusBar()->addPermanentWidget(m_progress);
+    statusBar()->addPermanentWidget(m_countLabel);
 }
 
 void MainWindow::rebuildProfileChoices()
@@ -412,6 +406,21 @@ void MainWindow::addRemoteProfile(const ConnectionProfile &profile, const QStrin
         }
         switchToProfile(id);
     });
+}
+
+void MainWindow::learnFilterChoices(int first, int last)
+{
+    // Authors and tags of what is loaded become choices of the filter bar.
+    QList<UserBasic> users;
+    QStringList tags;
+    for (int row = first; row <= last; ++row) {
+        const models::FlagRow &flag = m_model->flagAt(row);
+        if (flag.createdBy)
+            users.append(*flag.createdBy);
+        tags.append(flag.tags);
+    }
+    m_filters->addKnownUsers(users);
+    m_filters->addKnownTags(tags);
 }
 
 void MainWindow::updateActions()

@@ -95,6 +95,7 @@ private:
     void rebuildProfileChoices();
     void useEndpoint(const api::ConnectionProfile &profile, const api::Endpoint &endpoint);
     void updateActions();
+    void learnFilterChoices(int first, int last);
     void updateCounts();
     void updateEmptyState();
     void showError(const QString &what, const api::ApiError &error);

@@ -18,6 +18,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QLineEdit>
+#include <QLoggingCategory>
 #include <QScrollBar>
 #include <QSettings>
 #include <QTemporaryDir>
@@ -117,6 +118,9 @@ double waitUntil(const std::function<bool()> &done, int timeoutMs = 60000)
 
 int main(int argc, char *argv[])
 {
+    if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
+        QLoggingCategory::setFilterRules(
+            u"bunting.server.http.info=false\nbunting.api.debug=false"_s);
     QApplication app(argc, argv);
     QCommandLineParser parser;
     const QCommandLineOption countOption(u"flags"_s, u"Flags in the project."_s, u"n"_s,

@@ -30,6 +30,22 @@ QString numberText(const QJsonValue &value)
     return text;
 }
 
+// Whether `text` can be a number at all. QString::toDouble() costs thousands of instructions
+// even on text it rejects, and most string properties (emails, plans, countries, dates) hold a
+// character no number has: a letter outside "e", "inf", "infinity" and "nan", or one of ":@/_,".
+bool mayBeNumber(QStringView text)
+{
+    for (const QChar c : text) {
+        const char16_t u = c.unicode();
+        if (u == u':' || u == u'@' || u == u'/' || u == u'_' || u == u',')
+            return false;
+        const char16_t lower = (u >= u'A' && u <= u'Z') ? char16_t(u + 32) : u;
+        if (lower >= u'a' && lower <= u'z' && !QStringView(u"einfaty").contains(QChar(lower)))
+            return false;
+    }
+    return true;
+}
+
 } // namespace
 
 QString propertyText(const QJsonValue &value)
@@ -119,7 +135,7 @@ void PropertyMap::insert(const QString &key, const QJsonValue &value)
     v.foldedText = asciiLower(v.text);
     if (value.isDouble()) {
         v.number = value.toDouble();
-    } else if (value.isString()) {
+    } else if (value.isString() && mayBeNumber(v.text)) {
         bool ok = false;
         const double d = v.text.trimmed().toDouble(&ok);
         if (ok)

@@ -81,6 +81,7 @@ void FlagListModel::clearRows()
     if (!m_flags.isEmpty()) {
         beginResetModel();
         m_flags.clear();
+        m_ids.clear();
         endResetModel();
     }
     setTotalCount(0);
@@ -153,21 +154,23 @@ void FlagListModel::loadPage(int offset, bool replace)
             m_hasMore = !page.next.isEmpty() && !page.results.isEmpty();
             if (replace) {
                 beginResetModel();
-                m_flags = page.results;
+                setRows(page.results);
                 m_loading = nullptr;
                 endResetModel();
             } else {
                 // Flags created here since the last page shift the server's offsets by as many
                 // rows, so the next page may repeat rows already shown.
-                QList<FeatureFlag> fresh;
+                QList<FlagRow> fresh;
                 for (const FeatureFlag &flag : page.results)
-                    if (rowOfFlag(flag.id) < 0)
-                        fresh.append(flag);
+                    if (!m_ids.contains(flag.id))
+                        fresh.append(FlagRow::fromFlag(flag));
                 if (fresh.isEmpty()) {
                     m_loading = nullptr;
                 } else {
                     beginInsertRows({}, int(m_flags.size()),
                                     int(m_flags.size() + fresh.size() - 1));
+                    for (const FlagRow &row : fresh)
+                        m_ids.insert(row.id);
                     m_flags.append(fresh);
                     m_loading = nullptr;
                     endInsertRows();
@@ -198,7 +201,7 @@ QVariant FlagListModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const FeatureFlag &flag = m_flags.at(index.row());
+    const FlagRow &flag = m_flags.at(index.row());
     switch (role) {
     case FlagIdRole:
         return flag.id;
@@ -221,15 +224,15 @@ QVariant FlagListModel::data(const QModelIndex &index, int role) const
         case NameColumn:
             return firstLine(flag.name);
         case TypeColumn:
-            return flagTypeText(flag);
+            return flag.typeText;
         case StatusColumn:
-            return statusText(flag);
+            return flag.statusText;
         case RolloutColumn:
-            return rolloutSummary(flag);
+            return flag.rolloutSummary;
         case TagsColumn:
             return flag.tags.join(u", "_s);
         case CreatedByColumn:
-            return createdByText(flag);
+            return flag.createdByText;
         case UpdatedColumn:
             return timestampText(flag.updatedAt, QDateTime::currentDateTime());
         case LastCalledColumn:
@@ -245,15 +248,15 @@ QVariant FlagListModel::data(const QModelIndex &index, int role) const
         case NameColumn:
             return flag.name;
         case TypeColumn:
-            return flagTypeText(flag);
+            return flag.typeText;
         case StatusColumn:
-            return statusToolTip(flag);
+            return flag.statusToolTip;
         case RolloutColumn:
-            return rolloutDetails(flag);
+            return flag.rolloutDetails;
         case TagsColumn:
             return flag.tags.join(u", "_s);
         case CreatedByColumn:
-            return createdByToolTip(flag);
+            return flag.createdByToolTip;
         case UpdatedColumn:
             return exactTimeText(flag.updatedAt);
         case LastCalledColumn:
@@ -351,8 +354,21 @@ void FlagListModel::sort(int column, Qt::SortOrder order)
     reload();
 }
 
+void FlagListModel::setRows(const QList<FeatureFlag> &flags)
+{
+    m_flags.clear();
+    m_ids.clear();
+    m_flags.reserve(flags.size());
+    for (const FeatureFlag &flag : flags) {
+        m_flags.append(FlagRow::fromFlag(flag));
+        m_ids.insert(flag.id);
+    }
+}
+
 int FlagListModel::rowOfFlag(qint64 id) const
 {
+    if (!m_ids.contains(id))
+        return -1;
     for (qsizetype row = 0; row < m_flags.size(); ++row)
         if (m_flags.at(row).id == id)
             return int(row);
@@ -368,7 +384,7 @@ void FlagListModel::applyChanged(const FeatureFlag &flag)
     const int row = rowOfFlag(flag.id);
     if (row < 0)
         return;
-    m_flags[row] = flag;
+    m_flags[row] = FlagRow::fromFlag(flag);
     Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
 }
 
@@ -379,6 +395,7 @@ void FlagListModel::removeRowOf(qint64 id)
         return;
     beginRemoveRows({}, row, row);
     m_flags.removeAt(row);
+    m_ids.remove(id);
     endRemoveRows();
     setTotalCount(std::max(0, m_totalCount - 1));
 }
@@ -397,7 +414,8 @@ void FlagListModel::createFlag(const QString &key, const QString &name, Done<Fea
                                      applyChanged(*result); // a reload got it first
                                  } else {
                                      beginInsertRows({}, 0, 0);
-                                     m_flags.prepend(*result);
+                                     m_flags.prepend(FlagRow::fromFlag(*result));
+                                     m_ids.insert(result->id);
                                      endInsertRows();
                                      setTotalCount(m_totalCount + 1);
                                  }

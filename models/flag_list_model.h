@@ -3,11 +3,13 @@
 #include "client.h"
 #include "feature_flag.h"
 #include "flag_list_query.h"
+#include "flag_row.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
 #include <QList>
 #include <QPointer>
+#include <QSet>
 #include <functional>
 
 namespace bunting::models {
@@ -69,7 +71,7 @@ public:
     // The list endpoint's `order` field for a column; empty when the server cannot sort by it.
     static QString orderField(int column);
 
-    const FeatureFlag &flagAt(int row) const { return m_flags.at(row); }
+    const FlagRow &flagAt(int row) const { return m_flags.at(row); }
     int rowOfFlag(qint64 id) const;                 // -1 when not loaded
     int totalCount() const { return m_totalCount; } // as the server counts the query's flags
     bool isLoading() const { return m_loading != nullptr; }
@@ -114,11 +116,13 @@ private:
     void reportLoading();
     void setTotalCount(int count);
     void applyChanged(const FeatureFlag &flag);
+    void setRows(const QList<FeatureFlag> &flags);
     void removeRowOf(qint64 id);
 
     QPointer<api::Client> m_client;
     api::FlagListQuery m_query;
-    QList<FeatureFlag> m_flags;
+    QList<FlagRow> m_flags;
+    QSet<qint64> m_ids; // of m_flags, to skip rows a later page repeats
     int m_totalCount = 0;
     int m_pageSize = 100;
     bool m_hasMore = false;

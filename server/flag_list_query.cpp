@@ -335,7 +335,8 @@ bool FlagListQuery::checksRows() const
     return needsDocument() || (m_search && !searchInSql()) || m_excludedKeys.size() > kMaxSqlKeys;
 }
 
-FlagListQuery::Sql FlagListQuery::sql(const QString &lastCalledSql, const QDateTime &now) const
+FlagListQuery::Sql FlagListQuery::sql(const QString &lastCalledSql, const QDateTime &now,
+                                      bool postgres) const
 {
     Sql s;
     const auto add = [&s](const QString &condition, const QVariantList &binds = {}) {
@@ -360,8 +361,10 @@ FlagListQuery::Sql FlagListQuery::sql(const QString &lastCalledSql, const QDateT
         add(u"created_by_id IS NULL"_s);
     if (searchInSql()) {
         const QString pattern = u"%"_s + escapeLike(*m_search) + u"%"_s;
-        add(u"(UPPER(key) LIKE UPPER(?) ESCAPE '\\' OR UPPER(name) LIKE UPPER(?) ESCAPE '\\')"_s,
-            {pattern, pattern});
+        // SQLite's LIKE ignores the case of ASCII letters (and the search is ASCII here); with no
+        // function around the columns, a search reads the list index alone, not the documents.
+        const QString like = postgres ? u"ILIKE"_s : u"LIKE"_s;
+        add(u"(key %1 ? ESCAPE '\\' OR name %1 ? ESCAPE '\\')"_s.arg(like), {pattern, pattern});
     }
     if (!m_excludedKeys.isEmpty() && m_excludedKeys.size() <= kMaxSqlKeys) {
         QStringList marks;

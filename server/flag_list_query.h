@@ -51,7 +51,8 @@ public:
         QString orderBy; // without "ORDER BY"
     };
     // `lastCalledSql` is the SQL expression of a flag's last call (see FlagRepository).
-    Sql sql(const QString &lastCalledSql, const QDateTime &now) const;
+    // `postgres`: the search is written with ILIKE there, as its LIKE minds case.
+    Sql sql(const QString &lastCalledSql, const QDateTime &now, bool postgres = false) const;
 
     // Whether some condition is left for matches() (then SQL cannot count or page).
     bool checksRows() const;

@@ -187,7 +187,8 @@ QHash<qint64, FlagRecord> FlagRepository::records(qint64 projectId, const QList<
 FlagListPage FlagRepository::list(qint64 projectId, const FlagListQuery &query, qint64 offset,
                                   qint64 limit) const
 {
-    const FlagListQuery::Sql sql = query.sql(lastCalledSql(), QDateTime::currentDateTimeUtc());
+    const FlagListQuery::Sql sql =
+        query.sql(lastCalledSql(), QDateTime::currentDateTimeUtc(), m_db.isPostgres());
     const QString from = u" FROM feature_flags WHERE project_id = ? AND deleted = 0"_s + sql.where;
     QVariantList binds{projectId};
     binds += sql.binds;

@@ -111,6 +111,15 @@ const QList<Migration> &migrations()
              u"CREATE INDEX feature_flags_list ON feature_flags (project_id, deleted, "
              "created_at, id)"_s,
          }},
+        {6,
+         u"flag list search from the index"_s,
+         {
+             // Key, name and active in the list index too: counting and searching 100,000 flags
+             // then reads the index, not every flag's document.
+             u"DROP INDEX feature_flags_list"_s,
+             u"CREATE INDEX feature_flags_list ON feature_flags (project_id, deleted, "
+             "created_at, id, key, name, active)"_s,
+         }},
     };
     return all;
 }

@@ -55,6 +55,13 @@ QJsonObject optionalObject(const QJsonObject &body, const QString &name)
 
 Runtime parseRuntime(const QString &text)
 {
+    // The stored values are almost always written in lower case already: no copy for them.
+    if (text == "all"_L1)
+        return Runtime::All;
+    if (text == "client"_L1)
+        return Runtime::Client;
+    if (text == "server"_L1)
+        return Runtime::Server;
     const QString lower = text.toLower();
     if (lower == "client"_L1)
         return Runtime::Client;
@@ -193,6 +200,59 @@ QString requestId()
     return QUuid::fromRfc4122(QByteArrayView(bytes, 16)).toString(QUuid::WithoutBraces);
 }
 
+// The `reason` object of one answer, {code, condition_index, description}: it depends only on
+// the reason and the condition, so each one is written once and copied into every answer.
+class ReasonFragments
+{
+public:
+    ReasonFragments()
+    {
+        for (int reason = 0; reason <= int(MatchReason::MissingDependency); ++reason) {
+            m_text[reason][0] = write(MatchReason(reason), std::nullopt);
+            for (int index = 0; index < indexes; ++index)
+                m_text[reason][index + 1] = write(MatchReason(reason), index);
+        }
+    }
+
+    static QByteArray write(MatchReason reason, std::optional<int> conditionIndex)
+    {
+        JsonWriter w(128);
+        w.beginObject();
+        w.key("code"_L1).value(reasonCode(reason));
+        if (conditionIndex)
+            w.key("condition_index"_L1).value(*conditionIndex);
+        else
+            w.key("condition_index"_L1).null();
+        w.key("description"_L1).value(reasonDescription(reason, conditionIndex));
+        w.endObject();
+        return w.take();
+    }
+
+    // Empty for a condition index beyond the table.
+    QByteArrayView find(MatchReason reason, std::optional<int> conditionIndex) const
+    {
+        const int slot = conditionIndex ? *conditionIndex + 1 : 0;
+        if (int(reason) < 0 || int(reason) > int(MatchReason::MissingDependency) || slot < 0 ||
+            slot > indexes)
+            return {};
+        return m_text[int(reason)][slot];
+    }
+
+private:
+    static constexpr int indexes = 32; // conditions per flag the table covers
+    QByteArray m_text[int(MatchReason::MissingDependency) + 1][indexes + 1];
+};
+
+void writeReason(JsonWriter &w, const EvaluationResult &result)
+{
+    static const ReasonFragments fragments;
+    const QByteArrayView text = fragments.find(result.reason, result.conditionIndex);
+    if (!text.isEmpty())
+        w.json(text);
+    else
+        w.json(ReasonFragments::write(result.reason, result.conditionIndex));
+}
+
 void writeFlagDetail(JsonWriter &w, const EvaluationResult &result)
 {
     w.beginObject();
@@ -202,14 +262,7 @@ void writeFlagDetail(JsonWriter &w, const EvaluationResult &result)
         w.key("variant"_L1).null();
     else
         w.key("variant"_L1).value(result.value.variant);
-    w.key("reason"_L1).beginObject();
-    w.key("code"_L1).value(reasonCode(result.reason));
-    if (result.conditionIndex)
-        w.key("condition_index"_L1).value(*result.conditionIndex);
-    else
-        w.key("condition_index"_L1).null();
-    w.key("description"_L1).value(result.description());
-    w.endObject();
+    writeReason(w.key("reason"_L1), result);
     // The payload as stored (a JSON-encoded string, as PostHog keeps it): the SDKs parse it.
     w.key("metadata"_L1).beginObject();
     w.key("id"_L1).value(result.flagId);
@@ -293,8 +346,18 @@ ApiResponse evaluateForSdk(ApiRequest &r, Services &s, Shape shape)
         } catch (const std::exception &) {
             errors = true;
         }
+        // The results are the live flags in definition order: walking the flags alongside finds
+        // each one's flag without a lookup by key.
+        qsizetype next = 0;
         results.removeIf([&](const EvaluationResult &result) {
-            const qsizetype index = engine.indexOfKey(result.key);
+            qsizetype index = next;
+            while (index < engine.flagCount() &&
+                   (engine.flag(index).deleted || engine.flag(index).key != result.key))
+                ++index;
+            if (index == engine.flagCount())
+                index = engine.indexOfKey(result.key);
+            else
+                next = index + 1;
             return index < 0 || !include(engine.flag(index));
         });
     }

@@ -32,7 +32,7 @@ public:
     QLineEdit *searchField() const { return m_search; }
 
     // How long typing must pause before a search is sent.
-    static constexpr int kSearchDelayMs = 60;
+    static constexpr int kSearchDelayMs = 40;
 
 public Q_SLOTS:
     void clear();

@@ -96,8 +96,8 @@ void FlagTableView::setModel(QAbstractItemModel *model)
     QTableView::setModel(model);
     const QFontMetrics fm = fontMetrics();
     const auto chars = [&](int n) { return fm.horizontalAdvance(u'x') * n + 16; };
-    const QList<int> widths{chars(28), chars(26), chars(12), chars(10), chars(24),
-                            chars(16), chars(16), chars(12), chars(12)};
+    const QList<int> widths{chars(22), chars(22), chars(11), chars(9), chars(24),
+                            chars(14), chars(14), chars(11), chars(11)};
     for (int c = 0; c < widths.size() && c < model->columnCount(); ++c)
         setColumnWidth(c, widths.at(c));
     connect(selectionModel(), &QItemSelectionModel::selectionChanged, this,
