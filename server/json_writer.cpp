@@ -30,21 +30,6 @@ QByteArray JsonWriter::take()
     return std::move(m_out);
 }
 
-JsonWriter &JsonWriter::beginObject()
-{
-    separate();
-    raw('{');
-    m_comma = false;
-    return *this;
-}
-
-JsonWriter &JsonWriter::endObject()
-{
-    raw('}');
-    m_comma = true;
-    return *this;
-}
-
 JsonWriter &JsonWriter::key(QStringView name)
 {
     separate();
@@ -54,36 +39,10 @@ JsonWriter &JsonWriter::key(QStringView name)
     return *this;
 }
 
-JsonWriter &JsonWriter::key(QLatin1StringView name)
-{
-    char *out = room(name.size() + 4);
-    if (m_comma)
-        *out++ = ',';
-    *out++ = '"';
-    std::memcpy(out, name.data(), size_t(name.size()));
-    out += name.size();
-    *out++ = '"';
-    *out++ = ':';
-    m_end = out;
-    m_comma = false;
-    return *this;
-}
-
 JsonWriter &JsonWriter::value(QStringView text)
 {
     separate();
     appendString(text);
-    m_comma = true;
-    return *this;
-}
-
-JsonWriter &JsonWriter::value(bool b)
-{
-    separate();
-    if (b)
-        raw("true", 4);
-    else
-        raw("false", 5);
     m_comma = true;
     return *this;
 }
@@ -97,12 +56,11 @@ JsonWriter &JsonWriter::value(qint64 n)
     return *this;
 }
 
-JsonWriter &JsonWriter::null()
+QByteArray JsonWriter::encode(QStringView text)
 {
-    separate();
-    raw("null", 4);
-    m_comma = true;
-    return *this;
+    JsonWriter w(text.size() + 2);
+    w.appendString(text);
+    return w.take();
 }
 
 JsonWriter &JsonWriter::json(QByteArrayView text)
@@ -136,24 +94,23 @@ JsonWriter &JsonWriter::value(const QJsonValue &json)
 
 void JsonWriter::appendString(QStringView text)
 {
-    // Keys, flag keys and reasons are plain ASCII: copied in the same pass that checks them.
-    char *out = room(text.size() + 2);
-    *out++ = '"';
-    bool plain = true;
+    // Keys, flag keys and reasons are plain ASCII: checked, then copied in one go. Both loops
+    // run without an early exit, so the compiler turns them into vector instructions.
+    bool escape = false;
     for (const QChar c : text) {
         const char16_t u = c.unicode();
-        if (u < 0x20 || u >= 0x80 || u == u'"' || u == u'\\') {
-            plain = false;
-            break;
-        }
-        *out++ = char(u);
+        escape |= (u < 0x20) | (u >= 0x80) | (u == u'"') | (u == u'\\');
     }
-    if (plain) {
+    if (!escape) {
+        char *out = room(text.size() + 2);
         *out++ = '"';
-        m_end = out;
+        const char16_t *in = text.utf16();
+        for (qsizetype i = 0; i < text.size(); ++i)
+            out[i] = char(in[i]);
+        out[text.size()] = '"';
+        m_end = out + text.size() + 1;
         return;
     }
-    // Nothing of the plain copy counts: m_end has not moved.
     raw('"');
     const QByteArray utf8 = text.toUtf8();
     qsizetype run = 0; // the start of the bytes not yet copied

@@ -1,5 +1,7 @@
 #include "project_snapshot.h"
 
+#include "json_writer.h"
+
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -256,6 +258,9 @@ std::shared_ptr<const ProjectSnapshot> SnapshotStore::build(qint64 projectId,
             definitions.cohorts.insert(cohort.id, cohort.cohort());
     definitions.groupTypeMapping = groupTypes;
     snapshot->engine = CompiledProject::compile(std::move(definitions));
+    snapshot->flagKeysJson.reserve(snapshot->engine->flagCount());
+    for (qsizetype i = 0; i < snapshot->engine->flagCount(); ++i)
+        snapshot->flagKeysJson.append(JsonWriter::encode(snapshot->engine->flag(i).key));
     snapshot->builtAt = QDateTime::currentMSecsSinceEpoch();
     return snapshot;
 }

@@ -30,7 +30,10 @@ struct ProjectSnapshot
     // A strong ETag (quoted) over the definitions.
     QByteArray definitionsEtag;
     QHash<int, QString> groupTypeMapping; // group type index -> name
-    qint64 builtAt = 0;                   // ms since the epoch
+    // Each of the engine's flags' key as a JSON string, by flag index: every /flags answer
+    // writes each key twice, and escaping them once here saves that per request.
+    QList<QByteArray> flagKeysJson;
+    qint64 builtAt = 0; // ms since the epoch
 };
 
 // The latest snapshot of each project. A request takes the current pointer under a short lock;

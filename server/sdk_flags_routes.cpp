@@ -253,10 +253,11 @@ void writeReason(JsonWriter &w, const EvaluationResult &result)
         w.json(ReasonFragments::write(result.reason, result.conditionIndex));
 }
 
-void writeFlagDetail(JsonWriter &w, const EvaluationResult &result)
+// `keyJson`: the flag's key, already a JSON string.
+void writeFlagDetail(JsonWriter &w, QByteArrayView keyJson, const EvaluationResult &result)
 {
     w.beginObject();
-    w.key("key"_L1).value(result.key);
+    w.key("key"_L1).json(keyJson);
     w.key("enabled"_L1).value(result.value.enabled);
     if (result.value.variant.isEmpty())
         w.key("variant"_L1).null();
@@ -329,6 +330,7 @@ ApiResponse evaluateForSdk(ApiRequest &r, Services &s, Shape shape)
                (!onlySomeKeys || keySet.contains(flag.key));
     };
     QList<EvaluationResult> results;
+    QList<qsizetype> indexes; // each result's flag in the engine
     if (onlySomeKeys) {
         for (const QString &key : keys) {
             const qsizetype index = engine.indexOfKey(key);
@@ -336,6 +338,7 @@ ApiResponse evaluateForSdk(ApiRequest &r, Services &s, Shape shape)
                 continue;
             try {
                 results.append(engine.evaluate(index, context));
+                indexes.append(index);
             } catch (const std::exception &) {
                 errors = true;
             }
@@ -348,36 +351,52 @@ ApiResponse evaluateForSdk(ApiRequest &r, Services &s, Shape shape)
         }
         // The results are the live flags in definition order: walking the flags alongside finds
         // each one's flag without a lookup by key.
+        indexes.reserve(results.size());
         qsizetype next = 0;
-        results.removeIf([&](const EvaluationResult &result) {
+        qsizetype kept = 0;
+        for (qsizetype i = 0; i < results.size(); ++i) {
             qsizetype index = next;
             while (index < engine.flagCount() &&
-                   (engine.flag(index).deleted || engine.flag(index).key != result.key))
+                   (engine.flag(index).deleted || engine.flag(index).key != results[i].key))
                 ++index;
             if (index == engine.flagCount())
-                index = engine.indexOfKey(result.key);
+                index = engine.indexOfKey(results[i].key);
             else
                 next = index + 1;
-            return index < 0 || !include(engine.flag(index));
-        });
+            if (index < 0 || !include(engine.flag(index)))
+                continue;
+            if (kept != i)
+                results[kept] = std::move(results[i]);
+            indexes.append(index);
+            ++kept;
+        }
+        results.resize(kept);
     }
 
+    // The flag's key as JSON text: escaped once per snapshot rather than twice per answer.
+    const auto keyJson = [&](qsizetype i) {
+        const qsizetype index = indexes[i];
+        return index < snapshot->flagKeysJson.size() ? snapshot->flagKeysJson[index]
+                                                     : JsonWriter::encode(results[i].key);
+    };
     JsonWriter w(1024 + results.size() * 256);
     w.beginObject();
     if (shape == Shape::Flags) {
         w.key("flags"_L1).beginObject();
-        for (const EvaluationResult &result : std::as_const(results))
-            writeFlagDetail(w.key(result.key), result);
+        for (qsizetype i = 0; i < results.size(); ++i) {
+            const QByteArray key = keyJson(i);
+            writeFlagDetail(w.encodedKey(key), key, results[i]);
+        }
         w.endObject();
     } else {
         w.key("featureFlags"_L1).beginObject();
-        for (const EvaluationResult &result : std::as_const(results))
-            w.key(result.key).value(result.value.toJson());
+        for (qsizetype i = 0; i < results.size(); ++i)
+            w.encodedKey(keyJson(i)).value(results[i].value.toJson());
         w.endObject();
         w.key("featureFlagPayloads"_L1).beginObject();
-        for (const EvaluationResult &result : std::as_const(results))
-            if (result.value.enabled && !result.payload.isUndefined())
-                w.key(result.key).value(result.payload);
+        for (qsizetype i = 0; i < results.size(); ++i)
+            if (results[i].value.enabled && !results[i].payload.isUndefined())
+                w.encodedKey(keyJson(i)).value(results[i].payload);
         w.endObject();
     }
     w.key("errorsWhileComputingFlags"_L1).value(errors);

@@ -1,6 +1,7 @@
 // The client against a real local server over HTTP: each of the 19 flag endpoints with its typed
 // result, filters and pages, PostHog's errors as the client reports them, cancellation and the
 // context guard, and the people and dashboard calls the app needs besides.
+#include "await_call.h"
 #include "client.h"
 #include "person_repository.h"
 #include "test_server.h"
@@ -18,21 +19,6 @@ using namespace bunting;
 using namespace bunting::api;
 
 namespace {
-
-// Runs one call to its end. A call that never ends yields a Timeout error naming the test.
-template<typename T, typename Start> Result<T> await(Start start)
-{
-    auto result = std::make_shared<std::optional<Result<T>>>();
-    start(Callback<T>([result](const Result<T> &r) { result->emplace(r); }));
-    if (!QTest::qWaitFor([&] { return result->has_value(); }, 20000))
-        return ApiError::timedOut(u"the test"_s, 20s);
-    return **result;
-}
-
-template<typename T> QByteArray why(const Result<T> &result)
-{
-    return result.ok() ? QByteArray("ok") : result.error().message().toUtf8();
-}
 
 QStringList keysOf(const QList<FeatureFlag> &flags)
 {

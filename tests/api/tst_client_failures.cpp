@@ -1,6 +1,7 @@
 // The client when the network or the server misbehaves: hosts that refuse, servers that never
 // answer, overloaded servers (503, 429 with Retry-After) and answers that are not JSON. A fake
 // HTTP server on a loopback port plays each part and records what the client sent.
+#include "await_call.h"
 #include "client.h"
 
 #include <QElapsedTimer>
@@ -118,20 +119,6 @@ private:
     int m_connections = 0;
     bool m_silent = false;
 };
-
-template<typename T, typename Start> Result<T> await(Start start)
-{
-    auto result = std::make_shared<std::optional<Result<T>>>();
-    start(Callback<T>([result](const Result<T> &r) { result->emplace(r); }));
-    if (!QTest::qWaitFor([&] { return result->has_value(); }, 20000))
-        return ApiError::timedOut(u"the test"_s, 20s);
-    return **result;
-}
-
-template<typename T> QByteArray why(const Result<T> &result)
-{
-    return result.ok() ? QByteArray("ok") : result.error().message().toUtf8();
-}
 
 // What the client logged under bunting.api, its debug output switched on.
 QStringList apiLog;

@@ -18,6 +18,7 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QHeaderView>
 #include <QJsonDocument>
 #include <QLabel>
@@ -75,6 +76,17 @@ template<typename Dialog> void whenModalOpens(std::function<void(Dialog *)> step
     timer->start();
 }
 
+// With BUNTING_SCREENSHOTS=<dir>, the window as the test leaves it goes to <dir>/<name>.png, to
+// be looked at by a person.
+void saveScreenshot(QWidget *window, const QString &name)
+{
+    const QString dir = qEnvironmentVariable("BUNTING_SCREENSHOTS");
+    if (dir.isEmpty())
+        return;
+    QCoreApplication::processEvents();
+    window->grab().save(QDir(dir).filePath(name + u".png"_s));
+}
+
 } // namespace
 
 class TestMainWindow : public QObject
@@ -102,6 +114,8 @@ private:
     std::unique_ptr<MainWindow> makeWindow();
     api::Endpoint local() const { return m_window->localSession()->endpoint(); }
     qint64 createFlag(const QString &key, const QJsonObject &extra = {});
+    // A flag released to those for whom flag `base` is on: `base` cannot go while it exists.
+    qint64 createDependentFlag(const QString &key, qint64 base);
     void waitLoaded();
     void select(const QStringList &keys);
 
@@ -124,6 +138,24 @@ std::unique_ptr<MainWindow> TestMainWindow::makeWindow()
 
 void TestMainWindow::init()
 {
+    // BUNTING_SCREENSHOTS_DARK=1: how the window looks when the system palette is dark.
+    if (qEnvironmentVariableIsSet("BUNTING_SCREENSHOTS_DARK")) {
+        QPalette dark;
+        dark.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
+        dark.setColor(QPalette::WindowText, QColor(0xe8, 0xe8, 0xe8));
+        dark.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
+        dark.setColor(QPalette::AlternateBase, QColor(0x26, 0x26, 0x26));
+        dark.setColor(QPalette::Text, QColor(0xe8, 0xe8, 0xe8));
+        dark.setColor(QPalette::Button, QColor(0x35, 0x35, 0x35));
+        dark.setColor(QPalette::ButtonText, QColor(0xe8, 0xe8, 0xe8));
+        dark.setColor(QPalette::Highlight, QColor(0x2a, 0x7f, 0xd4));
+        dark.setColor(QPalette::PlaceholderText, QColor(0x90, 0x90, 0x90));
+        dark.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x70, 0x70, 0x70));
+        dark.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x70, 0x70, 0x70));
+        dark.setColor(QPalette::Disabled, QPalette::Text, QColor(0x70, 0x70, 0x70));
+        QApplication::setStyle(u"Fusion"_s);
+        QApplication::setPalette(dark);
+    }
     m_dir = std::make_unique<QTemporaryDir>();
     m_settings =
         std::make_unique<QSettings>(m_dir->filePath(u"settings.ini"_s), QSettings::IniFormat);
@@ -161,6 +193,17 @@ qint64 TestMainWindow::createFlag(const QString &key, const QJsonObject &extra)
     return created.value("id"_L1).toInteger();
 }
 
+qint64 TestMainWindow::createDependentFlag(const QString &key, qint64 base)
+{
+    const QJsonObject dependsOnBase{{u"key"_s, QString::number(base)},
+                                    {u"type"_s, u"flag"_s},
+                                    {u"value"_s, true},
+                                    {u"operator"_s, u"flag_evaluates_to"_s}};
+    const QJsonObject condition{{u"properties"_s, QJsonArray{dependsOnBase}},
+                                {u"rollout_percentage"_s, 100}};
+    return createFlag(key, {{u"filters"_s, QJsonObject{{u"groups"_s, QJsonArray{condition}}}}});
+}
+
 void TestMainWindow::select(const QStringList &keys)
 {
     views::FlagTableView *table = m_window->table();
@@ -181,6 +224,7 @@ void TestMainWindow::startsOnTheLocalProfileWithAnInvitingEmptyState()
     QCOMPARE(m_window->profiles()->currentId(), api::ConnectionProfile::localId);
     QVERIFY(m_window->connectionLabel()->text().contains(u"Local server"_s));
     QTRY_VERIFY(m_window->isShowingEmptyState());
+    saveScreenshot(m_window.get(), u"empty-project"_s);
     auto *button = m_window->findChild<QPushButton *>(u"emptyStateButton"_s);
     QVERIFY(button);
     QVERIFY(button->isVisible());
@@ -253,16 +297,7 @@ void TestMainWindow::searchNarrowsTheList()
 void TestMainWindow::togglesAFlagAndShowsTheDependentFlagsRefusal()
 {
     const qint64 base = createFlag(u"base"_s);
-    createFlag(u"child"_s,
-               {{u"filters"_s,
-                 QJsonObject{{u"groups"_s,
-                              QJsonArray{QJsonObject{
-                                  {u"properties"_s, QJsonArray{QJsonObject{
-                                                        {u"key"_s, QString::number(base)},
-                                                        {u"type"_s, u"flag"_s},
-                                                        {u"value"_s, true},
-                                                        {u"operator"_s, u"flag_evaluates_to"_s}}}},
-                                  {u"rollout_percentage"_s, 100}}}}}}});
+    createDependentFlag(u"child"_s, base);
     createFlag(u"free"_s);
     m_window->refresh();
     QTRY_COMPARE(m_window->flagModel()->rowCount(), 3);
@@ -311,16 +346,7 @@ void TestMainWindow::deletesWithUndo()
 void TestMainWindow::bulkDeleteListsWhatCannotBeDeleted()
 {
     const qint64 base = createFlag(u"base"_s);
-    createFlag(u"child"_s,
-               {{u"filters"_s,
-                 QJsonObject{{u"groups"_s,
-                              QJsonArray{QJsonObject{
-                                  {u"properties"_s, QJsonArray{QJsonObject{
-                                                        {u"key"_s, QString::number(base)},
-                                                        {u"type"_s, u"flag"_s},
-                                                        {u"value"_s, true},
-                                                        {u"operator"_s, u"flag_evaluates_to"_s}}}},
-                                  {u"rollout_percentage"_s, 100}}}}}}});
+    createDependentFlag(u"child"_s, base);
     createFlag(u"loose-1"_s);
     createFlag(u"loose-2"_s);
     m_window->refresh();
@@ -336,6 +362,8 @@ void TestMainWindow::bulkDeleteListsWhatCannotBeDeleted()
     const QString text = m_window->messageBar()->text();
     QVERIFY2(text.contains(u"base"_s) && text.contains(u"depend"_s), qPrintable(text));
     QVERIFY2(text.contains(u"loose-1"_s), qPrintable(text));
+    select({u"child"_s});
+    saveScreenshot(m_window.get(), u"bulk-delete-refused"_s);
 }
 
 void TestMainWindow::bulkTagsTheSelection()

@@ -5,6 +5,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
+#include <limits>
 
 using namespace Qt::StringLiterals;
 using bunting::server::JsonWriter;
@@ -17,6 +18,7 @@ private Q_SLOTS:
     void strings_data();
     void strings();
     void nestingAndValues();
+    void fragmentsAndGrowth();
 };
 
 void TestJsonWriter::strings_data()
@@ -60,6 +62,35 @@ void TestJsonWriter::nestingAndValues()
         {u"e"_s, u"text"_s},
     };
     QCOMPARE(QJsonDocument::fromJson(w.take()).object(), expected);
+}
+
+// Reused fragments sit where a value would, with the commas around them; a writer that starts
+// far too small grows without losing what it wrote.
+void TestJsonWriter::fragmentsAndGrowth()
+{
+    JsonWriter w(1);
+    w.beginObject();
+    w.key(u"first").json(R"({"code":"x","n":null})");
+    w.key("second"_L1).json("[1,2]");
+    w.encodedKey(JsonWriter::encode(u"say \"hi\" ü")).value(true);
+    QJsonObject expected{{u"first"_s, QJsonObject{{u"code"_s, u"x"_s}, {u"n"_s, QJsonValue()}}},
+                         {u"second"_s, QJsonArray{1, 2}},
+                         {u"say \"hi\" ü"_s, true}};
+    for (int i = 0; i < 500; ++i) {
+        const QString key = u"key-%1"_s.arg(i);
+        w.key(key).beginObject().key("n"_L1).value(i).key("s"_L1).value(key).endObject();
+        expected.insert(key, QJsonObject{{u"n"_s, i}, {u"s"_s, key}});
+    }
+    w.key("min"_L1).value(std::numeric_limits<qint64>::min());
+    w.endObject();
+    const QByteArray text = w.take();
+    QVERIFY(text.contains("\"min\":-9223372036854775808}"));
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(text, &error);
+    QCOMPARE(error.error, QJsonParseError::NoError);
+    QJsonObject object = doc.object();
+    QCOMPARE(object.take(u"min"_s).toInteger(), std::numeric_limits<qint64>::min());
+    QCOMPARE(object, expected);
 }
 
 QTEST_GUILESS_MAIN(TestJsonWriter)

@@ -79,6 +79,7 @@ private Q_SLOTS:
     void compressedBodies();
     void editIsServedNext();
     void personUpdateIsServedAfterInvalidation();
+    void keyOfDeletedFlagReused();
 
 private:
     TestServer::Reply flags(const QJsonObject &body, const QString &path = u"/flags/?v=2"_s);
@@ -529,6 +530,39 @@ void TestSdkFlags::personUpdateIsServedAfterInvalidation()
     QCOMPARE(beta(), QJsonValue(false));
     m_server->server().subjects().invalidatePerson(project, u"carol"_s);
     QCOMPARE(beta(), QJsonValue(true));
+}
+
+// A deleted flag stays in the snapshot; a new flag may take its key, and the answers (in both
+// shapes, and for requested keys) are the new flag's, under its key written once.
+void TestSdkFlags::keyOfDeletedFlagReused()
+{
+    QCOMPARE(m_server
+                 ->patch(m_server->flags(QString::number(m_betaId) + u'/'),
+                         QJsonObject{{u"deleted"_s, true}})
+                 .status,
+             200);
+    const QJsonObject reborn = m_server->createFlag(
+        {{u"key"_s, u"beta"_s},
+         {u"filters"_s, QJsonObject{{u"groups"_s, QJsonArray{condition({})}},
+                                    {u"payloads"_s, QJsonObject{{u"true"_s, u"7"_s}}}}}});
+    const qint64 rebornId = reborn.value("id"_L1).toInteger();
+    QVERIFY(rebornId != m_betaId);
+
+    for (const QJsonObject &extra :
+         {QJsonObject{}, QJsonObject{{u"flag_keys_to_evaluate"_s, QJsonArray{u"beta"_s}}}}) {
+        const QJsonObject all =
+            flags(request(u"dave"_s, extra)).object().value("flags"_L1).toObject();
+        const QJsonObject beta = all.value("beta"_L1).toObject();
+        QCOMPARE(beta.value("key"_L1), QJsonValue(u"beta"_s));
+        QCOMPARE(beta.value("enabled"_L1), QJsonValue(true));
+        QCOMPARE(beta.value("metadata"_L1).toObject().value("id"_L1).toInteger(), rebornId);
+        QCOMPARE(beta.value("metadata"_L1).toObject().value("payload"_L1), QJsonValue(u"7"_s));
+        QCOMPARE(all.contains("colour"_L1), extra.isEmpty());
+    }
+    const QJsonObject legacy = flags(request(u"dave"_s), u"/decide/?v=3"_s).object();
+    QCOMPARE(legacy.value("featureFlags"_L1).toObject().value("beta"_L1), QJsonValue(true));
+    QCOMPARE(legacy.value("featureFlagPayloads"_L1).toObject().value("beta"_L1),
+             QJsonValue(u"7"_s));
 }
 
 QTEST_GUILESS_MAIN(TestSdkFlags)
