@@ -118,10 +118,13 @@ double waitUntil(const std::function<bool()> &done, int timeoutMs = 60000)
 
 int main(int argc, char *argv[])
 {
+    QElapsedTimer processStart;
+    processStart.start();
     if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
         QLoggingCategory::setFilterRules(
             u"bunting.server.http.info=false\nbunting.api.debug=false"_s);
     QApplication app(argc, argv);
+    const double applicationMs = processStart.nsecsElapsed() / 1e6;
     QCommandLineParser parser;
     const QCommandLineOption countOption(u"flags"_s, u"Flags in the project."_s, u"n"_s,
                                          u"100000"_s);
@@ -152,8 +155,13 @@ int main(int argc, char *argv[])
     models::FlagListModel *model = window.flagModel();
     waitUntil([&] { return model->rowCount() > 0; });
     QCoreApplication::processEvents(); // the paint of those rows
-    out << "first rows visible: " << start.nsecsElapsed() / 1e6 << " ms (" << model->rowCount()
-        << " of " << model->totalCount() << ")\n";
+    // As a person starting the app sees it: QApplication's start, then the window (which opens
+    // the database and starts the local server) up to the first painted rows. Seeding is not
+    // counted.
+    const double windowMs = start.nsecsElapsed() / 1e6;
+    out << "first rows visible: " << applicationMs + windowMs << " ms after start (application "
+        << applicationMs << " ms, window and local server " << windowMs << " ms; "
+        << model->rowCount() << " of " << model->totalCount() << " rows)\n";
 
     // Each keystroke: from the key press to the model holding the new query's rows.
     QLineEdit *search = window.filterBar()->searchField();

@@ -32,17 +32,22 @@ std::optional<SemverTuple> parseCore(QStringView core)
 {
     if (core.isEmpty())
         return std::nullopt;
-    const QList<QStringView> parts = core.split(u'.');
-    if (parts.size() > 3)
-        return std::nullopt;
+    // Walked part by part rather than split into a list: /flags parses a person's version once
+    // per semver flag, and the list's allocation cost more than the parsing.
     SemverTuple tuple{0, 0, 0};
-    for (qsizetype i = 0; i < parts.size(); ++i) {
-        const auto n = parseNumber(parts[i]);
+    qsizetype start = 0;
+    for (std::size_t i = 0;; ++i) {
+        if (i == tuple.size())
+            return std::nullopt; // more than three parts
+        const qsizetype dot = core.indexOf(u'.', start);
+        const auto n = parseNumber(core.sliced(start, (dot < 0 ? core.size() : dot) - start));
         if (!n)
             return std::nullopt;
         tuple[i] = *n;
+        if (dot < 0)
+            return tuple;
+        start = dot + 1;
     }
-    return tuple;
 }
 
 } // namespace

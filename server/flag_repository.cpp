@@ -195,14 +195,18 @@ FlagListPage FlagRepository::list(qint64 projectId, const FlagListQuery &query, 
     FlagListPage page;
 
     if (!query.checksRows()) {
-        page.count = m_db.scalar(u"SELECT COUNT(*)"_s + from, binds)->toLongLong();
-        if (offset >= page.count)
-            return page;
         QSqlQuery q = m_db.exec(u"SELECT document, %1%2 ORDER BY %3 LIMIT ? OFFSET ?"_s.arg(
                                     lastCalledSql(), from, sql.orderBy),
                                 binds + QVariantList{limit, offset});
         while (q.next())
             page.flags.append({flagFromDocument(q.value(0).toString()), q.value(1).toString()});
+        // A short page is the last one, and tells the count itself: a search that matches few
+        // of many flags then scans them once, not twice.
+        const qint64 rows = page.flags.size();
+        if (rows < limit && (rows > 0 || offset == 0))
+            page.count = offset + rows;
+        else
+            page.count = m_db.scalar(u"SELECT COUNT(*)"_s + from, binds)->toLongLong();
         return page;
     }
 

@@ -232,6 +232,11 @@ void TestOperators::semverParsing_data()
     QTest::newRow("leading dot") << u".1.2"_s << false << 0LL << 0LL << 0LL;
     QTest::newRow("empty part") << u"1..2"_s << false << 0LL << 0LL << 0LL;
     QTest::newRow("letters") << u"1.a.2"_s << false << 0LL << 0LL << 0LL;
+    QTest::newRow("two parts") << u"4.12"_s << true << 4LL << 12LL << 0LL;
+    QTest::newRow("four parts") << u"1.2.3.4"_s << false << 0LL << 0LL << 0LL;
+    QTest::newRow("trailing dot") << u"1.2."_s << false << 0LL << 0LL << 0LL;
+    QTest::newRow("three dots") << u"1.2.3."_s << false << 0LL << 0LL << 0LL;
+    QTest::newRow("only a dot") << u"."_s << false << 0LL << 0LL << 0LL;
 }
 
 void TestOperators::semverParsing()
