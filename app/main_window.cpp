@@ -379,10 +379,14 @@ void MainWindow::useEndpoint(const ConnectionProfile &profile, const api::Endpoi
     m_model->setClient(m_client);
     delete old;
 
-    const QString where =
-        profile.isLocal() && m_local
-            ? tr("Local server · %1").arg(QDir::toNativeSeparators(m_local->databasePath()))
-            : profile.summary();
+    QString where = profile.summary();
+    if (profile.isLocal() && m_local) {
+        QString path = QDir::toNativeSeparators(m_local->databasePath());
+        const QString home = QDir::toNativeSeparators(QDir::homePath());
+        if (path.startsWith(home + QDir::separator()))
+            path = u"~"_s + path.mid(home.size());
+        where = tr("Local server · %1").arg(path);
+    }
     m_connectionLabel->setText(where);
     m_connectionLabel->setToolTip(endpoint.host.toString());
     setWindowTitle(tr("%1 — Bunting").arg(profile.title()));
