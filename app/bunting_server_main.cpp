@@ -150,7 +150,9 @@ int main(int argc, char *argv[])
         installJsonLogHandler();
     else if (logFormat != "text"_L1)
         return fail(u"--log-format takes text or json"_s);
-    QLoggingCategory::setFilterRules(u"bunting.*.info=true"_s);
+    // Routine SDK calls log at debug level, which Qt would print for our categories by default;
+    // QT_LOGGING_RULES can still turn it on.
+    QLoggingCategory::setFilterRules(u"bunting.*.info=true\nbunting.*.debug=false"_s);
 
     const QStringList args = parser.positionalArguments();
     const QString command = args.value(0, u"serve"_s);
