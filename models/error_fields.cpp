@@ -32,8 +32,7 @@ std::optional<int> aggregationOf(const FlagFilters &filters, const Condition &co
 class Locator
 {
 public:
-    Locator(const FeatureFlag &flag, const ValidationError &error,
-            const ValidationContext &context)
+    Locator(const FeatureFlag &flag, const ValidationError &error, const ValidationContext &context)
         : m_filters(flag.filters), m_error(error), m_context(context)
     {
     }
@@ -41,13 +40,13 @@ public:
     QList<FieldPath> run()
     {
         if (m_error.attr.isEmpty())
-            return {FieldPath::wholeFlag()};
+            return {FieldPath::atFlag()};
         if (m_error.attr != "filters"_L1)
-            return {FieldPath::topLevel(m_error.attr)};
+            return {FieldPath::atField(m_error.attr)};
         if (!byPosition())
             byRule();
         if (m_paths.isEmpty())
-            m_paths.append(FieldPath::topLevel(m_error.attr));
+            m_paths.append(FieldPath::atField(m_error.attr));
         return m_paths;
     }
 
@@ -63,21 +62,20 @@ private:
         static const QRegularExpression rollout(u"^groups\\[(\\d+)\\]\\.rollout_percentage"_s);
         static const QRegularExpression variant(u"^multivariate\\.variants\\[(\\d+)\\]\\.(\\w+)"_s);
         if (const auto m = property.match(m_error.detail); m.hasMatch()) {
-            m_paths.append(FieldPath::property(m.captured(1).toInt(), m.captured(2).toInt(),
-                                               m.captured(3)));
+            m_paths.append(
+                FieldPath::atProperty(m.captured(1).toInt(), m.captured(2).toInt(), m.captured(3)));
             return true;
         }
         if (const auto m = rollout.match(m_error.detail); m.hasMatch()) {
-            m_paths.append(FieldPath::condition(m.captured(1).toInt(), u"rollout_percentage"_s));
+            m_paths.append(FieldPath::atCondition(m.captured(1).toInt(), u"rollout_percentage"_s));
             return true;
         }
         if (const auto m = variant.match(m_error.detail); m.hasMatch()) {
-            m_paths.append(FieldPath::variant(m.captured(1).toInt(), m.captured(2)));
+            m_paths.append(FieldPath::atVariant(m.captured(1).toInt(), m.captured(2)));
             return true;
         }
         if (detailStarts("holdout.exclusion_percentage"_L1)) {
-            m_paths.append(
-                FieldPath::filtersSection(u"holdout"_s, u"exclusion_percentage"_s));
+            m_paths.append(FieldPath::atFilters(u"holdout"_s, u"exclusion_percentage"_s));
             return true;
         }
         return false;
@@ -89,22 +87,21 @@ private:
         if (m_error.code == "cross_field.variant_keys_not_unique"_L1)
             duplicatedVariantKeys();
         else if (detailHas("rollout percentages must sum to 100"_L1))
-            m_paths.append(FieldPath::variants());
+            m_paths.append(FieldPath::atVariants());
         else if (detailStarts("Payload value is not valid JSON"_L1))
             payloads([](const QString &, const QJsonValue &v) { return !isValidPayload(v); });
         else if (detailStarts("Payload keys must"_L1))
             payloads([this](const QString &key, const QJsonValue &) {
-                return m_filters.isMultivariate() ? !m_filters.findVariant(key)
-                                                  : key != "true"_L1;
+                return m_filters.isMultivariate() ? !m_filters.findVariant(key) : key != "true"_L1;
             });
         else if (detailHas("variant override does not exist"_L1))
             overrides();
         else if (detailStarts("Group type with index"_L1))
             groupType(detail.section(u' ', 4, 4).toInt());
         else if (detailStarts("Feature flags must have at least one condition"_L1))
-            m_paths.append(FieldPath::filtersSection(u"groups"_s));
+            m_paths.append(FieldPath::atFilters(u"groups"_s));
         else if (detailStarts("Cannot change this flag to a group-based"_L1))
-            m_paths.append(FieldPath::filtersSection(u"aggregation_group_type_index"_s));
+            m_paths.append(FieldPath::atFilters(u"aggregation_group_type_index"_s));
         else
             byProperty();
     }
@@ -161,7 +158,8 @@ private:
             properties(u"operator"_s, [](const Condition &, const PropertyFilter &p) {
                 return p.type == "flag"_L1 && p.op != "flag_evaluates_to"_L1;
             });
-        } else if (detailStarts("Flag dependenc"_L1) || detailStarts("Cannot create dependency"_L1)) {
+        } else if (detailStarts("Flag dependenc"_L1) ||
+                   detailStarts("Cannot create dependency"_L1)) {
             // The reference named is the key of the flag filter: an id, or a key given instead.
             const QString named = detailHas("Invalid reference"_L1)
                                       ? quoted.match(detail).captured(1)
@@ -190,7 +188,7 @@ private:
             const Condition &condition = m_filters.groups.at(g);
             for (int p = 0; p < condition.properties.size(); ++p)
                 if (test(condition, condition.properties.at(p)))
-                    m_paths.append(FieldPath::property(g, p, attribute));
+                    m_paths.append(FieldPath::atProperty(g, p, attribute));
         }
     }
 
@@ -200,7 +198,7 @@ private:
         for (int i = 0; i < variants.size(); ++i) {
             const auto same = [&](const Variant &v) { return v.key == variants.at(i).key; };
             if (std::count_if(variants.begin(), variants.end(), same) > 1)
-                m_paths.append(FieldPath::variant(i, u"key"_s));
+                m_paths.append(FieldPath::atVariant(i, u"key"_s));
         }
     }
 
@@ -209,7 +207,7 @@ private:
         const QJsonObject &payloads = m_filters.payloads;
         for (auto it = payloads.begin(); it != payloads.end(); ++it)
             if (test(it.key(), it.value()))
-                m_paths.append(FieldPath::payload(it.key()));
+                m_paths.append(FieldPath::atPayload(it.key()));
     }
 
     void overrides()
@@ -217,7 +215,7 @@ private:
         for (int g = 0; g < m_filters.groups.size(); ++g) {
             const std::optional<QString> &variant = m_filters.groups.at(g).variant;
             if (variant && !variant->isEmpty() && !m_filters.findVariant(*variant))
-                m_paths.append(FieldPath::condition(g, u"variant"_s));
+                m_paths.append(FieldPath::atCondition(g, u"variant"_s));
         }
     }
 
@@ -225,10 +223,10 @@ private:
     {
         const QString attribute = u"aggregation_group_type_index"_s;
         if (m_filters.aggregationGroupTypeIndex == index)
-            m_paths.append(FieldPath::filtersSection(attribute));
+            m_paths.append(FieldPath::atFilters(attribute));
         for (int g = 0; g < m_filters.groups.size(); ++g)
             if (m_filters.groups.at(g).aggregationGroupTypeIndex == index)
-                m_paths.append(FieldPath::condition(g, attribute));
+                m_paths.append(FieldPath::atCondition(g, attribute));
     }
 
     const FlagFilters &m_filters;

@@ -13,41 +13,60 @@ QString indexed(const QString &prefix, const QString &index)
     return prefix + u'[' + index + u']';
 }
 
+FieldPath inFilters(const QString &section, const QString &attribute)
+{
+    FieldPath path;
+    path.field = kFilters;
+    path.section = section;
+    path.attribute = attribute;
+    return path;
+}
+
 } // namespace
 
-FieldPath FieldPath::filtersSection(const QString &section, const QString &attribute)
+FieldPath FieldPath::atField(const QString &field)
 {
-    return {.field = kFilters, .section = section, .attribute = attribute};
+    FieldPath path;
+    path.field = field;
+    return path;
 }
 
-FieldPath FieldPath::condition(int index, const QString &attribute)
+FieldPath FieldPath::atFilters(const QString &section, const QString &attribute)
 {
-    return {.field = kFilters, .section = u"groups"_s, .condition = index, .attribute = attribute};
+    return inFilters(section, attribute);
 }
 
-FieldPath FieldPath::property(int condition, int property, const QString &attribute)
+FieldPath FieldPath::atCondition(int index, const QString &attribute)
 {
-    return {.field = kFilters,
-            .section = u"groups"_s,
-            .condition = condition,
-            .property = property,
-            .attribute = attribute};
+    FieldPath path = inFilters(u"groups"_s, attribute);
+    path.condition = index;
+    return path;
 }
 
-FieldPath FieldPath::variants()
+FieldPath FieldPath::atProperty(int condition, int property, const QString &attribute)
 {
-    return {.field = kFilters, .section = u"multivariate"_s};
+    FieldPath path = atCondition(condition, attribute);
+    path.property = property;
+    return path;
 }
 
-FieldPath FieldPath::variant(int index, const QString &attribute)
+FieldPath FieldPath::atVariants()
 {
-    return {.field = kFilters, .section = u"multivariate"_s, .variant = index,
-            .attribute = attribute};
+    return inFilters(u"multivariate"_s, {});
 }
 
-FieldPath FieldPath::payload(const QString &key)
+FieldPath FieldPath::atVariant(int index, const QString &attribute)
 {
-    return {.field = kFilters, .section = u"payloads"_s, .payloadKey = key};
+    FieldPath path = inFilters(u"multivariate"_s, attribute);
+    path.variant = index;
+    return path;
+}
+
+FieldPath FieldPath::atPayload(const QString &key)
+{
+    FieldPath path = inFilters(u"payloads"_s, {});
+    path.payloadKey = key.isNull() ? QString(u""_s) : key;
+    return path;
 }
 
 QString FieldPath::toString() const

@@ -14,22 +14,22 @@ namespace bunting::models {
 // named by position, since a duplicated or empty key cannot name one.
 struct FieldPath
 {
-    QString field;     // top-level JSON field; empty: the flag as a whole
-    QString section;   // inside `filters`: groups, multivariate, payloads, holdout, ...
+    QString field;   // top-level JSON field; empty: the flag as a whole
+    QString section; // inside `filters`: groups, multivariate, payloads, holdout, ...
     int condition = -1;
     int property = -1;
     int variant = -1;
     QString payloadKey;
     QString attribute; // the last step: rollout_percentage, key, value, operator, ...
 
-    static FieldPath wholeFlag() { return {}; }
-    static FieldPath topLevel(const QString &field) { return {.field = field}; }
-    static FieldPath filtersSection(const QString &section, const QString &attribute = {});
-    static FieldPath condition(int index, const QString &attribute = {});
-    static FieldPath property(int condition, int property, const QString &attribute = {});
-    static FieldPath variants(); // the variants together: their sum, the list itself
-    static FieldPath variant(int index, const QString &attribute = {});
-    static FieldPath payload(const QString &key);
+    static FieldPath atFlag() { return {}; }
+    static FieldPath atField(const QString &field);
+    static FieldPath atFilters(const QString &section, const QString &attribute = {});
+    static FieldPath atCondition(int index, const QString &attribute = {});
+    static FieldPath atProperty(int condition, int property, const QString &attribute = {});
+    static FieldPath atVariants(); // the variants together: their sum, the list itself
+    static FieldPath atVariant(int index, const QString &attribute = {});
+    static FieldPath atPayload(const QString &key);
 
     QString toString() const;
     // Whether `other` is this place or lies inside it ("filters" holds every condition).

@@ -123,9 +123,8 @@ QList<Place> placesOf(const QJsonObject &base, const QJsonObject &server, const 
 // "filters.groups[1]", but "name_x" not inside "name").
 bool inside(const QString &path, const QString &part)
 {
-    return path.startsWith(part) &&
-           (path.size() == part.size() || path.at(part.size()) == u'.' ||
-            path.at(part.size()) == u'[');
+    return path.startsWith(part) && (path.size() == part.size() || path.at(part.size()) == u'.' ||
+                                     path.at(part.size()) == u'[');
 }
 
 QList<FlagChange> changesInConflicts(const FlagRebase &rebase, const QList<FlagChange> &changes)

@@ -36,7 +36,7 @@ struct FlagRebase
     QList<FlagChange> serverChanges; // base -> server
     QList<FlagChange> userChanges;   // base -> draft
     QList<Part> parts;               // every part either side changed
-    FeatureFlag merged; // the server's version with the user's changes applied on top
+    FeatureFlag merged;              // the server's version with the user's changes applied on top
 
     bool hasConflicts() const;
     QList<Part> conflicts() const;
