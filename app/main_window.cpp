@@ -2,6 +2,7 @@
 
 #include "connection_dialog.h"
 #include "empty_state.h"
+#include "flag_editor_window.h"
 #include "flag_filter_bar.h"
 #include "flag_list_model.h"
 #include "flag_table_view.h"
@@ -107,8 +108,13 @@ MainWindow::MainWindow(const MainWindowSetup &setup, QWidget *parent)
         m_model->setQuery(query);
     });
     connect(m_table, &views::FlagTableView::selectionChangedTo, this, &MainWindow::updateActions);
+    // Enter or a double click (as the platform has it) opens the flag.
+    connect(m_table, &QAbstractItemView::activated, this, [this](const QModelIndex &index) {
+        openEditor(index.data(FlagListModel::FlagIdRole).toLongLong());
+    });
     connect(m_table, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
         QMenu menu(this);
+        menu.addAction(action(u"editFlag"_s));
         menu.addAction(action(u"newFlag"_s));
         menu.addSeparator();
         menu.addAction(action(u"toggleActive"_s));
@@ -131,6 +137,12 @@ MainWindow::MainWindow(const MainWindowSetup &setup, QWidget *parent)
 
 MainWindow::~MainWindow()
 {
+    // Editor windows are children; they go first, while the client they use still exists and
+    // before this window's members are gone (they tell it when they close).
+    const QList<QPointer<FlagEditorWindow>> editors = m_editors.values();
+    m_editors.clear();
+    for (const QPointer<FlagEditorWindow> &editor : editors)
+        delete editor.data();
     // The model's calls go through the client, and the local server answers them: stop
     // listening to both before the server goes.
     m_model->setClient(nullptr);
@@ -168,6 +180,8 @@ void MainWindow::createActions()
     };
     add(u"newFlag"_s, tr("&New Flag…"), u"add"_s, {QKeySequence::New}, tr("Create a feature flag"),
         &MainWindow::newFlag);
+    add(u"editFlag"_s, tr("&Open Flag…"), u"flag"_s, {QKeySequence::Open},
+        tr("Edit the selected flag's rollout"), &MainWindow::editSelected);
     add(u"toggleActive"_s, tr("&Enable / Disable"), u"toggle"_s, {QKeySequence(u"Ctrl+E"_s)},
         tr("Switch the selected flags on or off"), &MainWindow::toggleActive);
     add(u"delete"_s, tr("&Delete"), u"delete"_s, {QKeySequence::Delete},
@@ -198,6 +212,7 @@ void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(action(u"newFlag"_s));
+    file->addAction(action(u"editFlag"_s));
     file->addSeparator();
     file->addAction(action(u"quit"_s));
 
@@ -220,6 +235,7 @@ void MainWindow::createMenus()
     bar->setMovable(false);
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     bar->addAction(action(u"newFlag"_s));
+    bar->addAction(action(u"editFlag"_s));
     bar->addAction(action(u"toggleActive"_s));
     bar->addAction(action(u"editTags"_s));
     bar->addAction(action(u"delete"_s));
@@ -327,6 +343,11 @@ void MainWindow::switchToProfile(const QString &profileId)
     const std::optional<ConnectionProfile> profile = m_profiles->profile(profileId);
     if (!profile)
         return;
+    // An editor belongs to the connection it loaded its flag from.
+    if (!closeEditors()) {
+        rebuildProfileChoices();
+        return;
+    }
     m_profiles->setCurrentId(profile->id);
     rebuildProfileChoices();
     m_messages->dismiss();
@@ -433,6 +454,7 @@ void MainWindow::updateActions()
     const bool connected = m_client != nullptr;
     action(u"newFlag"_s)->setEnabled(connected);
     action(u"refresh"_s)->setEnabled(connected);
+    action(u"editFlag"_s)->setEnabled(connected && ids.size() == 1);
     for (const char *name : {"toggleActive", "delete", "copyKey", "editTags"})
         action(QString::fromLatin1(name))->setEnabled(connected && !ids.isEmpty());
     if (ids.size() == 1) {
@@ -513,6 +535,39 @@ void MainWindow::newFlag()
         });
     });
     dialog->open();
+}
+
+void MainWindow::editSelected()
+{
+    const QList<qint64> ids = m_table->selectedFlagIds();
+    if (ids.size() == 1)
+        openEditor(ids.first());
+}
+
+FlagEditorWindow *MainWindow::openEditor(qint64 flagId)
+{
+    if (!m_client || flagId == 0)
+        return nullptr;
+    if (FlagEditorWindow *open = m_editors.value(flagId)) {
+        open->show();
+        open->raise();
+        open->activateWindow();
+        return open;
+    }
+    auto *editor = new FlagEditorWindow(m_client, flagId, this);
+    m_editors.insert(flagId, editor);
+    connect(editor, &FlagEditorWindow::flagSaved, m_model, &FlagListModel::updateFlag);
+    connect(editor, &QObject::destroyed, this, [this, flagId] { m_editors.remove(flagId); });
+    editor->show();
+    return editor;
+}
+
+bool MainWindow::closeEditors()
+{
+    for (const QPointer<FlagEditorWindow> &editor : m_editors.values())
+        if (editor && !editor->close())
+            return false;
+    return true;
 }
 
 void MainWindow::toggleActive()
@@ -737,6 +792,10 @@ void MainWindow::saveState()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (!closeEditors()) {
+        event->ignore();
+        return;
+    }
     saveState();
     QMainWindow::closeEvent(event);
 }

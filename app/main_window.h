@@ -30,6 +30,7 @@ class MessageBar;
 
 namespace bunting::desktop {
 
+class FlagEditorWindow;
 class LocalSession;
 
 // Where the window keeps what outlives it; tests point everything at temporary places.
@@ -68,8 +69,12 @@ public:
     QLabel *connectionLabel() const { return m_connectionLabel; }
     bool isShowingEmptyState() const;
 
+    // Opens the flag in its editor window (or raises the one already open).
+    FlagEditorWindow *openEditor(qint64 flagId);
+
 public Q_SLOTS:
     void newFlag();
+    void editSelected();
     void toggleActive();
     void deleteSelected();
     void undoDelete();
@@ -99,6 +104,7 @@ private:
     void updateCounts();
     void updateEmptyState();
     void showError(const QString &what, const api::ApiError &error);
+    bool closeEditors();
     void restoreState();
     void saveState();
 
@@ -124,6 +130,7 @@ private:
     QHash<QString, QAction *> m_actions;
     QList<qint64> m_lastDeleted; // what Undo brings back
     QString m_connectingTo;      // the profile being switched to, while its key is read
+    QHash<qint64, QPointer<FlagEditorWindow>> m_editors;
 };
 
 } // namespace bunting::desktop

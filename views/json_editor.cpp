@@ -49,7 +49,9 @@ JsonEditor::JsonEditor(QWidget *parent) : QWidget(parent)
     format->setObjectName(u"formatJson"_s);
     format->setToolTip(tr("Indent the JSON (Ctrl+Shift+F)"));
     format->setShortcut(QKeySequence(u"Ctrl+Shift+F"_s));
-    row->addWidget(format);
+    // At the right edge, beside an error or alone.
+    format->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
+    row->addWidget(format, 0, Qt::AlignRight);
     layout->addLayout(row);
     connect(format, &QPushButton::clicked, this, &JsonEditor::format);
     connect(m_edit, &QPlainTextEdit::textChanged, this, [this] {

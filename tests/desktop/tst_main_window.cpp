@@ -2,6 +2,8 @@
 // embedded local server it starts itself (and a second server for the remote profile).
 #include "connection_dialog.h"
 #include "empty_state.h"
+#include "flag_editor.h"
+#include "flag_editor_window.h"
 #include "flag_filter_bar.h"
 #include "flag_list_model.h"
 #include "flag_table_view.h"
@@ -106,6 +108,7 @@ private Q_SLOTS:
     void bulkDeleteListsWhatCannotBeDeleted();
     void bulkTagsTheSelection();
     void copiesTheSelectedKeys();
+    void opensTheEditorAndShowsTheSavedFlag();
     void remembersColumnsAndGeometry();
     void switchesToARemoteProfileAndBackKeepingTheWindow();
     void addsAndRemovesAConnectionThroughTheDialog();
@@ -414,6 +417,30 @@ void TestMainWindow::copiesTheSelectedKeys()
     QStringList copied = QGuiApplication::clipboard()->text().split(u'\n');
     copied.sort();
     QCOMPARE(copied, (QStringList{u"and-me"_s, u"copy-me"_s}));
+}
+
+void TestMainWindow::opensTheEditorAndShowsTheSavedFlag()
+{
+    createFlag(u"edit-me"_s);
+    m_window->refresh();
+    QTRY_COMPARE(m_window->flagModel()->rowCount(), 1);
+    select({u"edit-me"_s});
+    QVERIFY(m_window->action(u"editFlag"_s)->isEnabled());
+    m_window->action(u"editFlag"_s)->trigger();
+    auto *editor = m_window->findChild<desktop::FlagEditorWindow *>();
+    QVERIFY(editor);
+    QTRY_VERIFY(editor->isLoaded());
+    QCOMPARE(editor->editor()->draft().key, u"edit-me"_s);
+    // Opening it again raises the same window.
+    QCOMPARE(m_window->openEditor(editor->flagId()), editor);
+
+    editor->editor()->setName(u"Renamed in the editor"_s);
+    editor->save();
+    QTRY_COMPARE(
+        m_window->flagModel()->index(0, models::FlagListModel::NameColumn).data().toString(),
+        u"Renamed in the editor"_s);
+    saveScreenshot(editor, u"flag-editor"_s);
+    QVERIFY(editor->close());
 }
 
 void TestMainWindow::remembersColumnsAndGeometry()

@@ -1,0 +1,75 @@
+#pragma once
+
+#include "client.h"
+#include "feature_flag.h"
+
+#include <QMainWindow>
+#include <QPointer>
+
+class QLabel;
+
+namespace bunting::models {
+class FlagEditor;
+}
+namespace bunting::views {
+class FlagEditorWidget;
+class MessageBar;
+} // namespace bunting::views
+
+namespace bunting::desktop {
+
+// One flag open for editing, in a window of its own: loads the flag, edits it in the rollout
+// editor, saves only what changed with the version it started from, and on a conflict (409)
+// shows what changed on the server and lets the user merge, overwrite or reload. Closing with
+// unsaved edits asks first.
+class FlagEditorWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    FlagEditorWindow(api::Client *client, qint64 flagId, QWidget *parent = nullptr);
+    ~FlagEditorWindow() override;
+
+    qint64 flagId() const { return m_flagId; }
+    models::FlagEditor *editor() const { return m_editor; }
+    views::FlagEditorWidget *editorWidget() const { return m_widget; }
+    views::MessageBar *messageBar() const { return m_messages; }
+    bool isLoaded() const { return m_loaded; }
+    QAction *saveAction() const { return m_save; }
+
+    // How the window answers a 409, asked of the user unless a test sets it.
+    enum class ConflictChoice { Ask, Merge, Overwrite, Reload };
+    void setConflictChoice(ConflictChoice choice) { m_conflictChoice = choice; }
+
+public Q_SLOTS:
+    void save();
+    void reload();
+
+Q_SIGNALS:
+    void flagSaved(const bunting::FeatureFlag &flag);
+    void loaded();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void showFlag(const FeatureFlag &flag);
+    void resolveConflict();
+    ConflictChoice askConflict(const QString &summary, bool conflicts);
+    void updateTitle();
+    void setBusy(bool busy, const QString &what = {});
+
+    QPointer<api::Client> m_client;
+    qint64 m_flagId = 0;
+    models::FlagEditor *m_editor = nullptr;
+    views::FlagEditorWidget *m_widget = nullptr;
+    views::MessageBar *m_messages = nullptr;
+    QLabel *m_state = nullptr;
+    QAction *m_save = nullptr;
+    QAction *m_reload = nullptr;
+    bool m_loaded = false;
+    bool m_busy = false;
+    bool m_closeAfterSave = false;
+    ConflictChoice m_conflictChoice = ConflictChoice::Ask;
+};
+
+} // namespace bunting::desktop

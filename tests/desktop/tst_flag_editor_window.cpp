@@ -1,0 +1,213 @@
+// The flag editor window against a real server: load, save only what changed, the 409 path with
+// each of its answers, and the server's refusals shown without losing the edit.
+#include "flag_editor.h"
+#include "flag_editor_window.h"
+#include "message_bar.h"
+#include "test_server.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTest>
+#include <QTimer>
+
+using namespace Qt::StringLiterals;
+using namespace bunting;
+using bunting::desktop::FlagEditorWindow;
+
+class TestFlagEditorWindow : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void loadsTheFlag();
+    void savesOnlyWhatChanged();
+    void savingNothingSendsNothing();
+    void mergesOntoAConcurrentChange();
+    void overwritesAConcurrentChange();
+    void reloadDropsTheEditForTheServersVersion();
+    void aRefusedSaveKeepsTheEdit();
+    void closingWithUnsavedChangesAsks();
+
+private:
+    FlagEditorWindow *open(qint64 id);
+    QJsonObject serverFlag(qint64 id)
+    {
+        return m_server->get(m_server->flags(u"%1/"_s.arg(id))).object();
+    }
+
+    std::unique_ptr<TestServer> m_server;
+    std::unique_ptr<api::Client> m_client;
+    QPointer<FlagEditorWindow> m_window;
+    qint64 m_id = 0;
+};
+
+void TestFlagEditorWindow::init()
+{
+    m_server = std::make_unique<TestServer>();
+    m_client = std::make_unique<api::Client>(
+        api::Endpoint{QUrl(u"http://127.0.0.1:%1"_s.arg(m_server->port())),
+                      QString::number(m_server->projectId()), m_server->ownerKey()});
+    const QJsonObject condition{{u"properties"_s, QJsonArray()}, {u"rollout_percentage"_s, 30}};
+    m_id = m_server
+               ->createFlag({{u"key"_s, u"checkout"_s},
+                             {u"name"_s, u"Checkout"_s},
+                             {u"filters"_s, QJsonObject{{u"groups"_s, QJsonArray{condition}}}}})
+               .value("id"_L1)
+               .toInteger();
+}
+
+void TestFlagEditorWindow::cleanup()
+{
+    delete m_window;
+    m_client.reset();
+    m_server.reset();
+}
+
+FlagEditorWindow *TestFlagEditorWindow::open(qint64 id)
+{
+    m_window = new FlagEditorWindow(m_client.get(), id);
+    m_window->show();
+    if (!QTest::qWaitFor([this] { return m_window->isLoaded(); }, 10000))
+        qWarning("the flag did not load");
+    return m_window;
+}
+
+void TestFlagEditorWindow::loadsTheFlag()
+{
+    FlagEditorWindow *window = open(m_id);
+    QVERIFY(window->isLoaded());
+    QCOMPARE(window->editor()->draft().key, u"checkout"_s);
+    QVERIFY(window->windowTitle().startsWith(u"checkout"_s));
+    QVERIFY(!window->isWindowModified());
+    QVERIFY(!window->saveAction()->isEnabled());
+}
+
+void TestFlagEditorWindow::savesOnlyWhatChanged()
+{
+    FlagEditorWindow *window = open(m_id);
+    QSignalSpy saved(window, &FlagEditorWindow::flagSaved);
+    window->editor()->setName(u"New checkout"_s);
+    QVERIFY(window->isWindowModified());
+    QVERIFY(window->saveAction()->isEnabled());
+    window->saveAction()->trigger();
+    QTRY_COMPARE(saved.size(), 1);
+    const QJsonObject stored = serverFlag(m_id);
+    QCOMPARE(stored.value("name"_L1).toString(), u"New checkout"_s);
+    QCOMPARE(stored.value("version"_L1).toInt(), 2);
+    QCOMPARE(window->editor()->loaded().version, 2);
+    QVERIFY(!window->isWindowModified());
+    // One activity entry, naming only the name (and the version).
+    const QJsonArray activity = m_server->get(m_server->flags(u"%1/activity/"_s.arg(m_id)))
+                                    .object()
+                                    .value("results"_L1)
+                                    .toArray();
+    const QJsonArray changes =
+        activity.first().toObject()["detail"_L1].toObject()["changes"_L1].toArray();
+    QStringList fields;
+    for (const QJsonValue &change : changes)
+        fields.append(change.toObject().value("field"_L1).toString());
+    // PostHog lists the version it moved to as a change of its own.
+    QCOMPARE(fields, (QStringList{u"name"_s, u"version"_s}));
+}
+
+void TestFlagEditorWindow::savingNothingSendsNothing()
+{
+    FlagEditorWindow *window = open(m_id);
+    window->save();
+    QTest::qWait(200);
+    QCOMPARE(serverFlag(m_id).value("version"_L1).toInt(), 1);
+}
+
+void TestFlagEditorWindow::mergesOntoAConcurrentChange()
+{
+    FlagEditorWindow *window = open(m_id);
+    window->setConflictChoice(FlagEditorWindow::ConflictChoice::Merge);
+    window->editor()->setName(u"Mine"_s);
+    QCOMPARE(m_server
+                 ->patch(m_server->flags(u"%1/"_s.arg(m_id)),
+                         QJsonObject{{u"tags"_s, QJsonArray{u"theirs"_s}}})
+                 .status,
+             200);
+    window->save();
+    QTRY_COMPARE(window->editor()->loaded().version, 2); // their version is the new base
+    QVERIFY(window->editor()->isDirty());
+    QCOMPARE(window->editor()->draft().tags, QStringList{u"theirs"_s});
+    QCOMPARE(window->editor()->draft().name, u"Mine"_s);
+    window->save();
+    QTRY_COMPARE(serverFlag(m_id).value("version"_L1).toInt(), 3);
+    const QJsonObject stored = serverFlag(m_id);
+    QCOMPARE(stored.value("name"_L1).toString(), u"Mine"_s);
+    QCOMPARE(stored.value("tags"_L1).toArray(), QJsonArray{u"theirs"_s});
+}
+
+void TestFlagEditorWindow::overwritesAConcurrentChange()
+{
+    FlagEditorWindow *window = open(m_id);
+    window->setConflictChoice(FlagEditorWindow::ConflictChoice::Overwrite);
+    window->editor()->setName(u"Mine"_s);
+    m_server->patch(m_server->flags(u"%1/"_s.arg(m_id)), QJsonObject{{u"name"_s, u"Theirs"_s}});
+    window->save();
+    QTRY_COMPARE(serverFlag(m_id).value("version"_L1).toInt(), 3);
+    QCOMPARE(serverFlag(m_id).value("name"_L1).toString(), u"Mine"_s);
+    QTRY_VERIFY(!window->editor()->isDirty());
+}
+
+void TestFlagEditorWindow::reloadDropsTheEditForTheServersVersion()
+{
+    FlagEditorWindow *window = open(m_id);
+    window->setConflictChoice(FlagEditorWindow::ConflictChoice::Reload);
+    window->editor()->setName(u"Mine"_s);
+    m_server->patch(m_server->flags(u"%1/"_s.arg(m_id)), QJsonObject{{u"name"_s, u"Theirs"_s}});
+    window->save();
+    QTRY_COMPARE(window->editor()->loaded().version, 2);
+    QCOMPARE(window->editor()->draft().name, u"Theirs"_s);
+    QVERIFY(!window->editor()->isDirty());
+    QCOMPARE(serverFlag(m_id).value("version"_L1).toInt(), 2);
+}
+
+void TestFlagEditorWindow::aRefusedSaveKeepsTheEdit()
+{
+    m_server->createFlag({{u"key"_s, u"taken"_s}, {u"name"_s, u"Other"_s}});
+    FlagEditorWindow *window = open(m_id);
+    window->editor()->setKey(u"taken"_s);
+    window->save();
+    QTRY_COMPARE(window->messageBar()->kind(), views::MessageBar::Kind::Error);
+    QTRY_VERIFY(!window->messageBar()->text().isEmpty());
+    QVERIFY(window->editor()->isDirty());
+    QCOMPARE(window->editor()->draft().key, u"taken"_s);
+    QCOMPARE(serverFlag(m_id).value("key"_L1).toString(), u"checkout"_s);
+}
+
+void TestFlagEditorWindow::closingWithUnsavedChangesAsks()
+{
+    FlagEditorWindow *window = open(m_id);
+    window->editor()->setName(u"Unsaved"_s);
+    bool asked = false;
+    QTimer::singleShot(50, this, [&asked] {
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        if (!box)
+            return;
+        asked = true;
+        box->button(QMessageBox::Cancel)->click();
+    });
+    QVERIFY(!window->close());
+    QVERIFY(asked);
+    QVERIFY(window->isVisible());
+
+    QTimer::singleShot(50, this, [] {
+        if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget()))
+            box->button(QMessageBox::Save)->click();
+    });
+    window->close();
+    QTRY_COMPARE(serverFlag(m_id).value("name"_L1).toString(), u"Unsaved"_s);
+    QTRY_VERIFY(m_window.isNull()); // closed once saved (and deleted on close)
+}
+
+QTEST_MAIN(TestFlagEditorWindow)
+#include "tst_flag_editor_window.moc"

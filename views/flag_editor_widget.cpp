@@ -1,0 +1,206 @@
+#include "flag_editor_widget.h"
+
+#include "api_error.h"
+#include "flag_editor.h"
+#include "flag_editor_conditions.h"
+#include "flag_editor_errors.h"
+#include "flag_editor_header.h"
+#include "flag_editor_json_panel.h"
+#include "flag_editor_variants.h"
+#include "icons.h"
+#include "message_bar.h"
+
+#include <QAction>
+#include <QLabel>
+#include <QScrollArea>
+#include <QSplitter>
+#include <QTabBar>
+#include <QTabWidget>
+#include <QUndoStack>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace bunting::views {
+
+namespace {
+
+// A field marked invalid by showErrors() gets a red frame; the rest of the style is the
+// platform's.
+const QString kStyle = u"QLineEdit[invalid=\"true\"], QPlainTextEdit[invalid=\"true\"], "
+                       "QComboBox[invalid=\"true\"], QDoubleSpinBox[invalid=\"true\"] "
+                       "{ border: 1px solid #da4453; border-radius: 2px; }"_s;
+
+enum Tab { FlagTab, ConditionsTab, VariantsTab };
+
+// The top-level fields and `filters` sections the form shows; errors anywhere else are listed
+// above the form so that none goes unseen.
+bool shownByForm(const models::FieldPath &path)
+{
+    static const QStringList fields = {
+        u"key"_s,
+        u"name"_s,
+        u"tags"_s,
+        u"active"_s,
+        u"evaluation_runtime"_s,
+        u"evaluation_contexts"_s,
+        u"ensure_experience_continuity"_s,
+        u"is_remote_configuration"_s,
+    };
+    static const QStringList sections = {u"groups"_s, u"multivariate"_s, u"payloads"_s,
+                                         u"aggregation_group_type_index"_s};
+    if (path.field == u"filters"_s)
+        return sections.contains(path.section) ||
+               (path.section.isEmpty() && path.attribute == u"aggregation_group_type_index"_s);
+    return fields.contains(path.field);
+}
+
+int tabOf(const models::FieldPath &path)
+{
+    if (path.field != u"filters"_s)
+        return FlagTab;
+    if (path.section == u"groups"_s)
+        return ConditionsTab;
+    if (path.section == u"multivariate"_s || path.section == u"payloads"_s)
+        return VariantsTab;
+    return FlagTab;
+}
+
+} // namespace
+
+FlagEditorWidget::FlagEditorWidget(models::FlagEditor *editor, QWidget *parent)
+    : QWidget(parent), m_editor(editor)
+{
+    setObjectName(u"flagEditorWidget"_s);
+    setStyleSheet(kStyle);
+    m_errors = new FlagEditorErrors(editor, this);
+
+    auto *layout = new QVBoxLayout(this);
+    m_messages = new MessageBar(this);
+    m_messages->setObjectName(u"flagEditorMessages"_s);
+    m_messages->hide();
+    layout->addWidget(m_messages);
+    m_otherErrors = makeErrorLabel(this);
+    m_otherErrors->setObjectName(u"otherErrors"_s);
+    layout->addWidget(m_otherErrors);
+
+    m_splitter = new QSplitter(Qt::Horizontal, this);
+    m_splitter->setChildrenCollapsible(false);
+    m_tabs = new QTabWidget(m_splitter);
+    m_tabs->setObjectName(u"flagEditorTabs"_s);
+    m_tabs->setDocumentMode(true);
+
+    m_header = new FlagEditorHeader(editor, m_errors);
+    auto *headerScroll = new QScrollArea;
+    headerScroll->setWidgetResizable(true);
+    headerScroll->setFrameShape(QFrame::NoFrame);
+    headerScroll->setWidget(m_header);
+    m_tabs->addTab(headerScroll, themedIcon(u"flag"_s, palette()), tr("&Flag"));
+
+    m_conditions = new FlagEditorConditions(editor, m_errors);
+    auto *conditionsScroll = new QScrollArea;
+    conditionsScroll->setWidgetResizable(true);
+    conditionsScroll->setFrameShape(QFrame::NoFrame);
+    conditionsScroll->setWidget(m_conditions);
+    m_tabs->addTab(conditionsScroll, themedIcon(u"toggle"_s, palette()), tr("Release &conditions"));
+
+    m_variants = new FlagEditorVariants(editor, m_errors);
+    m_tabs->addTab(m_variants, themedIcon(u"tag"_s, palette()), tr("&Variants and payloads"));
+    m_splitter->addWidget(m_tabs);
+
+    m_json = new FlagEditorJsonPanel(editor, m_splitter);
+    m_splitter->addWidget(m_json);
+    m_splitter->setStretchFactor(0, 2);
+    m_splitter->setStretchFactor(1, 1);
+    // The form's filter rows need the width more than the JSON, which scrolls.
+    m_splitter->setSizes({820, 380});
+    layout->addWidget(m_splitter, 1);
+
+    m_undo = editor->undoStack()->createUndoAction(this, tr("&Undo"));
+    m_undo->setObjectName(u"undoFlagEdit"_s);
+    m_undo->setShortcut(QKeySequence::Undo);
+    m_undo->setIcon(themedIcon(u"undo"_s, palette()));
+    m_redo = editor->undoStack()->createRedoAction(this, tr("&Redo"));
+    m_redo->setObjectName(u"redoFlagEdit"_s);
+    m_redo->setShortcut(QKeySequence::Redo);
+    // Inside the editor only, so a text field's own Ctrl+Z still reaches the field first.
+    for (QAction *action : {m_undo, m_redo}) {
+        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        addAction(action);
+    }
+
+    connect(editor, &models::FlagEditor::dirtyChanged, this, &FlagEditorWidget::dirtyChanged);
+    connect(m_errors, &FlagEditorErrors::changed, this, &FlagEditorWidget::refreshErrors);
+    connect(editor, &models::FlagEditor::changed, m_messages, [this] {
+        if (m_messages->kind() == MessageBar::Kind::Error)
+            m_messages->dismiss();
+    });
+    refreshErrors();
+}
+
+FlagEditorWidget::~FlagEditorWidget() = default;
+
+bool FlagEditorWidget::isDirty() const
+{
+    return m_editor && m_editor->isDirty();
+}
+
+void FlagEditorWidget::setKnownTags(const QStringList &tags)
+{
+    m_header->setKnownTags(tags);
+}
+
+void FlagEditorWidget::setGroupTypes(const QList<std::pair<int, QString>> &groupTypes)
+{
+    m_header->setGroupTypes(groupTypes);
+}
+
+void FlagEditorWidget::setChoices(const PropertyFilterChoices &choices)
+{
+    m_conditions->setChoices(choices);
+}
+
+void FlagEditorWidget::showServerError(const api::ApiError &error)
+{
+    m_messages->showMessage(MessageBar::Kind::Error, tr("Not saved: %1").arg(error.message()));
+    m_errors->setServerError(error);
+    // The first field named is where the user needs to look.
+    if (m_editor) {
+        const QList<models::FieldPath> paths = m_editor->fieldsOfServerError(error);
+        if (!paths.isEmpty())
+            m_tabs->setCurrentIndex(tabOf(paths.first()));
+        if (!paths.isEmpty() && paths.first().condition >= 0)
+            m_conditions->setCurrentCondition(paths.first().condition);
+    }
+}
+
+void FlagEditorWidget::refreshErrors()
+{
+    QStringList other;
+    QList<int> counts(m_tabs->count(), 0);
+    for (const models::FieldError &e : m_errors->all()) {
+        if (!shownByForm(e.path)) {
+            const QString where = e.path.toString();
+            const QString text =
+                where.isEmpty() ? e.error.detail : u"%1: %2"_s.arg(where, e.error.detail);
+            if (!other.contains(text))
+                other.append(text);
+            continue;
+        }
+        ++counts[tabOf(e.path)];
+    }
+    showErrors(nullptr, m_otherErrors, other);
+    // A tab hiding a problem says so, since its fields' labels are out of sight.
+    const QStringList titles = {tr("&Flag"), tr("Release &conditions"),
+                                tr("&Variants and payloads")};
+    for (int tab = 0; tab < m_tabs->count() && tab < titles.size(); ++tab) {
+        const int count = counts.at(tab);
+        m_tabs->setTabText(tab, count == 0
+                                    ? titles.at(tab)
+                                    : tr("%1 (%n problem(s))", nullptr, count).arg(titles.at(tab)));
+        m_tabs->tabBar()->setTabTextColor(tab, count == 0 ? palette().color(QPalette::WindowText)
+                                                          : QColor(0xda, 0x44, 0x53));
+    }
+}
+
+} // namespace bunting::views

@@ -1,0 +1,88 @@
+#pragma once
+
+#include "flag_editor.h"
+#include "property_filter_editor.h"
+
+#include <QList>
+#include <QPointer>
+#include <QStringList>
+#include <QWidget>
+#include <utility>
+
+class QAction;
+class QLabel;
+class QSplitter;
+class QTabWidget;
+
+namespace bunting::api {
+struct ApiError;
+}
+
+namespace bunting::views {
+
+class FlagEditorConditions;
+class FlagEditorErrors;
+class FlagEditorHeader;
+class FlagEditorJsonPanel;
+class FlagEditorVariants;
+class MessageBar;
+
+// The rollout editor: a form over a FlagEditor (not owned) with the flag's fields, its release
+// conditions and its variants and payloads, and beside it `filters` as JSON, read-only or edited
+// directly in the advanced tab. Every edit is one of the editor's undoable commands, and the form
+// follows the editor (undo, redo, a merge after a conflict) without disturbing the field being
+// typed into. Validation shows beside each field as it changes; loading and saving are the
+// caller's, which passes a refused save's error to showServerError().
+class FlagEditorWidget : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit FlagEditorWidget(models::FlagEditor *editor, QWidget *parent = nullptr);
+    ~FlagEditorWidget() override;
+
+    models::FlagEditor *editor() const { return m_editor; }
+    bool isDirty() const;
+
+    // The project's tags, completed while typing tags.
+    void setKnownTags(const QStringList &tags);
+    // The project's group types (index, name) the flag can match by instead of persons.
+    void setGroupTypes(const QList<std::pair<int, QString>> &groupTypes);
+    // What property filter rows offer: known keys, cohorts, flags, group types.
+    void setChoices(const PropertyFilterChoices &choices);
+    // A save the server refused: its message above the form and beside the fields it names,
+    // until the next edit.
+    void showServerError(const api::ApiError &error);
+
+    // Undo and redo of the editor's stack, named for the step ("Undo Change key"), with the
+    // standard shortcuts; for the window's Edit menu and toolbar.
+    QAction *undoAction() const { return m_undo; }
+    QAction *redoAction() const { return m_redo; }
+
+    FlagEditorHeader *header() const { return m_header; }
+    FlagEditorConditions *conditions() const { return m_conditions; }
+    FlagEditorVariants *variants() const { return m_variants; }
+    FlagEditorJsonPanel *jsonPanel() const { return m_json; }
+    QTabWidget *formTabs() const { return m_tabs; }
+
+Q_SIGNALS:
+    // The draft now differs from what was loaded, or no longer does: the title's "*".
+    void dirtyChanged(bool dirty);
+
+private:
+    void refreshErrors();
+
+    QPointer<models::FlagEditor> m_editor;
+    FlagEditorErrors *m_errors = nullptr;
+    MessageBar *m_messages = nullptr;
+    QLabel *m_otherErrors = nullptr;
+    QSplitter *m_splitter = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    FlagEditorHeader *m_header = nullptr;
+    FlagEditorConditions *m_conditions = nullptr;
+    FlagEditorVariants *m_variants = nullptr;
+    FlagEditorJsonPanel *m_json = nullptr;
+    QAction *m_undo = nullptr;
+    QAction *m_redo = nullptr;
+};
+
+} // namespace bunting::views
