@@ -1,4 +1,5 @@
 #include "flag_editor_sync.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLineEdit>
