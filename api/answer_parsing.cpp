@@ -162,6 +162,19 @@ QList<FlagRef> flagRefs(const QJsonValue &json)
     return refs;
 }
 
+QList<GroupType> groupTypes(const QJsonValue &json)
+{
+    QList<GroupType> types;
+    for (const QJsonValue &item : array(json, u"a list of group types"_s)) {
+        const QJsonObject o = object(item, u"a group type"_s);
+        if (!o.value("group_type_index"_L1).isDouble() || !o.value("group_type"_L1).isString())
+            invalid(u"a group type without its index or name"_s);
+        types.append({o.value("group_type_index"_L1).toInt(), o.value("group_type"_L1).toString(),
+                      o.value("name_singular"_L1).toString()});
+    }
+    return types;
+}
+
 FlagStatus flagStatus(const QJsonValue &json)
 {
     const QJsonObject o = object(json, u"a flag status"_s);

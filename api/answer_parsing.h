@@ -29,6 +29,7 @@ FeatureFlag flagVersion(const QJsonValue &json);
 ActivityEntry activityEntry(const QJsonValue &json);
 FlagRef flagRef(const QJsonValue &json);
 QList<FlagRef> flagRefs(const QJsonValue &json);
+QList<GroupType> groupTypes(const QJsonValue &json);
 FlagStatus flagStatus(const QJsonValue &json);
 BulkDeleteResult bulkDelete(const QJsonValue &json);
 BulkTagsResult bulkTags(const QJsonValue &json);

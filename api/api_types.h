@@ -29,6 +29,14 @@ struct FlagRef
     QString name;
 };
 
+// A group type of the project (GET groups_types): what flags can aggregate by.
+struct GroupType
+{
+    int index = 0;
+    QString name;         // "company"
+    QString singularName; // as the project names it, may be empty
+};
+
 // POST bulk_update_tags: which flags changed, which were skipped and why.
 struct BulkTagsResult
 {

@@ -373,6 +373,12 @@ PendingCall *Client::getDashboard(qint64 id, const QObject *context, Callback<QJ
                             std::move(done));
 }
 
+PendingCall *Client::listGroupTypes(const QObject *context, Callback<QList<GroupType>> done)
+{
+    return run<QList<GroupType>>({"GET", u"groups_types/"_s, {}, {}}, tr("Loading group types"),
+                                 context, answers::groupTypes, std::move(done));
+}
+
 PendingCall *Client::listAllFlags(const FlagListQuery &query, const QObject *context,
                                   std::function<void(int loaded, int count)> progress,
                                   Callback<QList<FeatureFlag>> done)

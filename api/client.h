@@ -110,6 +110,7 @@ public:
     PendingCall *listCohorts(int offset, int limit, const QObject *context,
                              Callback<Page<QJsonObject>> done);
     PendingCall *getDashboard(qint64 id, const QObject *context, Callback<QJsonObject> done);
+    PendingCall *listGroupTypes(const QObject *context, Callback<QList<GroupType>> done);
 
     // Every page of a list, one call after another; `progress` after each page (loaded, count).
     PendingCall *listAllFlags(const FlagListQuery &query, const QObject *context,

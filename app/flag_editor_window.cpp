@@ -82,9 +82,94 @@ FlagEditorWindow::FlagEditorWindow(api::Client *client, qint64 flagId, QWidget *
     resize(1200, 820);
     updateTitle();
     reload();
+    loadChoices();
 }
 
 FlagEditorWindow::~FlagEditorWindow() = default;
+
+void FlagEditorWindow::setKnownTags(const QStringList &tags)
+{
+    for (const QString &tag : tags)
+        if (!m_knownTags.contains(tag))
+            m_knownTags.append(tag);
+    m_widget->setKnownTags(m_knownTags);
+}
+
+void FlagEditorWindow::choiceFailed(const QString &what, const api::ApiError &error)
+{
+    if (error.kind == ApiError::Kind::Canceled)
+        return;
+    // The editor works without these choices; say what is missing without getting in the way.
+    statusBar()->showMessage(
+        tr("%1 could not be loaded for the filter pickers: %2").arg(what, error.message()), 10000);
+}
+
+void FlagEditorWindow::loadChoices()
+{
+    if (!m_client)
+        return;
+    m_client->listGroupTypes(this, [this](const api::Result<QList<api::GroupType>> &result) {
+        if (!result) {
+            choiceFailed(tr("Group types"), result.error());
+            return;
+        }
+        m_choices.groupTypes.clear();
+        for (const api::GroupType &type : result.value())
+            m_choices.groupTypes.append({type.index, type.name});
+        m_widget->setGroupTypes(m_choices.groupTypes);
+        m_widget->setChoices(m_choices);
+    });
+    m_client->listCohorts(0, 500, this, [this](const api::Result<api::Page<QJsonObject>> &result) {
+        if (!result) {
+            choiceFailed(tr("Cohorts"), result.error());
+            return;
+        }
+        m_choices.cohorts.clear();
+        for (const QJsonObject &cohort : result->results)
+            m_choices.cohorts.append(
+                {cohort.value("id"_L1).toInteger(), cohort.value("name"_L1).toString()});
+        m_widget->setChoices(m_choices);
+    });
+    // The most recent flags are the likely dependencies; a project of thousands offers these.
+    m_client->listFlags({}, 0, 500, this,
+                        [this](const api::Result<api::Page<FeatureFlag>> &result) {
+                            if (!result) {
+                                choiceFailed(tr("Flags"), result.error());
+                                return;
+                            }
+                            m_choices.flags.clear();
+                            QStringList tags;
+                            for (const FeatureFlag &flag : result->results) {
+                                if (flag.id == m_flagId)
+                                    continue;
+                                views::PropertyFilterChoices::FlagChoice choice;
+                                choice.id = flag.id;
+                                choice.key = flag.key;
+                                if (flag.filters.variants)
+                                    for (const Variant &variant : *flag.filters.variants)
+                                        choice.variants.append(variant.key);
+                                m_choices.flags.append(choice);
+                                tags.append(flag.tags);
+                            }
+                            m_widget->setChoices(m_choices);
+                            setKnownTags(tags);
+                        });
+    m_client->listPersons(
+        QString(), 0, 200, this, [this](const api::Result<api::Page<QJsonObject>> &result) {
+            if (!result) {
+                choiceFailed(tr("Person properties"), result.error());
+                return;
+            }
+            QStringList keys;
+            for (const QJsonObject &person : result->results)
+                for (const QString &key : person.value("properties"_L1).toObject().keys())
+                    if (!keys.contains(key))
+                        keys.append(key);
+            keys.sort(Qt::CaseInsensitive);
+            m_choices.personPropertyKeys = keys;
+            m_widget->setChoices(m_choices);
+        });
+}
 
 void FlagEditorWindow::setBusy(bool busy, const QString &what)
 {

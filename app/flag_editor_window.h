@@ -2,6 +2,7 @@
 
 #include "client.h"
 #include "feature_flag.h"
+#include "property_filter_editor.h"
 
 #include <QMainWindow>
 #include <QPointer>
@@ -40,6 +41,10 @@ public:
     enum class ConflictChoice { Ask, Merge, Overwrite, Reload };
     void setConflictChoice(ConflictChoice choice) { m_conflictChoice = choice; }
 
+    const views::PropertyFilterChoices &choices() const { return m_choices; }
+    // Tags the project uses, for completion (the list window knows them).
+    void setKnownTags(const QStringList &tags);
+
 public Q_SLOTS:
     void save();
     void reload();
@@ -53,6 +58,9 @@ protected:
 
 private:
     void showFlag(const FeatureFlag &flag);
+    // What the filter rows offer: cohorts, other flags, group types, person property keys.
+    void loadChoices();
+    void choiceFailed(const QString &what, const api::ApiError &error);
     void resolveConflict();
     ConflictChoice askConflict(const QString &summary, bool conflicts);
     void updateTitle();
@@ -70,6 +78,8 @@ private:
     bool m_busy = false;
     bool m_closeAfterSave = false;
     ConflictChoice m_conflictChoice = ConflictChoice::Ask;
+    views::PropertyFilterChoices m_choices;
+    QStringList m_knownTags;
 };
 
 } // namespace bunting::desktop

@@ -555,6 +555,10 @@ FlagEditorWindow *MainWindow::openEditor(qint64 flagId)
         return open;
     }
     auto *editor = new FlagEditorWindow(m_client, flagId, this);
+    QStringList tags;
+    for (int row = 0; row < m_model->rowCount(); ++row)
+        tags.append(m_model->flagAt(row).tags);
+    editor->setKnownTags(tags);
     m_editors.insert(flagId, editor);
     connect(editor, &FlagEditorWindow::flagSaved, m_model, &FlagListModel::updateFlag);
     connect(editor, &QObject::destroyed, this, [this, flagId] { m_editors.remove(flagId); });

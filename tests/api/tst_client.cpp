@@ -3,6 +3,7 @@
 // context guard, and the people and dashboard calls the app needs besides.
 #include "await_call.h"
 #include "client.h"
+#include "group_repository.h"
 #include "person_repository.h"
 #include "test_server.h"
 
@@ -65,6 +66,7 @@ private Q_SLOTS:
     void bulkUpdateTags();
     void bulkDelete();
     void listPersons();
+    void listGroupTypes();
 
     void staleVersionIsAConflict();
     void validationErrorCarriesAttr();
@@ -629,6 +631,25 @@ void TestClient::bulkDelete()
     QVERIFY(!empty.ok());
     QCOMPARE(empty.error().status, 400);
     QCOMPARE(empty.error().message(), u"Must provide either filters or ids"_s);
+}
+
+void TestClient::listGroupTypes()
+{
+    const auto none =
+        await<QList<GroupType>>([&](auto done) { return m_client->listGroupTypes(this, done); });
+    QVERIFY2(none.ok(), why(none));
+    QVERIFY(none->isEmpty());
+    bunting::server::GroupRepository groups(m_server->server().database());
+    groups.ensureMapping(m_server->projectId(), u"company"_s);
+    groups.ensureMapping(m_server->projectId(), u"team"_s);
+    const auto two =
+        await<QList<GroupType>>([&](auto done) { return m_client->listGroupTypes(this, done); });
+    QVERIFY2(two.ok(), why(two));
+    QCOMPARE(two->size(), 2);
+    QCOMPARE(two->at(0).index, 0);
+    QCOMPARE(two->at(0).name, u"company"_s);
+    QCOMPARE(two->at(1).index, 1);
+    QCOMPARE(two->at(1).name, u"team"_s);
 }
 
 void TestClient::listPersons()

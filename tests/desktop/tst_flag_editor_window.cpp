@@ -2,6 +2,7 @@
 // each of its answers, and the server's refusals shown without losing the edit.
 #include "flag_editor.h"
 #include "flag_editor_window.h"
+#include "group_repository.h"
 #include "message_bar.h"
 #include "test_server.h"
 
@@ -26,6 +27,7 @@ private Q_SLOTS:
     void cleanup();
 
     void loadsTheFlag();
+    void offersTheProjectsFlagsAndGroupTypesToTheFilterRows();
     void savesOnlyWhatChanged();
     void savingNothingSendsNothing();
     void mergesOntoAConcurrentChange();
@@ -86,6 +88,33 @@ void TestFlagEditorWindow::loadsTheFlag()
     QVERIFY(window->windowTitle().startsWith(u"checkout"_s));
     QVERIFY(!window->isWindowModified());
     QVERIFY(!window->saveAction()->isEnabled());
+}
+
+void TestFlagEditorWindow::offersTheProjectsFlagsAndGroupTypesToTheFilterRows()
+{
+    const QJsonObject variants{
+        {u"variants"_s,
+         QJsonArray{QJsonObject{{u"key"_s, u"control"_s}, {u"rollout_percentage"_s, 50}},
+                    QJsonObject{{u"key"_s, u"test"_s}, {u"rollout_percentage"_s, 50}}}}};
+    const qint64 other =
+        m_server
+            ->createFlag({{u"key"_s, u"other"_s},
+                          {u"name"_s, u"Other"_s},
+                          {u"filters"_s,
+                           QJsonObject{{u"groups"_s,
+                                        QJsonArray{QJsonObject{{u"properties"_s, QJsonArray()}}}},
+                                       {u"multivariate"_s, variants}}}})
+            .value("id"_L1)
+            .toInteger();
+    bunting::server::GroupRepository groups(m_server->server().database());
+    groups.ensureMapping(m_server->projectId(), u"company"_s);
+
+    FlagEditorWindow *window = open(m_id);
+    QTRY_COMPARE(window->choices().flags.size(), 1); // every flag but the one being edited
+    QCOMPARE(window->choices().flags.first().id, other);
+    QCOMPARE(window->choices().flags.first().variants, (QStringList{u"control"_s, u"test"_s}));
+    QTRY_COMPARE(window->choices().groupTypes.size(), 1);
+    QCOMPARE(window->choices().groupTypes.first().second, u"company"_s);
 }
 
 void TestFlagEditorWindow::savesOnlyWhatChanged()
