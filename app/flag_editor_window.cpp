@@ -4,10 +4,13 @@
 #include "flag_editor_widget.h"
 #include "flag_rebase.h"
 #include "icons.h"
+#include "impact_preview.h"
+#include "impact_preview_widget.h"
 #include "message_bar.h"
 
 #include <QAction>
 #include <QCloseEvent>
+#include <QDockWidget>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -77,6 +80,40 @@ FlagEditorWindow::FlagEditorWindow(api::Client *client, qint64 flagId, QWidget *
     m_state = new QLabel(this);
     statusBar()->addWidget(m_state);
 
+    auto *dock = new QDockWidget(tr("Impact"), this);
+    dock->setObjectName(u"impactDock"_s);
+    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable);
+    m_impactWidget = new views::ImpactPreviewWidget(dock);
+    dock->setWidget(m_impactWidget);
+    addDockWidget(Qt::BottomDockWidgetArea, dock);
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(dock->toggleViewAction());
+    m_impact = new ImpactPreview(m_client, this);
+    connect(m_impactWidget, &views::ImpactPreviewWidget::requested, this, [this] {
+        if (!m_loaded)
+            return;
+        m_impactWidget->setBusy(true);
+        m_impact->start(m_editor->loaded(), m_editor->draft());
+    });
+    connect(m_impactWidget, &views::ImpactPreviewWidget::cancelRequested, m_impact,
+            &ImpactPreview::cancel);
+    connect(m_impact, &ImpactPreview::progress, m_impactWidget,
+            &views::ImpactPreviewWidget::setProgress);
+    connect(m_impact, &ImpactPreview::finished, this, [this](const ImpactSummary &summary) {
+        m_impactWidget->setBusy(false);
+        m_impactWidget->showSummary(summary);
+    });
+    connect(m_impact, &ImpactPreview::failed, this, [this](const ApiError &error) {
+        m_impactWidget->setBusy(false);
+        m_impactWidget->showError(
+            tr("The preview could not load what it needs: %1").arg(error.message()));
+    });
+    connect(m_impact, &ImpactPreview::canceled, this, [this] { m_impactWidget->setBusy(false); });
+    // A preview describes one draft; an edit makes it stale.
+    connect(m_editor, &models::FlagEditor::changed, m_impactWidget,
+            &views::ImpactPreviewWidget::clear);
+    setImpactPreviewAvailable(false);
+
     connect(m_editor, &models::FlagEditor::dirtyChanged, this, &FlagEditorWindow::updateTitle);
     connect(m_editor, &models::FlagEditor::changed, this, &FlagEditorWindow::updateTitle);
     resize(1200, 820);
@@ -93,6 +130,14 @@ void FlagEditorWindow::setKnownTags(const QStringList &tags)
         if (!m_knownTags.contains(tag))
             m_knownTags.append(tag);
     m_widget->setKnownTags(m_knownTags);
+}
+
+void FlagEditorWindow::setImpactPreviewAvailable(bool available)
+{
+    m_impactWidget->setPreviewAvailable(
+        available, available ? QString()
+                             : tr("The impact preview works on the local profile, whose "
+                                  "persons the app can read."));
 }
 
 void FlagEditorWindow::choiceFailed(const QString &what, const api::ApiError &error)

@@ -9,11 +9,15 @@
 
 class QLabel;
 
+namespace bunting {
+class ImpactPreview;
+}
 namespace bunting::models {
 class FlagEditor;
 }
 namespace bunting::views {
 class FlagEditorWidget;
+class ImpactPreviewWidget;
 class MessageBar;
 } // namespace bunting::views
 
@@ -42,6 +46,10 @@ public:
     void setConflictChoice(ConflictChoice choice) { m_conflictChoice = choice; }
 
     const views::PropertyFilterChoices &choices() const { return m_choices; }
+    // The impact preview evaluates the draft for every known person; only the local server
+    // hands the app its persons, so elsewhere the panel says why it is off.
+    void setImpactPreviewAvailable(bool available);
+    views::ImpactPreviewWidget *impactWidget() const { return m_impactWidget; }
     // Tags the project uses, for completion (the list window knows them).
     void setKnownTags(const QStringList &tags);
 
@@ -71,6 +79,8 @@ private:
     models::FlagEditor *m_editor = nullptr;
     views::FlagEditorWidget *m_widget = nullptr;
     views::MessageBar *m_messages = nullptr;
+    views::ImpactPreviewWidget *m_impactWidget = nullptr;
+    ImpactPreview *m_impact = nullptr;
     QLabel *m_state = nullptr;
     QAction *m_save = nullptr;
     QAction *m_reload = nullptr;

@@ -559,6 +559,7 @@ FlagEditorWindow *MainWindow::openEditor(qint64 flagId)
     for (int row = 0; row < m_model->rowCount(); ++row)
         tags.append(m_model->flagAt(row).tags);
     editor->setKnownTags(tags);
+    editor->setImpactPreviewAvailable(m_profiles->current().isLocal());
     m_editors.insert(flagId, editor);
     connect(editor, &FlagEditorWindow::flagSaved, m_model, &FlagListModel::updateFlag);
     connect(editor, &QObject::destroyed, this, [this, flagId] { m_editors.remove(flagId); });

@@ -20,16 +20,6 @@ namespace {
 // Property filters named in a row; the tooltip and the condition's editor show the rest.
 constexpr qsizetype kListedProperties = 2;
 
-QString percentText(double percentage)
-{
-    QString text = QString::number(percentage, 'f', 2);
-    while (text.endsWith(u'0'))
-        text.chop(1);
-    if (text.endsWith(u'.'))
-        text.chop(1);
-    return text + u'%';
-}
-
 const QColor kErrorColor(0xc6, 0x28, 0x28);
 
 } // namespace

@@ -1,6 +1,7 @@
 #include "flag_editor.h"
 
 #include "error_fields.h"
+#include "flag_summary.h"
 #include "python_repr.h"
 
 #include <QJsonArray>
@@ -28,16 +29,6 @@ constexpr QLatin1StringView editableFields[] = {
     "ensure_experience_continuity"_L1,
     "is_remote_configuration"_L1,
 };
-
-QString percentText(double percentage)
-{
-    QString text = QString::number(percentage, 'f', 2);
-    while (text.endsWith(u'0'))
-        text.chop(1);
-    if (text.endsWith(u'.'))
-        text.chop(1);
-    return text + u'%';
-}
 
 template<typename T> bool validIndex(const QList<T> &list, int index)
 {

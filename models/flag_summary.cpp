@@ -29,16 +29,6 @@ QString counted(int n, const char *one, const char *many)
     return n == 1 ? tr(one) : tr(many, n);
 }
 
-QString percentText(double percentage)
-{
-    QString text = QString::number(percentage, 'f', 2);
-    while (text.endsWith(u'0'))
-        text.chop(1);
-    if (text.endsWith(u'.'))
-        text.chop(1);
-    return text + u'%';
-}
-
 double rolloutOf(const Condition &condition)
 {
     return condition.rolloutPercentage.value_or(100);
@@ -355,6 +345,16 @@ QString exactTimeText(const QString &timestamp)
     if (!time.isValid())
         return {};
     return time.toUTC().toString(u"yyyy-MM-dd HH:mm:ss"_s) + u" UTC"_s;
+}
+
+QString percentText(double percentage)
+{
+    QString text = QString::number(percentage, 'f', 2);
+    while (text.endsWith(u'0'))
+        text.chop(1);
+    if (text.endsWith(u'.'))
+        text.chop(1);
+    return text + u'%';
 }
 
 } // namespace bunting::models

@@ -29,6 +29,9 @@ QString rolloutDetails(const FeatureFlag &flag);
 // "cohort 12", "flag 7 = true".
 QString propertyText(const PropertyFilter &filter);
 
+// "30%", "33.33%", "100%": a share as the list and the editor write it.
+QString percentText(double percentage);
+
 // The creator's name, their email when they have none, empty when the flag names nobody.
 QString createdByText(const FeatureFlag &flag);
 // "Ada Lovelace <ada@example.com>", or what there is of it.

@@ -2,6 +2,7 @@
 
 #include "error_fields.h"
 #include "flag_editor.h"
+#include "flag_summary.h"
 
 #include <QColor>
 #include <QUndoStack>
@@ -15,16 +16,6 @@ namespace {
 
 constexpr double kSumTolerance = 1e-9; // as core's validation: float drift in a sum of shares
 const QColor kErrorColor(0xc6, 0x28, 0x28);
-
-QString percentText(double percentage)
-{
-    QString text = QString::number(percentage, 'f', 2);
-    while (text.endsWith(u'0'))
-        text.chop(1);
-    if (text.endsWith(u'.'))
-        text.chop(1);
-    return text + u'%';
-}
 
 double sumOf(const QList<Variant> &variants)
 {

@@ -195,11 +195,14 @@ void FlagEditorWidget::refreshErrors()
                                 tr("&Variants and payloads")};
     for (int tab = 0; tab < m_tabs->count() && tab < titles.size(); ++tab) {
         const int count = counts.at(tab);
-        m_tabs->setTabText(tab, count == 0
-                                    ? titles.at(tab)
-                                    : tr("%1 (%n problem(s))", nullptr, count).arg(titles.at(tab)));
-        m_tabs->tabBar()->setTabTextColor(tab, count == 0 ? palette().color(QPalette::WindowText)
-                                                          : QColor(0xda, 0x44, 0x53));
+        QString title = titles.at(tab);
+        if (count == 1)
+            title = tr("%1 (1 problem)").arg(titles.at(tab));
+        else if (count > 1)
+            title = tr("%1 (%n problems)", nullptr, count).arg(titles.at(tab));
+        m_tabs->setTabText(tab, title);
+        // An invalid colour gives the tab back the style's own, for every state of the widget.
+        m_tabs->tabBar()->setTabTextColor(tab, count == 0 ? QColor() : QColor(0xda, 0x44, 0x53));
     }
 }
 

@@ -3,6 +3,7 @@
 #include "flag_editor.h"
 #include "flag_editor_window.h"
 #include "group_repository.h"
+#include "impact_preview_widget.h"
 #include "message_bar.h"
 #include "test_server.h"
 
@@ -35,6 +36,7 @@ private Q_SLOTS:
     void reloadDropsTheEditForTheServersVersion();
     void aRefusedSaveKeepsTheEdit();
     void closingWithUnsavedChangesAsks();
+    void previewsTheImpactOfTheDraftOnKnownPersons();
 
 private:
     FlagEditorWindow *open(qint64 id);
@@ -236,6 +238,38 @@ void TestFlagEditorWindow::closingWithUnsavedChangesAsks()
     window->close();
     QTRY_COMPARE(serverFlag(m_id).value("name"_L1).toString(), u"Unsaved"_s);
     QTRY_VERIFY(m_window.isNull()); // closed once saved (and deleted on close)
+}
+
+void TestFlagEditorWindow::previewsTheImpactOfTheDraftOnKnownPersons()
+{
+    // Twenty persons as SDKs make them; the flag reaches 30 % of users by their ids.
+    QJsonArray events;
+    for (int i = 0; i < 20; ++i)
+        events.append(
+            QJsonObject{{u"event"_s, u"$set"_s},
+                        {u"distinct_id"_s, u"person-%1"_s.arg(i)},
+                        {u"properties"_s, QJsonObject{{u"$set"_s, QJsonObject{{u"n"_s, i}}}}}});
+    QCOMPARE(m_server
+                 ->post(u"/batch/"_s,
+                        QJsonObject{{u"api_key"_s, m_server->projectToken()}, {u"batch"_s, events}},
+                        QString())
+                 .status,
+             200);
+    m_server->server().events().flush();
+
+    FlagEditorWindow *window = open(m_id);
+    views::ImpactPreviewWidget *panel = window->impactWidget();
+    window->setImpactPreviewAvailable(true);
+    window->editor()->setActive(false); // everyone who had the flag loses it
+    Q_EMIT panel->requested();
+    QTRY_VERIFY(!panel->headline().isEmpty());
+    QVERIFY2(panel->headline().contains(u"Of 20 known persons"_s), qPrintable(panel->headline()));
+    QVERIFY2(panel->headline().contains(u"lose"_s), qPrintable(panel->headline()));
+    QVERIFY(!panel->headline().contains(u"gain"_s));
+
+    // An edit makes the preview stale.
+    window->editor()->setName(u"Something else"_s);
+    QVERIFY(panel->headline().isEmpty());
 }
 
 QTEST_MAIN(TestFlagEditorWindow)
