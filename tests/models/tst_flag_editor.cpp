@@ -2,7 +2,7 @@
 // step that undo reverses exactly, the PATCH carries only what changed, unknown fields survive,
 // validation errors land on their fields, and the 409 path merges or overwrites.
 #include "flag_editor.h"
-#include "oracle_flags.h"
+#include "test_flags.h"
 
 #include <QDir>
 #include <QJsonArray>
@@ -177,20 +177,11 @@ private Q_SLOTS:
 void TestFlagEditor::roundTrip_data()
 {
     QTest::addColumn<QJsonObject>("json");
-    const QDir dir(QStringLiteral(BUNTING_TEST_DATA_DIR "/vectors"));
-    const QStringList files = dir.entryList({u"*.json"_s}, QDir::Files);
-    QVERIFY(!files.isEmpty());
-    for (const QString &name : files) {
-        QFile file(dir.filePath(name));
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        const QJsonArray flags =
-            QJsonDocument::fromJson(file.readAll()).object().value("flags"_L1).toArray();
-        QVERIFY(!flags.isEmpty());
-        for (const QJsonValue &flag : flags)
-            QTest::addRow("%s %s", qPrintable(name),
-                          qPrintable(flag.toObject().value("key"_L1).toString()))
-                << flag.toObject();
-    }
+    const auto vectors = vectorFlags();
+    QVERIFY(!vectors.isEmpty());
+    for (const auto &[file, flag] : vectors)
+        QTest::addRow("%s %s", qPrintable(file), qPrintable(flag.value("key"_L1).toString()))
+            << flag;
     QString error;
     const QList<QJsonObject> random = oracleRandomFlags(&error);
     QVERIFY2(random.size() >= 300, qPrintable(error));

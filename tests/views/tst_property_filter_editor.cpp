@@ -1,9 +1,9 @@
 // The property filter row of the rollout editor: what it shows for each type and operator, what
 // each edit writes, and that a filter it only showed comes back unchanged.
-#include "oracle_flags.h"
 #include "property_date_editor.h"
 #include "property_filter_editor.h"
 #include "property_value_editor.h"
+#include "test_flags.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -237,20 +237,12 @@ private Q_SLOTS:
 void TestPropertyFilterEditor::roundTrip_data()
 {
     QTest::addColumn<QJsonObject>("json");
-    const QDir dir(QStringLiteral(BUNTING_TEST_DATA_DIR "/vectors"));
-    const QStringList files = dir.entryList({u"*.json"_s}, QDir::Files);
-    QVERIFY(!files.isEmpty());
-    for (const QString &name : files) {
-        QFile file(dir.filePath(name));
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        const QJsonArray flags =
-            QJsonDocument::fromJson(file.readAll()).object().value("flags"_L1).toArray();
-        QVERIFY(!flags.isEmpty());
-        for (const QJsonValue &flag : flags) {
-            const QList<QJsonObject> properties = conditionProperties(flag.toObject());
-            for (qsizetype i = 0; i < properties.size(); ++i)
-                QTest::addRow("%s %lld", qPrintable(name), qlonglong(i)) << properties[i];
-        }
+    const auto vectors = vectorFlags();
+    QVERIFY(!vectors.isEmpty());
+    for (const auto &[file, flag] : vectors) {
+        const QList<QJsonObject> properties = conditionProperties(flag);
+        for (qsizetype i = 0; i < properties.size(); ++i)
+            QTest::addRow("%s %lld", qPrintable(file), qlonglong(i)) << properties[i];
     }
     QString error;
     const QList<QJsonObject> random = oracleRandomFlags(&error);
