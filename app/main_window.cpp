@@ -6,6 +6,7 @@
 #include "flag_filter_bar.h"
 #include "flag_list_model.h"
 #include "flag_table_view.h"
+#include "history_window.h"
 #include "icons.h"
 #include "local_session.h"
 #include "message_bar.h"
@@ -115,6 +116,7 @@ MainWindow::MainWindow(const MainWindowSetup &setup, QWidget *parent)
     connect(m_table, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
         QMenu menu(this);
         menu.addAction(action(u"editFlag"_s));
+        menu.addAction(action(u"flagHistory"_s));
         menu.addAction(action(u"newFlag"_s));
         menu.addSeparator();
         menu.addAction(action(u"toggleActive"_s));
@@ -143,6 +145,10 @@ MainWindow::~MainWindow()
     m_editors.clear();
     for (const QPointer<FlagEditorWindow> &editor : editors)
         delete editor.data();
+    const QList<QPointer<HistoryWindow>> histories = m_histories.values();
+    m_histories.clear();
+    for (const QPointer<HistoryWindow> &history : histories)
+        delete history.data();
     // The model's calls go through the client, and the local server answers them: stop
     // listening to both before the server goes.
     m_model->setClient(nullptr);
@@ -182,6 +188,14 @@ void MainWindow::createActions()
         &MainWindow::newFlag);
     add(u"editFlag"_s, tr("&Open Flag…"), u"flag"_s, {QKeySequence::Open},
         tr("Edit the selected flag's rollout"), &MainWindow::editSelected);
+    add(u"flagHistory"_s, tr("&History…"), u"undo"_s, {QKeySequence(u"Ctrl+H"_s)},
+        tr("Who changed the selected flag, and its versions"), [this] {
+            const QList<qint64> ids = m_table->selectedFlagIds();
+            if (ids.size() == 1)
+                openHistory(ids.first());
+        });
+    add(u"projectActivity"_s, tr("Project &Activity"), QString(), {QKeySequence(u"Ctrl+Shift+H"_s)},
+        tr("Every change to the project's flags"), [this] { openHistory(0); });
     add(u"toggleActive"_s, tr("&Enable / Disable"), u"toggle"_s, {QKeySequence(u"Ctrl+E"_s)},
         tr("Switch the selected flags on or off"), &MainWindow::toggleActive);
     add(u"delete"_s, tr("&Delete"), u"delete"_s, {QKeySequence::Delete},
@@ -227,6 +241,9 @@ void MainWindow::createMenus()
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(action(u"refresh"_s));
+    view->addSeparator();
+    view->addAction(action(u"flagHistory"_s));
+    view->addAction(action(u"projectActivity"_s));
 
     m_connectionMenu = menuBar()->addMenu(tr("&Connection"));
 
@@ -455,6 +472,8 @@ void MainWindow::updateActions()
     action(u"newFlag"_s)->setEnabled(connected);
     action(u"refresh"_s)->setEnabled(connected);
     action(u"editFlag"_s)->setEnabled(connected && ids.size() == 1);
+    action(u"flagHistory"_s)->setEnabled(connected && ids.size() == 1);
+    action(u"projectActivity"_s)->setEnabled(connected);
     for (const char *name : {"toggleActive", "delete", "copyKey", "editTags"})
         action(QString::fromLatin1(name))->setEnabled(connected && !ids.isEmpty());
     if (ids.size() == 1) {
@@ -567,11 +586,35 @@ FlagEditorWindow *MainWindow::openEditor(qint64 flagId)
     return editor;
 }
 
+HistoryWindow *MainWindow::openHistory(qint64 flagId)
+{
+    if (!m_client)
+        return nullptr;
+    if (HistoryWindow *open = m_histories.value(flagId)) {
+        open->show();
+        open->raise();
+        open->activateWindow();
+        return open;
+    }
+    const int row = m_model->rowOfFlag(flagId);
+    const QString key = row >= 0 ? m_model->flagAt(row).key : QString::number(flagId);
+    auto *history = new HistoryWindow(m_client, flagId, key, this);
+    m_histories.insert(flagId, history);
+    connect(history, &HistoryWindow::flagRestored, m_model, &FlagListModel::updateFlag);
+    connect(history, &QObject::destroyed, this, [this, flagId] { m_histories.remove(flagId); });
+    history->show();
+    return history;
+}
+
 bool MainWindow::closeEditors()
 {
     for (const QPointer<FlagEditorWindow> &editor : m_editors.values())
         if (editor && !editor->close())
             return false;
+    // History windows hold nothing unsaved; they go with the connection they read.
+    for (const QPointer<HistoryWindow> &history : m_histories.values())
+        if (history)
+            history->close();
     return true;
 }
 

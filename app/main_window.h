@@ -31,6 +31,7 @@ class MessageBar;
 namespace bunting::desktop {
 
 class FlagEditorWindow;
+class HistoryWindow;
 class LocalSession;
 
 // Where the window keeps what outlives it; tests point everything at temporary places.
@@ -71,6 +72,8 @@ public:
 
     // Opens the flag in its editor window (or raises the one already open).
     FlagEditorWindow *openEditor(qint64 flagId);
+    // The history of one flag, or of the whole project for flag id 0.
+    HistoryWindow *openHistory(qint64 flagId);
 
 public Q_SLOTS:
     void newFlag();
@@ -131,6 +134,7 @@ private:
     QList<qint64> m_lastDeleted; // what Undo brings back
     QString m_connectingTo;      // the profile being switched to, while its key is read
     QHash<qint64, QPointer<FlagEditorWindow>> m_editors;
+    QHash<qint64, QPointer<HistoryWindow>> m_histories;
 };
 
 } // namespace bunting::desktop

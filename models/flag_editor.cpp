@@ -1,5 +1,6 @@
 #include "flag_editor.h"
 
+#include "editable_fields.h"
 #include "error_fields.h"
 #include "flag_summary.h"
 #include "python_repr.h"
@@ -15,20 +16,6 @@ using namespace Qt::StringLiterals;
 namespace bunting::models {
 
 namespace {
-
-// The top-level fields the editor changes; the rest is PostHog's bookkeeping or owned by other
-// objects, and always follows the server.
-constexpr QLatin1StringView editableFields[] = {
-    "key"_L1,
-    "name"_L1,
-    "filters"_L1,
-    "active"_L1,
-    "tags"_L1,
-    "evaluation_runtime"_L1,
-    "evaluation_contexts"_L1,
-    "ensure_experience_continuity"_L1,
-    "is_remote_configuration"_L1,
-};
 
 template<typename T> bool validIndex(const QList<T> &list, int index)
 {
@@ -179,7 +166,7 @@ QJsonObject FlagEditor::patchBody() const
 {
     const QJsonObject before = m_loaded.toJson(), after = m_draft.toJson();
     QJsonObject body;
-    for (QLatin1StringView key : editableFields) {
+    for (QLatin1StringView key : editableFlagFields()) {
         if (before.value(key) == after.value(key))
             continue;
         // A field the draft no longer writes is sent as null, so the server forgets it too.
@@ -638,7 +625,7 @@ void FlagEditor::overwriteServer(const FlagRebase &rebase)
 {
     QJsonObject json = rebase.server.toJson();
     const QJsonObject draft = rebase.draft.toJson();
-    for (QLatin1StringView key : editableFields) {
+    for (QLatin1StringView key : editableFlagFields()) {
         if (draft.contains(key))
             json.insert(key, draft.value(key));
         else

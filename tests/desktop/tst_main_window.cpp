@@ -1,5 +1,6 @@
 // The real MainWindow, driven as a person would: its actions, dialogs and filters, against the
 // embedded local server it starts itself (and a second server for the remote profile).
+#include "activity_model.h"
 #include "connection_dialog.h"
 #include "empty_state.h"
 #include "flag_editor.h"
@@ -7,6 +8,7 @@
 #include "flag_filter_bar.h"
 #include "flag_list_model.h"
 #include "flag_table_view.h"
+#include "history_window.h"
 #include "local_session.h"
 #include "main_window.h"
 #include "message_bar.h"
@@ -14,6 +16,8 @@
 #include "profile_store.h"
 #include "tags_dialog.h"
 #include "test_server.h"
+#include "version_compare.h"
+#include "version_history.h"
 
 #include <QAction>
 #include <QApplication>
@@ -30,6 +34,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -109,6 +114,7 @@ private Q_SLOTS:
     void bulkTagsTheSelection();
     void copiesTheSelectedKeys();
     void opensTheEditorAndShowsTheSavedFlag();
+    void showsTheHistoryOfAFlagAndOfTheProject();
     void remembersColumnsAndGeometry();
     void switchesToARemoteProfileAndBackKeepingTheWindow();
     void addsAndRemovesAConnectionThroughTheDialog();
@@ -441,6 +447,49 @@ void TestMainWindow::opensTheEditorAndShowsTheSavedFlag()
         u"Renamed in the editor"_s);
     saveScreenshot(editor, u"flag-editor"_s);
     QVERIFY(editor->close());
+}
+
+void TestMainWindow::showsTheHistoryOfAFlagAndOfTheProject()
+{
+    const qint64 id = createFlag(u"watched"_s);
+    createFlag(u"other"_s);
+    for (int rollout : {10, 20, 30})
+        call(local(), "PATCH", u"%1/"_s.arg(id),
+             {{u"filters"_s,
+               QJsonObject{
+                   {u"groups"_s, QJsonArray{QJsonObject{{u"properties"_s, QJsonArray()},
+                                                        {u"rollout_percentage"_s, rollout}}}}}}});
+    m_window->refresh();
+    QTRY_COMPARE(m_window->flagModel()->rowCount(), 2);
+    select({u"watched"_s});
+    m_window->action(u"flagHistory"_s)->trigger();
+    auto *history = m_window->findChild<desktop::HistoryWindow *>();
+    QVERIFY(history);
+    QCOMPARE(history->flagId(), id);
+    QVERIFY(history->windowTitle().contains(u"watched"_s));
+    // One day of four entries: created and three rollout changes.
+    const auto entries = [](models::ActivityModel *model) {
+        int count = 0;
+        for (int day = 0; day < model->rowCount(); ++day)
+            count += model->rowCount(model->index(day, 0));
+        return count;
+    };
+    QTRY_COMPARE(entries(history->activityModel()), 4);
+    saveScreenshot(history, u"flag-history"_s);
+    // The versions tab lists every version and compares two of them.
+    QVERIFY(history->versions());
+    QTRY_COMPARE(history->versionHistory()->rowCount(), 4);
+    history->tabs()->setCurrentWidget(history->versions());
+    QSignalSpy shown(history->versions(), &views::VersionCompare::comparisonShown);
+    history->versions()->compareVersions(2, 4);
+    QTRY_VERIFY(!shown.isEmpty());
+    saveScreenshot(history, u"flag-versions"_s);
+
+    QCOMPARE(m_window->openHistory(0), m_window->openHistory(0)); // one window per subject
+    desktop::HistoryWindow *project = m_window->openHistory(0);
+    QTRY_COMPARE(entries(project->activityModel()), 5);
+    QVERIFY(history->close());
+    QVERIFY(project->close());
 }
 
 void TestMainWindow::remembersColumnsAndGeometry()

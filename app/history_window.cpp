@@ -1,0 +1,61 @@
+#include "history_window.h"
+
+#include "activity_model.h"
+#include "activity_timeline.h"
+#include "icons.h"
+#include "version_compare.h"
+#include "version_history.h"
+
+#include <QAction>
+#include <QTabWidget>
+
+using namespace Qt::StringLiterals;
+
+namespace bunting::desktop {
+
+HistoryWindow::HistoryWindow(api::Client *client, qint64 flagId, const QString &flagKey,
+                             QWidget *parent)
+    : QMainWindow(parent), m_client(client), m_flagId(flagId)
+{
+    setAttribute(Qt::WA_DeleteOnClose);
+    setWindowIcon(views::appIcon());
+    setWindowTitle(flagId == 0 ? tr("Project activity — Bunting")
+                               : tr("History of %1 — Bunting").arg(flagKey));
+    m_tabs = new QTabWidget(this);
+    m_tabs->setDocumentMode(true);
+    m_activity = new models::ActivityModel(this);
+    m_activity->setFlag(flagId);
+    m_activity->setClient(client);
+    m_timeline = new views::ActivityTimeline(m_activity, m_tabs);
+    m_tabs->addTab(m_timeline, tr("&Activity"));
+    if (flagId != 0) {
+        m_history = new models::VersionHistory(client, flagId, this);
+        m_versions = new views::VersionCompare(m_history, m_tabs);
+        m_tabs->addTab(m_versions, tr("&Versions"));
+        m_history->reload();
+        // An entry of the timeline opens the change it made: its version against the one before.
+        connect(m_timeline, &views::ActivityTimeline::versionRequested, this,
+                [this](qint64, int version) {
+                    m_tabs->setCurrentWidget(m_versions);
+                    m_versions->compareVersions(std::max(1, version - 1), version);
+                });
+        connect(m_versions, &views::VersionCompare::restored, this, [this] {
+            m_activity->reload();
+            if (!m_client)
+                return;
+            m_client->getFlag(m_flagId, this, [this](const api::Result<FeatureFlag> &flag) {
+                if (flag)
+                    Q_EMIT flagRestored(flag.value());
+            });
+        });
+    }
+    setCentralWidget(m_tabs);
+
+    auto *close = new QAction(tr("&Close"), this);
+    close->setShortcut(QKeySequence::Close);
+    connect(close, &QAction::triggered, this, &QWidget::close);
+    addAction(close);
+    resize(1000, 720);
+}
+
+} // namespace bunting::desktop
