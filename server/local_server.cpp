@@ -1,10 +1,13 @@
 #include "local_server.h"
 
+#include <QCoreApplication>
 #include <QLoggingCategory>
 #include <QTcpServer>
 #include <QThread>
 #include <arpa/inet.h>
+#include <atomic>
 #include <cstring>
+#include <memory>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -196,13 +199,22 @@ void LocalServer::stopWorker(Worker &worker)
 {
     HttpServer *server = worker.server;
     const Database &db = m_db;
+    // Not a blocking call: the worker may itself be waiting on this thread, handing it a
+    // request, and would wait forever. This thread goes on serving such hand-offs until the
+    // worker has let go of its server.
+    auto stopped = std::make_shared<std::atomic<bool>>(false);
     QMetaObject::invokeMethod(
         server,
-        [server, &db] {
+        [server, &db, stopped] {
             delete server;
             db.closeThreadConnection();
+            stopped->store(true);
         },
-        Qt::BlockingQueuedConnection);
+        Qt::QueuedConnection);
+    while (!stopped->load()) {
+        QCoreApplication::sendPostedEvents();
+        QThread::msleep(1);
+    }
     worker.thread.quit();
     worker.thread.wait();
 }

@@ -233,6 +233,14 @@ void TestVersionCompare::unrebuildableVersionShowsInTheMessageBar()
 {
     m_server->server().database().exec(
         u"DELETE FROM feature_flag_versions WHERE flag_id = ? AND version = 2"_s, {m_flagId});
+    // A history that has not read version 2 before it went: the view of init() may have.
+    m_view.reset();
+    m_history = std::make_unique<models::VersionHistory>(m_client.get(), m_flagId);
+    m_view = std::make_unique<VersionCompare>(m_history.get());
+    m_view->show();
+    QSignalSpy shown(m_view.get(), &VersionCompare::comparisonShown);
+    m_history->reload();
+    QTRY_VERIFY(!shown.isEmpty());
     compare(1, 2);
     QCOMPARE(m_view->messageBar()->kind(), MessageBar::Kind::Error);
     QVERIFY2(m_view->messageBar()->text().contains(u"422"_s),
