@@ -213,9 +213,9 @@ QVariant FlagListModel::data(const QModelIndex &index, int role) const
         return flag.tags;
     case TimestampRole:
         if (index.column() == UpdatedColumn)
-            return parseTimestamp(flag.updatedAt);
+            return flag.updated;
         if (index.column() == LastCalledColumn)
-            return parseTimestamp(flag.lastCalledAt);
+            return flag.lastCalled;
         return {};
     case Qt::DisplayRole:
         switch (Column(index.column())) {
@@ -234,9 +234,9 @@ QVariant FlagListModel::data(const QModelIndex &index, int role) const
         case CreatedByColumn:
             return flag.createdByText;
         case UpdatedColumn:
-            return timestampText(flag.updatedAt, QDateTime::currentDateTime());
+            return relativeTimeText(flag.updated, QDateTime::currentDateTime());
         case LastCalledColumn:
-            return timestampText(flag.lastCalledAt, QDateTime::currentDateTime());
+            return relativeTimeText(flag.lastCalled, QDateTime::currentDateTime());
         case ColumnCount:
             break;
         }

@@ -47,6 +47,8 @@ FlagRow FlagRow::fromFlag(const FeatureFlag &flag)
     row.createdBy = sharedUser(flag.createdBy);
     row.updatedAt = flag.updatedAt;
     row.lastCalledAt = flag.lastCalledAt;
+    row.updated = parseTimestamp(flag.updatedAt);
+    row.lastCalled = parseTimestamp(flag.lastCalledAt);
     row.typeText = shared(models::flagTypeText(flag));
     row.statusText = shared(models::statusText(flag));
     row.statusToolTip = shared(models::statusToolTip(flag));

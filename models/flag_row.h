@@ -2,6 +2,7 @@
 
 #include "feature_flag.h"
 
+#include <QDateTime>
 #include <QString>
 #include <QStringList>
 #include <memory>
@@ -22,6 +23,8 @@ struct FlagRow
     std::shared_ptr<const UserBasic> createdBy; // shared by the rows of one author
     QString updatedAt;                          // PostHog's timestamps, as written
     QString lastCalledAt;
+    QDateTime updated; // the same, parsed once: views repaint them often
+    QDateTime lastCalled;
 
     QString typeText;
     QString statusText;

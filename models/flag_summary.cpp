@@ -333,12 +333,6 @@ QString relativeTimeText(const QDateTime &time, const QDateTime &now)
     return english.toString(date, u"MMM d, yyyy"_s);
 }
 
-QString timestampText(const QString &timestamp, const QDateTime &now, const QString &empty)
-{
-    const QDateTime time = parseTimestamp(timestamp);
-    return time.isValid() ? relativeTimeText(time, now) : empty;
-}
-
 QString exactTimeText(const QString &timestamp)
 {
     const QDateTime time = parseTimestamp(timestamp);

@@ -41,9 +41,6 @@ QString createdByToolTip(const FeatureFlag &flag);
 // "Mar 12, 2023" in another year). Empty for an invalid time; times ahead of `now` (clock skew)
 // read as "just now" within a minute and as the date beyond.
 QString relativeTimeText(const QDateTime &time, const QDateTime &now);
-// relativeTimeText of one of the flag's timestamps as PostHog writes them; `empty` when the
-// timestamp is missing or unreadable.
-QString timestampText(const QString &timestamp, const QDateTime &now, const QString &empty = {});
 // The exact time for a tooltip: "2024-01-02 03:04:05 UTC"; empty when missing or unreadable.
 QString exactTimeText(const QString &timestamp);
 
