@@ -393,25 +393,41 @@ ApiResponse testEvaluation(ApiRequest &r, Services &s)
     }
 
     const ProjectEvaluation project = evaluationOf(r.projectId, s);
-    ProjectDefinitions definitions = project.definitions();
-    const FeatureFlag flag = timestamp ? flagAt(s, current, *timestamp) : current;
-    qsizetype index = -1;
-    for (qsizetype i = 0; i < definitions.flags.size(); ++i)
-        if (definitions.flags[i].id == flag.id)
-            index = i;
-    if (index < 0) {
-        index = definitions.flags.size();
-        definitions.flags.append(flag);
-    } else {
-        definitions.flags[index] = flag;
-    }
     EvaluationContext context = project.context(subject);
+    // The flag as it is now is in the project's compiled snapshot, the one the SDK endpoints
+    // read; only a flag as it was (or a deleted one) needs the project compiled around it.
+    std::shared_ptr<const CompiledProject> compiled;
+    qsizetype index = -1;
+    if (!timestamp) {
+        if (const auto snapshot = s.snapshots.byProject(r.projectId)) {
+            for (qsizetype i = 0; i < snapshot->engine->flagCount() && index < 0; ++i)
+                if (snapshot->engine->flag(i).id == current.id)
+                    index = i;
+            if (index >= 0)
+                compiled = snapshot->engine;
+        }
+    }
+    if (!compiled) {
+        ProjectDefinitions definitions = project.definitions();
+        const FeatureFlag then = timestamp ? flagAt(s, current, *timestamp) : current;
+        index = -1;
+        for (qsizetype i = 0; i < definitions.flags.size(); ++i)
+            if (definitions.flags[i].id == then.id)
+                index = i;
+        if (index < 0) {
+            index = definitions.flags.size();
+            definitions.flags.append(then);
+        } else {
+            definitions.flags[index] = then;
+        }
+        compiled = CompiledProject::compile(std::move(definitions));
+    }
     if (timestamp)
         context.now = *timestamp;
-    const QHash<qint64, Cohort> cohorts = definitions.cohorts;
-    const QList<FeatureFlag> flags = definitions.flags;
-    const QHash<int, QString> groupTypes = definitions.groupTypeMapping;
-    const auto compiled = CompiledProject::compile(std::move(definitions));
+    const FeatureFlag &flag = compiled->flag(index);
+    const QHash<qint64, Cohort> &cohorts = compiled->definitions().cohorts;
+    const QList<FeatureFlag> &flags = compiled->definitions().flags;
+    const QHash<int, QString> &groupTypes = compiled->definitions().groupTypeMapping;
     Explanation explanation;
     const EvaluationResult result = compiled->evaluate(index, context, &explanation);
 
@@ -463,12 +479,15 @@ ApiResponse evaluationReasons(ApiRequest &r, Services &s)
     subject.person = s.persons.findByDistinctId(r.projectId, distinctId);
 
     const ProjectEvaluation project = evaluationOf(r.projectId, s);
-    ProjectDefinitions definitions = project.definitions();
-    QHash<QString, bool> active;
-    for (const FeatureFlag &flag : definitions.flags)
-        active.insert(flag.key, flag.active);
     const EvaluationContext context = project.context(subject);
-    const auto compiled = CompiledProject::compile(std::move(definitions));
+    // Every live flag, compiled once per change in the snapshot the SDK endpoints read.
+    const auto snapshot = s.snapshots.byProject(r.projectId);
+    if (!snapshot)
+        throw ApiError::notFound();
+    const std::shared_ptr<const CompiledProject> &compiled = snapshot->engine;
+    QHash<QString, bool> active;
+    for (qsizetype i = 0; i < compiled->flagCount(); ++i)
+        active.insert(compiled->flag(i).key, compiled->flag(i).active);
 
     QJsonObject answer;
     for (const EvaluationResult &result : compiled->evaluateAll(context)) {
