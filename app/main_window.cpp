@@ -4,6 +4,7 @@
 #include "empty_state.h"
 #include "flag_editor_window.h"
 #include "flag_filter_bar.h"
+#include "flag_insight_window.h"
 #include "flag_list_model.h"
 #include "flag_table_view.h"
 #include "history_window.h"
@@ -13,7 +14,9 @@
 #include "new_flag_dialog.h"
 #include "profile_store.h"
 #include "secret_store_notice.h"
+#include "stale_flags_window.h"
 #include "tags_dialog.h"
+#include "user_flags_window.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -116,6 +119,7 @@ MainWindow::MainWindow(const MainWindowSetup &setup, QWidget *parent)
     connect(m_table, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
         QMenu menu(this);
         menu.addAction(action(u"editFlag"_s));
+        menu.addAction(action(u"flagInsight"_s));
         menu.addAction(action(u"flagHistory"_s));
         menu.addAction(action(u"newFlag"_s));
         menu.addSeparator();
@@ -149,6 +153,12 @@ MainWindow::~MainWindow()
     m_histories.clear();
     for (const QPointer<HistoryWindow> &history : histories)
         delete history.data();
+    const QList<QPointer<FlagInsightWindow>> insights = m_insights.values();
+    m_insights.clear();
+    for (const QPointer<FlagInsightWindow> &insight : insights)
+        delete insight.data();
+    delete m_userFlags.data();
+    delete m_staleFlags.data();
     // The model's calls go through the client, and the local server answers them: stop
     // listening to both before the server goes.
     m_model->setClient(nullptr);
@@ -194,6 +204,16 @@ void MainWindow::createActions()
             if (ids.size() == 1)
                 openHistory(ids.first());
         });
+    add(u"flagInsight"_s, tr("&Insight…"), u"insight"_s, {QKeySequence(u"Ctrl+I"_s)},
+        tr("Test a user, see the status, split and usage of the selected flag"), [this] {
+            const QList<qint64> ids = m_table->selectedFlagIds();
+            if (ids.size() == 1)
+                openInsight(ids.first());
+        });
+    add(u"userFlags"_s, tr("What Does a &User See?…"), u"user"_s, {QKeySequence(u"Ctrl+U"_s)},
+        tr("Every flag's value and reason for one person"), [this] { openUserFlags(); });
+    add(u"staleFlags"_s, tr("&Stale Flags…"), u"stale"_s, {QKeySequence(u"Ctrl+Shift+S"_s)},
+        tr("Flags nobody needs any more, to disable or delete"), [this] { openStaleFlags(); });
     add(u"projectActivity"_s, tr("Project &Activity"), QString(), {QKeySequence(u"Ctrl+Shift+H"_s)},
         tr("Every change to the project's flags"), [this] { openHistory(0); });
     add(u"toggleActive"_s, tr("&Enable / Disable"), u"toggle"_s, {QKeySequence(u"Ctrl+E"_s)},
@@ -242,8 +262,12 @@ void MainWindow::createMenus()
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(action(u"refresh"_s));
     view->addSeparator();
+    view->addAction(action(u"flagInsight"_s));
     view->addAction(action(u"flagHistory"_s));
     view->addAction(action(u"projectActivity"_s));
+    view->addSeparator();
+    view->addAction(action(u"userFlags"_s));
+    view->addAction(action(u"staleFlags"_s));
 
     m_connectionMenu = menuBar()->addMenu(tr("&Connection"));
 
@@ -256,6 +280,9 @@ void MainWindow::createMenus()
     bar->addAction(action(u"toggleActive"_s));
     bar->addAction(action(u"editTags"_s));
     bar->addAction(action(u"delete"_s));
+    bar->addSeparator();
+    bar->addAction(action(u"flagInsight"_s));
+    bar->addAction(action(u"userFlags"_s));
     bar->addSeparator();
     bar->addAction(action(u"refresh"_s));
     auto *spacer = new QWidget(bar);
@@ -473,6 +500,9 @@ void MainWindow::updateActions()
     action(u"refresh"_s)->setEnabled(connected);
     action(u"editFlag"_s)->setEnabled(connected && ids.size() == 1);
     action(u"flagHistory"_s)->setEnabled(connected && ids.size() == 1);
+    action(u"flagInsight"_s)->setEnabled(connected && ids.size() == 1);
+    action(u"userFlags"_s)->setEnabled(connected);
+    action(u"staleFlags"_s)->setEnabled(connected);
     action(u"projectActivity"_s)->setEnabled(connected);
     for (const char *name : {"toggleActive", "delete", "copyKey", "editTags"})
         action(QString::fromLatin1(name))->setEnabled(connected && !ids.isEmpty());
@@ -568,9 +598,7 @@ FlagEditorWindow *MainWindow::openEditor(qint64 flagId)
     if (!m_client || flagId == 0)
         return nullptr;
     if (FlagEditorWindow *open = m_editors.value(flagId)) {
-        open->show();
-        open->raise();
-        open->activateWindow();
+        bringToFront(open);
         return open;
     }
     auto *editor = new FlagEditorWindow(m_client, flagId, this);
@@ -591,9 +619,7 @@ HistoryWindow *MainWindow::openHistory(qint64 flagId)
     if (!m_client)
         return nullptr;
     if (HistoryWindow *open = m_histories.value(flagId)) {
-        open->show();
-        open->raise();
-        open->activateWindow();
+        bringToFront(open);
         return open;
     }
     const int row = m_model->rowOfFlag(flagId);
@@ -606,6 +632,83 @@ HistoryWindow *MainWindow::openHistory(qint64 flagId)
     return history;
 }
 
+void MainWindow::bringToFront(QWidget *window)
+{
+    window->show();
+    window->raise();
+    window->activateWindow();
+}
+
+FlagInsightWindow *MainWindow::openInsight(qint64 flagId)
+{
+    if (!m_client || flagId == 0)
+        return nullptr;
+    if (FlagInsightWindow *open = m_insights.value(flagId)) {
+        bringToFront(open);
+        return open;
+    }
+    auto *insight = new FlagInsightWindow(m_client, flagId, this);
+    m_insights.insert(flagId, insight);
+    connect(insight, &FlagInsightWindow::flagChanged, m_model, &FlagListModel::updateFlag);
+    connect(insight, &FlagInsightWindow::openFlagRequested, this, &MainWindow::openInsight);
+    connect(insight, &FlagInsightWindow::editFlagRequested, this, &MainWindow::openEditor);
+    connect(insight, &QObject::destroyed, this, [this, flagId] { m_insights.remove(flagId); });
+    insight->show();
+    return insight;
+}
+
+UserFlagsWindow *MainWindow::openUserFlags()
+{
+    if (!m_client)
+        return nullptr;
+    if (!m_userFlags) {
+        m_userFlags = new UserFlagsWindow(m_client, this);
+        connect(m_userFlags, &UserFlagsWindow::flagChosen, this, &MainWindow::openInsightForKey);
+    }
+    bringToFront(m_userFlags);
+    return m_userFlags;
+}
+
+StaleFlagsWindow *MainWindow::openStaleFlags()
+{
+    if (!m_client)
+        return nullptr;
+    if (!m_staleFlags) {
+        m_staleFlags = new StaleFlagsWindow(m_client, this);
+        connect(m_staleFlags, &StaleFlagsWindow::flagsChanged, this, &MainWindow::refresh);
+        connect(m_staleFlags, &StaleFlagsWindow::openFlagRequested, this, &MainWindow::openInsight);
+    }
+    bringToFront(m_staleFlags);
+    return m_staleFlags;
+}
+
+void MainWindow::openInsightForKey(const QString &key, const QString &distinctId)
+{
+    const auto open = [this, distinctId](qint64 flagId) {
+        if (FlagInsightWindow *insight = openInsight(flagId); insight && !distinctId.isEmpty())
+            insight->testUser(distinctId);
+    };
+    for (int row = 0; row < m_model->rowCount(); ++row)
+        if (m_model->flagAt(row).key == key)
+            return open(m_model->flagAt(row).id);
+    if (!m_client)
+        return;
+    api::FlagListQuery query;
+    query.search = key;
+    m_client->listFlags(query, 0, 50, this,
+                        [this, key, open](const api::Result<api::Page<FeatureFlag>> &page) {
+                            if (!page) {
+                                showError(tr("Finding flag %1 failed").arg(key), page.error());
+                                return;
+                            }
+                            for (const FeatureFlag &flag : page.value().results)
+                                if (flag.key == key)
+                                    return open(flag.id);
+                            m_messages->showMessage(MessageBar::Kind::Warning,
+                                                    tr("Flag %1 no longer exists.").arg(key));
+                        });
+}
+
 bool MainWindow::closeEditors()
 {
     for (const QPointer<FlagEditorWindow> &editor : m_editors.values())
@@ -615,6 +718,13 @@ bool MainWindow::closeEditors()
     for (const QPointer<HistoryWindow> &history : m_histories.values())
         if (history)
             history->close();
+    for (const QPointer<FlagInsightWindow> &insight : m_insights.values())
+        if (insight)
+            insight->close();
+    for (QWidget *window :
+         {static_cast<QWidget *>(m_userFlags.data()), static_cast<QWidget *>(m_staleFlags.data())})
+        if (window)
+            window->close();
     return true;
 }
 

@@ -31,8 +31,11 @@ class MessageBar;
 namespace bunting::desktop {
 
 class FlagEditorWindow;
+class FlagInsightWindow;
 class HistoryWindow;
 class LocalSession;
+class StaleFlagsWindow;
+class UserFlagsWindow;
 
 // Where the window keeps what outlives it; tests point everything at temporary places.
 struct MainWindowSetup
@@ -74,6 +77,11 @@ public:
     FlagEditorWindow *openEditor(qint64 flagId);
     // The history of one flag, or of the whole project for flag id 0.
     HistoryWindow *openHistory(qint64 flagId);
+    // What the flag does out there: test a user, status, charts, remote config.
+    FlagInsightWindow *openInsight(qint64 flagId);
+    // Every flag's value for one person.
+    UserFlagsWindow *openUserFlags();
+    StaleFlagsWindow *openStaleFlags();
 
 public Q_SLOTS:
     void newFlag();
@@ -108,6 +116,11 @@ private:
     void updateEmptyState();
     void showError(const QString &what, const api::ApiError &error);
     bool closeEditors();
+    // The insight of the flag with this key, tested for `distinctId`; the key is looked up on the
+    // server when the list has not loaded it.
+    void openInsightForKey(const QString &key, const QString &distinctId);
+    // Another window of the app, shown and brought to the front.
+    static void bringToFront(QWidget *window);
     void restoreState();
     void saveState();
 
@@ -135,6 +148,9 @@ private:
     QString m_connectingTo;      // the profile being switched to, while its key is read
     QHash<qint64, QPointer<FlagEditorWindow>> m_editors;
     QHash<qint64, QPointer<HistoryWindow>> m_histories;
+    QHash<qint64, QPointer<FlagInsightWindow>> m_insights;
+    QPointer<UserFlagsWindow> m_userFlags;
+    QPointer<StaleFlagsWindow> m_staleFlags;
 };
 
 } // namespace bunting::desktop

@@ -18,6 +18,7 @@
 #include "test_server.h"
 #include "version_compare.h"
 #include "version_history.h"
+#include "window_test_support.h"
 
 #include <QAction>
 #include <QApplication>
@@ -43,58 +44,9 @@ using namespace Qt::StringLiterals;
 using namespace bunting;
 using bunting::desktop::MainWindow;
 
-namespace {
-
-// A synchronous call to a server, for setting up what a test needs.
-QJsonObject call(const api::Endpoint &endpoint, const QByteArray &method, const QString &path,
-                 const QJsonObject &body = {})
-{
-    static QNetworkAccessManager network;
-    QUrl url = endpoint.host;
-    const qsizetype question = path.indexOf(u'?');
-    url.setPath(
-        u"/api/projects/%1/feature_flags/%2"_s.arg(endpoint.projectId, path.left(question)));
-    if (question >= 0)
-        url.setQuery(path.mid(question + 1));
-    QNetworkRequest request(url);
-    request.setRawHeader("Authorization", "Bearer " + endpoint.apiKey.toUtf8());
-    request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
-    QNetworkReply *reply = network.sendCustomRequest(
-        request, method, body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson());
-    QSignalSpy done(reply, &QNetworkReply::finished);
-    if (!reply->isFinished())
-        done.wait(20000);
-    reply->deleteLater();
-    return QJsonDocument::fromJson(reply->readAll()).object();
-}
-
-// Runs `step` on the modal dialog the next action opens (exec() blocks the test otherwise).
-template<typename Dialog> void whenModalOpens(std::function<void(Dialog *)> step)
-{
-    auto *timer = new QTimer;
-    timer->setInterval(20);
-    QObject::connect(timer, &QTimer::timeout, timer, [timer, step] {
-        if (auto *dialog = qobject_cast<Dialog *>(QApplication::activeModalWidget())) {
-            timer->stop();
-            timer->deleteLater();
-            step(dialog);
-        }
-    });
-    timer->start();
-}
-
-// With BUNTING_SCREENSHOTS=<dir>, the window as the test leaves it goes to <dir>/<name>.png, to
-// be looked at by a person.
-void saveScreenshot(QWidget *window, const QString &name)
-{
-    const QString dir = qEnvironmentVariable("BUNTING_SCREENSHOTS");
-    if (dir.isEmpty())
-        return;
-    QCoreApplication::processEvents();
-    window->grab().save(QDir(dir).filePath(name + u".png"_s));
-}
-
-} // namespace
+using window_test::call;
+using window_test::saveScreenshot;
+using window_test::whenModalOpens;
 
 class TestMainWindow : public QObject
 {
@@ -135,36 +87,12 @@ private:
 
 std::unique_ptr<MainWindow> TestMainWindow::makeWindow()
 {
-    desktop::MainWindowSetup setup;
-    setup.settings = m_settings.get();
-    setup.localDatabasePath = m_dir->filePath(u"local.sqlite"_s);
-    setup.keyDirectory = m_dir->filePath(u"keys"_s);
-    setup.keyMode = api::SecretStore::Mode::FallbackOnly;
-    auto window = std::make_unique<MainWindow>(setup);
-    window->show();
-    return window;
+    return window_test::makeMainWindow(*m_dir, m_settings.get());
 }
 
 void TestMainWindow::init()
 {
-    // BUNTING_SCREENSHOTS_DARK=1: how the window looks when the system palette is dark.
-    if (qEnvironmentVariableIsSet("BUNTING_SCREENSHOTS_DARK")) {
-        QPalette dark;
-        dark.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
-        dark.setColor(QPalette::WindowText, QColor(0xe8, 0xe8, 0xe8));
-        dark.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
-        dark.setColor(QPalette::AlternateBase, QColor(0x26, 0x26, 0x26));
-        dark.setColor(QPalette::Text, QColor(0xe8, 0xe8, 0xe8));
-        dark.setColor(QPalette::Button, QColor(0x35, 0x35, 0x35));
-        dark.setColor(QPalette::ButtonText, QColor(0xe8, 0xe8, 0xe8));
-        dark.setColor(QPalette::Highlight, QColor(0x2a, 0x7f, 0xd4));
-        dark.setColor(QPalette::PlaceholderText, QColor(0x90, 0x90, 0x90));
-        dark.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x70, 0x70, 0x70));
-        dark.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x70, 0x70, 0x70));
-        dark.setColor(QPalette::Disabled, QPalette::Text, QColor(0x70, 0x70, 0x70));
-        QApplication::setStyle(u"Fusion"_s);
-        QApplication::setPalette(dark);
-    }
+    window_test::useDarkPaletteWhenAsked();
     m_dir = std::make_unique<QTemporaryDir>();
     m_settings =
         std::make_unique<QSettings>(m_dir->filePath(u"settings.ini"_s), QSettings::IniFormat);

@@ -1,0 +1,85 @@
+#pragma once
+
+#include "api_error.h"
+
+#include <QAbstractTableModel>
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QPointer>
+#include <memory>
+#include <optional>
+
+namespace bunting::api {
+class Client;
+}
+
+namespace bunting::models {
+
+// Every flag's value for one user and why (GET evaluation_reasons), one row per flag sorted by
+// key.
+class EvaluationReasonsModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { FlagColumn, ValueColumn, ReasonColumn, ConditionColumn };
+    Q_ENUM(Column)
+    enum Role {
+        FlagKeyRole = Qt::UserRole + 1,
+        ReasonCodeRole,     // "condition_match", "disabled", ...
+        MatchedRole,        // bool: the flag is on (true or a variant)
+        ValueRole,          // QJsonValue as the server sent it
+        ConditionIndexRole, // int, 0-based; invalid when no condition decided
+        DescriptionRole,    // the server's own description, when it gave one
+    };
+    Q_ENUM(Role)
+
+    explicit EvaluationReasonsModel(QObject *parent = nullptr);
+    ~EvaluationReasonsModel() override;
+
+    void setClient(api::Client *client);
+    // Evaluates every flag for `distinctId` (and its groups); a load still running is dropped.
+    void load(const QString &distinctId, const QJsonObject &groups = {});
+    void cancel();
+    void clear();
+
+    bool isLoading() const { return m_loading; }
+    bool hasLoaded() const { return m_loaded; }
+    QString distinctId() const { return m_distinctId; }
+    int onCount() const;
+    // The row of a flag key, -1 when absent.
+    int rowOfKey(const QString &key) const;
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+Q_SIGNALS:
+    void loaded();
+    void failed(const bunting::api::ApiError &error);
+    void loadingChanged(bool loading);
+
+private:
+    struct Row
+    {
+        QString key;
+        QJsonValue value;
+        QString reason;
+        std::optional<int> conditionIndex;
+        QString description;
+    };
+
+    void setAnswer(const QJsonObject &answer);
+    void setLoading(bool loading);
+
+    QPointer<api::Client> m_client;
+    std::unique_ptr<QObject> m_context;
+    bool m_loading = false;
+    bool m_loaded = false;
+    QString m_distinctId;
+    QList<Row> m_rows;
+};
+
+} // namespace bunting::models

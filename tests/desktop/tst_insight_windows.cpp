@@ -1,0 +1,424 @@
+// The insight windows of the real app, opened from the main window's actions against its
+// embedded local server: a flag's insight (test a user, status, split, usage, remote config),
+// every flag for one user with the jump to a flag's explanation, and the stale-flag cleanup.
+#include "database.h"
+#include "evaluation_reasons_model.h"
+#include "flag_editor_window.h"
+#include "flag_insight_window.h"
+#include "flag_list_model.h"
+#include "flag_status_panel.h"
+#include "flag_table_view.h"
+#include "local_server.h"
+#include "local_session.h"
+#include "main_window.h"
+#include "remote_config_panel.h"
+#include "rollout_split_chart.h"
+#include "stale_flags_model.h"
+#include "stale_flags_view.h"
+#include "stale_flags_window.h"
+#include "subject_fields.h"
+#include "test_evaluation_model.h"
+#include "test_user_panel.h"
+#include "timestamps.h"
+#include "usage_chart_panel.h"
+#include "usage_series.h"
+#include "user_flags_view.h"
+#include "user_flags_window.h"
+#include "window_test_support.h"
+
+#include <QAction>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QPushButton>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace bunting;
+using bunting::desktop::FlagInsightWindow;
+using bunting::desktop::MainWindow;
+using window_test::call;
+using window_test::condition;
+using window_test::saveScreenshot;
+
+class TestInsightWindows : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void insightTestsAUserForTheSelectedFlag();
+    void oneInsightWindowPerFlag();
+    void userFlagsLeadToTheFlagsExplanation();
+    void statusListsDependenciesBothWays();
+    void splitUsageAndRemoteConfigTabs();
+    void staleFlagsCleanupRefreshesTheList();
+
+private:
+    api::Endpoint local() const { return m_window->localSession()->endpoint(); }
+    qint64 createFlag(const QString &key, const QJsonObject &filters);
+    // Persons made the way SDKs make them: `$set` events through /batch/.
+    void addPersons(const QList<std::pair<QString, QJsonObject>> &persons);
+    void select(const QString &key);
+    // Moves a flag's creation back, in its row and its document, as if it had been made then.
+    void backdate(qint64 flagId, int days);
+    FlagInsightWindow *openInsightOf(const QString &key);
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<QSettings> m_settings;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+void TestInsightWindows::init()
+{
+    window_test::useDarkPaletteWhenAsked();
+    m_dir = std::make_unique<QTemporaryDir>();
+    m_settings =
+        std::make_unique<QSettings>(m_dir->filePath(u"settings.ini"_s), QSettings::IniFormat);
+    m_window = window_test::makeMainWindow(*m_dir, m_settings.get());
+    QVERIFY(m_window->localSession() && m_window->localSession()->isRunning());
+    QTRY_VERIFY(!m_window->flagModel()->isLoading());
+}
+
+void TestInsightWindows::cleanup()
+{
+    m_window.reset();
+    m_settings.reset();
+    m_dir.reset();
+}
+
+qint64 TestInsightWindows::createFlag(const QString &key, const QJsonObject &filters)
+{
+    const QJsonObject created =
+        call(local(), "POST", QString(),
+             {{u"key"_s, key}, {u"name"_s, u"Flag "_s + key}, {u"filters"_s, filters}});
+    if (!created.contains("id"_L1))
+        qWarning() << "creating" << key << "failed:" << created;
+    return created.value("id"_L1).toInteger();
+}
+
+void TestInsightWindows::addPersons(const QList<std::pair<QString, QJsonObject>> &persons)
+{
+    server::Database &db = m_window->localSession()->server()->database();
+    const auto token = db.scalar(u"SELECT api_token FROM projects WHERE id = ?"_s,
+                                 {local().projectId.toLongLong()});
+    db.closeThreadConnection();
+    QVERIFY(token);
+    QJsonArray events;
+    for (const auto &[distinctId, properties] : persons)
+        events.append(QJsonObject{{u"event"_s, u"$set"_s},
+                                  {u"distinct_id"_s, distinctId},
+                                  {u"properties"_s, QJsonObject{{u"$set"_s, properties}}}});
+    call(local(), "POST", u"/batch/"_s, {{u"api_key"_s, token->toString()}, {u"batch"_s, events}});
+    // The server takes events in a queue of its own: done when the last person can be found.
+    const QString lookup =
+        u"/api/projects/%1/persons/?distinct_id=%2"_s.arg(local().projectId, persons.last().first);
+    QTRY_VERIFY(!call(local(), "GET", lookup).value("results"_L1).toArray().isEmpty());
+}
+
+void TestInsightWindows::backdate(qint64 flagId, int days)
+{
+    const server::Database &db = m_window->localSession()->server()->database();
+    QJsonObject document =
+        QJsonDocument::fromJson(
+            db.scalar(u"SELECT document FROM feature_flags WHERE id = ?"_s, {flagId})
+                ->toByteArray())
+            .object();
+    const QString stamp =
+        server::formatApiTimestamp(QDateTime::currentDateTimeUtc().addDays(-days));
+    document.insert(u"created_at"_s, stamp);
+    db.exec(
+        u"UPDATE feature_flags SET created_at = ?, document = ? WHERE id = ?"_s,
+        {stamp, QString::fromUtf8(QJsonDocument(document).toJson(QJsonDocument::Compact)), flagId});
+    db.closeThreadConnection();
+}
+
+void TestInsightWindows::select(const QString &key)
+{
+    m_window->refresh();
+    QTRY_VERIFY(!m_window->flagModel()->isLoading());
+    int row = -1;
+    QTRY_VERIFY([&] {
+        for (int r = 0; r < m_window->flagModel()->rowCount(); ++r)
+            if (m_window->flagModel()->flagAt(r).key == key)
+                row = r;
+        return row >= 0;
+    }());
+    m_window->table()->clearSelection();
+    m_window->table()->selectionModel()->select(m_window->flagModel()->index(row, 0),
+                                                QItemSelectionModel::Select |
+                                                    QItemSelectionModel::Rows);
+}
+
+FlagInsightWindow *TestInsightWindows::openInsightOf(const QString &key)
+{
+    select(key);
+    QAction *insight = m_window->action(u"flagInsight"_s);
+    if (!insight || !insight->isEnabled())
+        return nullptr;
+    insight->trigger();
+    const QList<FlagInsightWindow *> windows = m_window->findChildren<FlagInsightWindow *>();
+    for (FlagInsightWindow *window : windows)
+        if (window->isVisible() && QTest::qWaitFor([window] { return window->isLoaded(); }) &&
+            window->flag().key == key)
+            return window;
+    return nullptr;
+}
+
+// Ctrl+I on a flag opens its insight on "Test a user": typing a distinct id and pressing Enter
+// shows the value, the reason and the condition that decided it.
+void TestInsightWindows::insightTestsAUserForTheSelectedFlag()
+{
+    addPersons({{u"alice"_s, {{u"plan"_s, u"pro"_s}, {u"email"_s, u"alice@example.com"_s}}},
+                {u"bob"_s, {{u"plan"_s, u"free"_s}}}});
+    const QJsonObject proOnly{{u"key"_s, u"plan"_s},
+                              {u"value"_s, QJsonArray{u"pro"_s}},
+                              {u"operator"_s, u"exact"_s},
+                              {u"type"_s, u"person"_s}};
+    createFlag(u"pro-beta"_s, {{u"groups"_s, QJsonArray{condition(100, {proOnly})}}});
+    QCOMPARE(m_window->action(u"flagInsight"_s)->shortcut(), QKeySequence(u"Ctrl+I"_s));
+
+    FlagInsightWindow *insight = openInsightOf(u"pro-beta"_s);
+    QVERIFY(insight);
+    QVERIFY(insight->windowTitle().contains(u"pro-beta"_s));
+    QCOMPARE(insight->tabs()->currentWidget(), insight->testUserPanel());
+
+    views::TestUserPanel *panel = insight->testUserPanel();
+    QLineEdit *id = panel->subjectFields()->distinctIdEdit();
+    id->setFocus();
+    QTest::keyClicks(id, u"alice"_s);
+    QTest::keyClick(id, Qt::Key_Return);
+    QTRY_VERIFY(panel->model()->hasAnswer());
+    QCOMPARE(panel->model()->value(), QJsonValue(true));
+    QCOMPARE(panel->model()->reason(), u"condition_match"_s);
+    QCOMPARE(panel->model()->conditionIndex(), std::optional<int>(0));
+    auto *headline = panel->findChild<QLabel *>(u"headline"_s);
+    QVERIFY(headline);
+    QVERIFY2(headline->text().contains(u"alice"_s), qPrintable(headline->text()));
+    saveScreenshot(insight, u"insight-test-user"_s);
+
+    // Bob's plan is the property that failed, shown beside the expected value.
+    id->clear();
+    QTest::keyClicks(id, u"bob"_s);
+    QTest::keyClick(id, Qt::Key_Return);
+    QTRY_VERIFY(panel->model()->hasAnswer());
+    QCOMPARE(panel->model()->value(), QJsonValue(false));
+    const QModelIndex set = panel->model()->index(0, 0);
+    QCOMPARE(panel->model()->rowCount(set), 1);
+    QCOMPARE(
+        panel->model()->index(0, models::TestEvaluationModel::ActualColumn, set).data().toString(),
+        u"free"_s);
+    QVERIFY(insight->close());
+}
+
+void TestInsightWindows::oneInsightWindowPerFlag()
+{
+    const qint64 id = createFlag(u"solo"_s, {{u"groups"_s, QJsonArray{condition(100)}}});
+    FlagInsightWindow *first = m_window->openInsight(id);
+    QVERIFY(first);
+    QCOMPARE(m_window->openInsight(id), first);
+    QTRY_VERIFY(first->isLoaded());
+    // Ctrl+O in the insight opens the same flag's editor.
+    auto *edit = first->findChild<QAction *>(u"editFlag"_s);
+    QVERIFY(edit);
+    QCOMPARE(edit->shortcut(), QKeySequence(QKeySequence::Open));
+    edit->trigger();
+    desktop::FlagEditorWindow *editor = nullptr;
+    QTRY_VERIFY((editor = m_window->findChild<desktop::FlagEditorWindow *>()) != nullptr);
+    QCOMPARE(editor->flagId(), id);
+    QVERIFY(editor->close());
+    QVERIFY(first->close());
+}
+
+// "What does a user see?" lists every flag with its value and reason; Enter on a row opens that
+// flag's insight and explains it for the same person.
+void TestInsightWindows::userFlagsLeadToTheFlagsExplanation()
+{
+    addPersons({{u"carol"_s, {{u"plan"_s, u"pro"_s}}}});
+    const QJsonObject proOnly{{u"key"_s, u"plan"_s},
+                              {u"value"_s, QJsonArray{u"pro"_s}},
+                              {u"operator"_s, u"exact"_s},
+                              {u"type"_s, u"person"_s}};
+    createFlag(u"for-pros"_s, {{u"groups"_s, QJsonArray{condition(100, {proOnly})}}});
+    createFlag(u"nobody"_s, {{u"groups"_s, QJsonArray{condition(0)}}});
+    m_window->action(u"userFlags"_s)->trigger();
+    auto *window = m_window->findChild<desktop::UserFlagsWindow *>();
+    QVERIFY(window);
+    views::UserFlagsView *view = window->view();
+    view->setDistinctId(u"carol"_s);
+    view->load();
+    QTRY_COMPARE(view->model()->rowCount(), 2);
+    const int row = view->model()->rowOfKey(u"for-pros"_s);
+    QVERIFY(row >= 0);
+    QCOMPARE(view->model()
+                 ->index(row, models::EvaluationReasonsModel::FlagColumn)
+                 .data(models::EvaluationReasonsModel::MatchedRole)
+                 .toBool(),
+             true);
+    saveScreenshot(window, u"user-flags"_s);
+
+    QTableView *table = view->table();
+    table->setFocus();
+    const QModelIndex shown = table->model()->index(
+        [&] {
+            for (int r = 0; r < table->model()->rowCount(); ++r)
+                if (table->model()->index(r, 0).data().toString() == u"for-pros"_s)
+                    return r;
+            return -1;
+        }(),
+        0);
+    QVERIFY(shown.isValid());
+    table->setCurrentIndex(shown);
+    QTest::keyClick(table, Qt::Key_Return);
+
+    FlagInsightWindow *insight = nullptr;
+    QTRY_VERIFY((insight = m_window->findChild<FlagInsightWindow *>()) != nullptr);
+    QTRY_VERIFY(insight->isLoaded());
+    QCOMPARE(insight->flag().key, u"for-pros"_s);
+    views::TestUserPanel *panel = insight->testUserPanel();
+    QTRY_VERIFY(panel->model()->hasAnswer());
+    QCOMPARE(panel->subjectFields()->distinctId(), u"carol"_s);
+    QCOMPARE(panel->model()->value(), QJsonValue(true));
+}
+
+// The status tab names the flags that depend on this one and those it depends on; each opens
+// its own insight.
+void TestInsightWindows::statusListsDependenciesBothWays()
+{
+    const qint64 base = createFlag(u"base"_s, {{u"groups"_s, QJsonArray{condition(100)}}});
+    const QJsonObject onBase{{u"key"_s, QString::number(base)},
+                             {u"type"_s, u"flag"_s},
+                             {u"value"_s, true},
+                             {u"operator"_s, u"flag_evaluates_to"_s}};
+    const qint64 child =
+        createFlag(u"child"_s, {{u"groups"_s, QJsonArray{condition(100, {onBase})}}});
+
+    FlagInsightWindow *insight = openInsightOf(u"base"_s);
+    QVERIFY(insight);
+    insight->showTab(FlagInsightWindow::Tab::Status);
+    views::FlagStatusPanel *status = insight->statusPanel();
+    QListView *dependents = status->dependentsView();
+    QTRY_COMPARE(dependents->model()->rowCount(), 1);
+    QVERIFY(dependents->model()->index(0, 0).data().toString().contains(u"child"_s));
+    QCOMPARE(status->dependenciesView()->model()->rowCount(), 0);
+    QTRY_VERIFY(!status->statusText().isEmpty());
+    QVERIFY2(status->statusText().contains(u"Active"_s, Qt::CaseInsensitive),
+             qPrintable(status->statusText()));
+    saveScreenshot(insight, u"insight-status"_s);
+
+    // Enter on the dependent opens the child's insight, which names base as what it needs.
+    dependents->setFocus();
+    dependents->setCurrentIndex(dependents->model()->index(0, 0));
+    QTest::keyClick(dependents, Qt::Key_Return);
+    FlagInsightWindow *childInsight = nullptr;
+    QTRY_VERIFY([&] {
+        for (FlagInsightWindow *window : m_window->findChildren<FlagInsightWindow *>())
+            if (window->flagId() == child)
+                childInsight = window;
+        return childInsight != nullptr;
+    }());
+    QTRY_VERIFY(childInsight->isLoaded());
+    QListView *dependencies = childInsight->statusPanel()->dependenciesView();
+    QTRY_COMPARE(dependencies->model()->rowCount(), 1);
+    QVERIFY(dependencies->model()->index(0, 0).data().toString().contains(u"base"_s));
+}
+
+// A multivariate flag without a usage dashboard: its split as configured, the dashboard made
+// from the Usage tab (the list's copy of the flag learns of it), and its remote config.
+void TestInsightWindows::splitUsageAndRemoteConfigTabs()
+{
+    const QJsonObject multivariate{
+        {u"variants"_s,
+         QJsonArray{QJsonObject{{u"key"_s, u"control"_s}, {u"rollout_percentage"_s, 70}},
+                    QJsonObject{{u"key"_s, u"test"_s}, {u"rollout_percentage"_s, 30}}}}};
+    const QJsonObject created = call(
+        local(), "POST", QString(),
+        {{u"key"_s, u"checkout"_s},
+         {u"filters"_s, QJsonObject{{u"groups"_s, QJsonArray{condition(40)}},
+                                    {u"multivariate"_s, multivariate},
+                                    {u"payloads"_s, QJsonObject{{u"test"_s, u"{\"b\":2}"_s}}}}},
+         {u"_should_create_usage_dashboard"_s, false}});
+    QVERIFY(created.contains("id"_L1));
+
+    FlagInsightWindow *insight = openInsightOf(u"checkout"_s);
+    QVERIFY(insight);
+    insight->showTab(FlagInsightWindow::Tab::Split);
+    views::RolloutSplitChart *split = insight->splitChart();
+    QCOMPARE(split->variantShares().size(), 2);
+    QCOMPARE(split->variantShares().first().key, u"control"_s);
+    QCOMPARE(split->variantShares().first().percent, 70.0);
+    QCOMPARE(split->conditionRollouts().size(), 1);
+    QCOMPARE(split->conditionRollouts().first().percent, 40.0);
+    saveScreenshot(insight, u"insight-split"_s);
+
+    insight->showTab(FlagInsightWindow::Tab::Usage);
+    views::UsageChartPanel *usage = insight->usagePanel();
+    QTRY_COMPARE(usage->page(), views::UsageChartPanel::Page::Empty);
+    QVERIFY(!insight->flag().usageDashboard);
+    QSignalSpy changed(insight, &FlagInsightWindow::flagChanged);
+    QTest::mouseClick(usage->createButton(), Qt::LeftButton);
+    QTRY_VERIFY(!changed.isEmpty());
+    QVERIFY(insight->flag().usageDashboard);
+    QTRY_VERIFY(usage->page() == views::UsageChartPanel::Page::NoCalls ||
+                usage->page() == views::UsageChartPanel::Page::Chart);
+    QCOMPARE(usage->loader()->series().totalCalls(), 0);
+    saveScreenshot(insight, u"insight-usage"_s);
+
+    // Not a remote config flag: the tab says so instead of showing a payload.
+    insight->showTab(FlagInsightWindow::Tab::RemoteConfig);
+    QTRY_VERIFY(!insight->remoteConfigPanel()->noteText().isEmpty());
+    saveScreenshot(insight, u"insight-remote-config"_s);
+}
+
+// Stale flags: a fully rolled out flag nobody called for 45 days is listed and disabled in one
+// step; one that another flag needs is kept, with the reason; the main list follows.
+void TestInsightWindows::staleFlagsCleanupRefreshesTheList()
+{
+    const qint64 old = createFlag(u"old-launch"_s, {{u"groups"_s, QJsonArray{condition(100)}}});
+    const qint64 needed =
+        createFlag(u"needed-launch"_s, {{u"groups"_s, QJsonArray{condition(100)}}});
+    const QJsonObject onNeeded{{u"key"_s, QString::number(needed)},
+                               {u"type"_s, u"flag"_s},
+                               {u"value"_s, true},
+                               {u"operator"_s, u"flag_evaluates_to"_s}};
+    createFlag(u"user-of-needed"_s, {{u"groups"_s, QJsonArray{condition(50, {onNeeded})}}});
+    backdate(old, 45);
+    backdate(needed, 45);
+    m_window->refresh();
+    QTRY_COMPARE(m_window->flagModel()->rowCount(), 3);
+
+    QCOMPARE(m_window->action(u"staleFlags"_s)->shortcut(), QKeySequence(u"Ctrl+Shift+S"_s));
+    m_window->action(u"staleFlags"_s)->trigger();
+    auto *window = m_window->findChild<desktop::StaleFlagsWindow *>();
+    QVERIFY(window);
+    views::StaleFlagsView *view = window->view();
+    models::StaleFlagsModel *model = view->model();
+    QTRY_COMPARE(model->rowCount(), 2);
+    QVERIFY(model->rowOf(old) >= 0 && model->rowOf(needed) >= 0);
+    saveScreenshot(window, u"stale-flags"_s);
+
+    view->setConfirmation(
+        [](const QString &, const QString &, const QStringList &) { return true; });
+    model->setAllChecked(true);
+    QSignalSpy refreshed(m_window->flagModel(), &QAbstractItemModel::modelReset);
+    view->disableSelected();
+    QTRY_VERIFY(!model->isBusy());
+    QTRY_VERIFY(!refreshed.isEmpty());
+    QTRY_VERIFY(!m_window->flagModel()->isLoading());
+    const auto activeOf = [this](const QString &key) {
+        for (int r = 0; r < m_window->flagModel()->rowCount(); ++r)
+            if (m_window->flagModel()->flagAt(r).key == key)
+                return m_window->flagModel()->flagAt(r).active;
+        return true;
+    };
+    QCOMPARE(activeOf(u"old-launch"_s), false);
+    QCOMPARE(activeOf(u"needed-launch"_s), true);
+    saveScreenshot(window, u"stale-flags-after-disable"_s);
+}
+
+QTEST_MAIN(TestInsightWindows)
+#include "tst_insight_windows.moc"
