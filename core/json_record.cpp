@@ -1,6 +1,18 @@
 #include "json_record.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+
 namespace bunting {
+
+QString compactJson(const QJsonValue &value)
+{
+    if (value.isUndefined())
+        return {};
+    // QJsonDocument holds only arrays and objects: the value is written inside an array.
+    const QByteArray wrapped = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+    return QString::fromUtf8(wrapped.sliced(1, wrapped.size() - 2));
+}
 
 void JsonRecord::read(const QJsonObject &object, std::initializer_list<QLatin1StringView> known)
 {

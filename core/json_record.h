@@ -8,6 +8,10 @@
 
 namespace bunting {
 
+// The value as compact JSON text, a string with its quotes, so that it reads back as the same
+// value; empty for undefined.
+QString compactJson(const QJsonValue &value);
+
 // Remembers what a typed object did not model, and which modelled keys were present or null,
 // so that reading PostHog JSON and writing it back loses nothing: a flag from a newer PostHog
 // keeps its unknown fields, and an absent key is not turned into a default value.

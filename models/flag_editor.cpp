@@ -3,6 +3,7 @@
 #include "editable_fields.h"
 #include "error_fields.h"
 #include "flag_summary.h"
+#include "json_record.h"
 #include "python_repr.h"
 
 #include <QJsonArray>
@@ -29,12 +30,6 @@ template<typename T> bool moveWithin(QList<T> &list, int from, int to)
         return false;
     list.move(from, to);
     return true;
-}
-
-QString jsonText(const QJsonValue &value)
-{
-    const QByteArray text = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
-    return QString::fromUtf8(text.mid(1, text.size() - 2));
 }
 
 // The first place where `b` differs from `a`, as a path below `path`.
@@ -549,7 +544,7 @@ QString FlagEditor::payloadText(const QString &key) const
     const QJsonValue value = m_draft.filters.payloads.value(key);
     if (value.isUndefined())
         return {};
-    return value.isString() ? value.toString() : jsonText(value);
+    return value.isString() ? value.toString() : compactJson(value);
 }
 
 void FlagEditor::setPayload(const QString &key, const QString &jsonText)

@@ -2,6 +2,7 @@
 
 #include "client.h"
 #include "evaluation_reason_text.h"
+#include "flag_summary.h"
 
 #include <QFont>
 #include <QIcon>
@@ -85,11 +86,6 @@ QString stateText(TestEvaluationModel::State state, bool condition)
         return u"Not evaluated"_s;
     }
     return {};
-}
-
-QString percentText(double value)
-{
-    return QString::number(value, 'g', 6) + u'%';
 }
 
 } // namespace

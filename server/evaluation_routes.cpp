@@ -3,6 +3,7 @@
 // (evaluation_reasons), and a static cohort of everyone a flag is on for
 // (create_static_cohort_for_flag). All of it is core's engine over the stored definitions.
 #include "cohort_service.h"
+#include "json_record.h"
 #include "router.h"
 #include "services.h"
 #include "timestamps.h"
@@ -19,13 +20,6 @@ namespace bunting::server {
 namespace {
 
 const QString base = u"/api/projects/:project/feature_flags"_s;
-
-QString compactJson(const QJsonValue &value)
-{
-    return QString::fromUtf8(QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact))
-        .mid(1)
-        .chopped(1);
-}
 
 // `groups` maps group type names to keys; keys may be numbers, as SDKs send them.
 QHash<QString, QString> readGroups(const QJsonValue &value)

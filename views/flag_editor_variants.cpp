@@ -3,6 +3,7 @@
 #include "flag_editor.h"
 #include "flag_editor_errors.h"
 #include "flag_editor_sync.h"
+#include "flag_summary.h"
 #include "icons.h"
 #include "json_editor.h"
 #include "variant_table_model.h"
@@ -29,11 +30,6 @@ namespace bunting::views {
 namespace {
 
 const QColor kRed(0xda, 0x44, 0x53);
-
-QString percentText(double value)
-{
-    return QString::number(value, 'f', 2).remove(QRegularExpression(u"\\.?0+$"_s)) + u" %"_s;
-}
 
 } // namespace
 
@@ -198,9 +194,9 @@ void FlagEditorVariants::refresh()
 void FlagEditorVariants::refreshSum()
 {
     const bool valid = m_model->sumIsValid();
-    m_sum->setText(valid
-                       ? tr("Sum of shares: %1").arg(percentText(m_model->sum()))
-                       : tr("Sum of shares: %1 (must be 100 %)").arg(percentText(m_model->sum())));
+    m_sum->setText(
+        valid ? tr("Sum of shares: %1").arg(models::percentText(m_model->sum()))
+              : tr("Sum of shares: %1 (must be 100%)").arg(models::percentText(m_model->sum())));
     QPalette p = palette();
     if (!valid)
         p.setColor(QPalette::WindowText, kRed);

@@ -1,6 +1,7 @@
 #include "property_value_editor.h"
 
 #include "json_editor.h"
+#include "json_record.h"
 #include "property_date_editor.h"
 #include "property_value_text.h"
 #include "semver.h"
@@ -28,15 +29,6 @@ std::optional<qint64> cohortId(const QJsonValue &value)
     bool ok = false;
     const qint64 id = value.toString().trimmed().toLongLong(&ok);
     return ok ? std::optional(id) : std::nullopt;
-}
-
-// The value as JSON text, a string with its quotes, so that it reads back as the same value.
-QString jsonText(const QJsonValue &value)
-{
-    if (value.isUndefined())
-        return {};
-    const QByteArray wrapped = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
-    return QString::fromUtf8(wrapped.sliced(1, wrapped.size() - 2));
 }
 
 } // namespace
@@ -206,7 +198,7 @@ void PropertyValueEditor::showValue(ValueKind kind, Operator op, const QJsonValu
         m_stack->setCurrentWidget(m_flagValue);
         break;
     case ValueKind::Json:
-        m_json->setText(jsonText(value));
+        m_json->setText(compactJson(value));
         m_stack->setCurrentWidget(m_json);
         break;
     }

@@ -4,6 +4,7 @@
 #include "empty_state.h"
 #include "evaluation_reason_text.h"
 #include "message_bar.h"
+#include "property_map.h"
 #include "subject_fields.h"
 #include "test_evaluation_model.h"
 
@@ -51,15 +52,6 @@ public:
         QStyledItemDelegate::paint(painter, option, index);
     }
 };
-
-QString jsonText(const QJsonValue &value)
-{
-    if (value.isString())
-        return value.toString();
-    return QString::fromUtf8(QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact))
-        .mid(1)
-        .chopped(1);
-}
 
 } // namespace
 
@@ -234,7 +226,7 @@ void TestUserPanel::showResult()
     m_reason->setText(m_model->reasonText());
     const QJsonValue payload = m_model->payload();
     m_payload->setVisible(!payload.isNull());
-    m_payload->setText(tr("Payload: %1").arg(jsonText(payload)));
+    m_payload->setText(tr("Payload: %1").arg(propertyText(payload)));
 
     const QJsonObject properties = m_model->personProperties();
     if (properties.isEmpty()) {
@@ -243,7 +235,7 @@ void TestUserPanel::showResult()
         QStringList parts;
         for (auto it = properties.begin(); it != properties.end(); ++it)
             parts.append(u"%1 = <b>%2</b>"_s.arg(it.key().toHtmlEscaped(),
-                                                 jsonText(it.value()).toHtmlEscaped()));
+                                                 propertyText(it.value()).toHtmlEscaped()));
         m_properties->setText(tr("Properties the flag reads: %1").arg(parts.join(u", "_s)));
     }
     m_tree->expandAll();
