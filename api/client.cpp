@@ -368,7 +368,11 @@ PendingCall *Client::listCohorts(int offset, int limit, const QObject *context,
 
 PendingCall *Client::getDashboard(qint64 id, const QObject *context, Callback<QJsonObject> done)
 {
-    return run<QJsonObject>({"GET", u"dashboards/%1/"_s.arg(id), {}, {}},
+    // PostHog serves a dashboard's tiles from its cache and leaves a tile nobody has looked at
+    // lately without a result; "blocking" has it compute a missing or stale one before answering.
+    QUrlQuery query;
+    addQueryValue(query, u"refresh"_s, u"blocking"_s);
+    return run<QJsonObject>({"GET", u"dashboards/%1/"_s.arg(id), query, {}},
                             tr("Loading dashboard %1").arg(id), context, answers::anyObject,
                             std::move(done));
 }

@@ -109,6 +109,7 @@ public:
                              Callback<Page<QJsonObject>> done);
     PendingCall *listCohorts(int offset, int limit, const QObject *context,
                              Callback<Page<QJsonObject>> done);
+    // With every tile's result, computed by PostHog when its cache has none (refresh=blocking).
     PendingCall *getDashboard(qint64 id, const QObject *context, Callback<QJsonObject> done);
     PendingCall *listGroupTypes(const QObject *context, Callback<QList<GroupType>> done);
 

@@ -88,6 +88,15 @@ FlagEditorWindow::FlagEditorWindow(api::Client *client, qint64 flagId, QWidget *
     addDockWidget(Qt::BottomDockWidgetArea, dock);
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(dock->toggleViewAction());
+    // The saved flag at work: who gets it and why, its status, split and usage.
+    auto *insight = new QAction(views::themedIcon(u"insight"_s), tr("&Insight"), this);
+    insight->setObjectName(u"insight"_s);
+    insight->setShortcut(QKeySequence(u"Ctrl+I"_s));
+    insight->setToolTip(tr("Test a user, see the status, split and usage of the saved flag (%1)")
+                            .arg(insight->shortcut().toString(QKeySequence::NativeText)));
+    connect(insight, &QAction::triggered, this, [this] { Q_EMIT insightRequested(m_flagId); });
+    view->addAction(insight);
+    bar->addAction(insight);
     m_impact = new ImpactPreview(m_client, this);
     connect(m_impactWidget, &views::ImpactPreviewWidget::requested, this, [this] {
         if (!m_loaded)

@@ -59,6 +59,7 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void flagSaved(const bunting::FeatureFlag &flag);
+    void insightRequested(qint64 flagId);
     void loaded();
 
 protected:

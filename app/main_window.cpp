@@ -211,7 +211,8 @@ void MainWindow::createActions()
                 openInsight(ids.first());
         });
     add(u"userFlags"_s, tr("What Does a &User See?…"), u"user"_s, {QKeySequence(u"Ctrl+U"_s)},
-        tr("Every flag's value and reason for one person"), [this] { openUserFlags(); });
+        tr("Every flag's value and reason for one person"), [this] { openUserFlags(); })
+        ->setIconText(tr("User's Flags"));
     add(u"staleFlags"_s, tr("&Stale Flags…"), u"stale"_s, {QKeySequence(u"Ctrl+Shift+S"_s)},
         tr("Flags nobody needs any more, to disable or delete"), [this] { openStaleFlags(); });
     add(u"projectActivity"_s, tr("Project &Activity"), QString(), {QKeySequence(u"Ctrl+Shift+H"_s)},
@@ -609,6 +610,7 @@ FlagEditorWindow *MainWindow::openEditor(qint64 flagId)
     editor->setImpactPreviewAvailable(m_profiles->current().isLocal());
     m_editors.insert(flagId, editor);
     connect(editor, &FlagEditorWindow::flagSaved, m_model, &FlagListModel::updateFlag);
+    connect(editor, &FlagEditorWindow::insightRequested, this, &MainWindow::openInsight);
     connect(editor, &QObject::destroyed, this, [this, flagId] { m_editors.remove(flagId); });
     editor->show();
     return editor;

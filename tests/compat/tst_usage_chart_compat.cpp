@@ -11,14 +11,14 @@
 #include "client.h"
 #include "compat_server.h"
 #include "usage_chart_panel.h"
+#include "usage_chart_points.h"
+#include "widget_test_support.h"
 
 #include <QApplication>
 #include <QChart>
-#include <QDir>
 #include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QLineSeries>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QPushButton>
@@ -32,20 +32,6 @@ using bunting::views::UsageChartPanel;
 namespace {
 
 constexpr int kTimeout = 15000;
-
-// Per response: the line's points as (local day, count), summed over lines of that response.
-QMap<QDate, qint64> linePoints(QChart *chart, const QString &response)
-{
-    QMap<QDate, qint64> points;
-    for (QAbstractSeries *series : chart->series()) {
-        auto *line = qobject_cast<QLineSeries *>(series);
-        if (!line || !line->name().startsWith(response + u" · "_s))
-            continue;
-        for (const QPointF &p : line->points())
-            points[QDateTime::fromMSecsSinceEpoch(qint64(p.x())).date()] += qint64(p.y());
-    }
-    return points;
-}
 
 qint64 sum(const QMap<QDate, qint64> &points)
 {
@@ -176,7 +162,7 @@ void TestUsageChartCompat::checkFlag(const QString &key, qint64 id, const QJsonO
     for (auto it = sdkResponses.constBegin(); it != sdkResponses.constEnd(); ++it) {
         const QString response = it.key();
         const qint64 sdkCount = it.value().toInteger();
-        const QMap<QDate, qint64> points = linePoints(chart, response);
+        const QMap<QDate, qint64> points = widget_test::usageLinePoints(chart, response);
         QVERIFY2(!points.isEmpty(), qPrintable(key + u": no line for "_s + response));
         // (a) what posthog-node got: every person asked today, each reported once.
         QCOMPARE(sum(points), sdkCount);
@@ -204,12 +190,7 @@ void TestUsageChartCompat::checkFlag(const QString &key, qint64 id, const QJsonO
                  qPrintable(panel.uniqueUsersText()));
     }
 
-    const QString dir = qEnvironmentVariable("BUNTING_SCREENSHOTS");
-    if (!dir.isEmpty()) {
-        QDir().mkpath(dir);
-        QCoreApplication::processEvents();
-        QVERIFY(panel.grab().save(dir + u"/usage_compat_"_s + key + u".png"_s));
-    }
+    widget_test::saveScreenshot(&panel, u"usage_compat_"_s + key);
 }
 
 void TestUsageChartCompat::chartMatchesSdkAndServer()

@@ -17,6 +17,7 @@
 #include "stale_flags_view.h"
 #include "stale_flags_window.h"
 #include "subject_fields.h"
+#include "test_builders.h"
 #include "test_evaluation_model.h"
 #include "test_user_panel.h"
 #include "timestamps.h"
@@ -39,9 +40,12 @@ using namespace Qt::StringLiterals;
 using namespace bunting;
 using bunting::desktop::FlagInsightWindow;
 using bunting::desktop::MainWindow;
+using test_builders::condition;
+using test_builders::everyone;
+using test_builders::flagFilters;
+using test_builders::personProperty;
+using widget_test::saveScreenshot;
 using window_test::call;
-using window_test::condition;
-using window_test::saveScreenshot;
 
 class TestInsightWindows : public QObject
 {
@@ -62,7 +66,9 @@ private:
     api::Endpoint local() const { return m_window->localSession()->endpoint(); }
     qint64 createFlag(const QString &key, const QJsonObject &filters);
     // Persons made the way SDKs make them: `$set` events through /batch/.
-    void addPersons(const QList<std::pair<QString, QJsonObject>> &persons);
+    // Events as SDKs send them: through /batch/ with the project's token.
+    void postEvents(const QJsonArray &events);
+    void addPersons(const QList<test_builders::Person> &persons);
     void select(const QString &key);
     // Moves a flag's creation back, in its row and its document, as if it had been made then.
     void backdate(qint64 flagId, int days);
@@ -75,7 +81,7 @@ private:
 
 void TestInsightWindows::init()
 {
-    window_test::useDarkPaletteWhenAsked();
+    widget_test::useDarkPaletteWhenAsked();
     m_dir = std::make_unique<QTemporaryDir>();
     m_settings =
         std::make_unique<QSettings>(m_dir->filePath(u"settings.ini"_s), QSettings::IniFormat);
@@ -101,22 +107,22 @@ qint64 TestInsightWindows::createFlag(const QString &key, const QJsonObject &fil
     return created.value("id"_L1).toInteger();
 }
 
-void TestInsightWindows::addPersons(const QList<std::pair<QString, QJsonObject>> &persons)
+void TestInsightWindows::postEvents(const QJsonArray &events)
 {
     server::Database &db = m_window->localSession()->server()->database();
     const auto token = db.scalar(u"SELECT api_token FROM projects WHERE id = ?"_s,
                                  {local().projectId.toLongLong()});
     db.closeThreadConnection();
     QVERIFY(token);
-    QJsonArray events;
-    for (const auto &[distinctId, properties] : persons)
-        events.append(QJsonObject{{u"event"_s, u"$set"_s},
-                                  {u"distinct_id"_s, distinctId},
-                                  {u"properties"_s, QJsonObject{{u"$set"_s, properties}}}});
     call(local(), "POST", u"/batch/"_s, {{u"api_key"_s, token->toString()}, {u"batch"_s, events}});
+}
+
+void TestInsightWindows::addPersons(const QList<test_builders::Person> &persons)
+{
+    postEvents(test_builders::personEvents(persons));
     // The server takes events in a queue of its own: done when the last person can be found.
-    const QString lookup =
-        u"/api/projects/%1/persons/?distinct_id=%2"_s.arg(local().projectId, persons.last().first);
+    const QString lookup = u"/api/projects/%1/persons/?distinct_id=%2"_s.arg(
+        local().projectId, persons.last().distinctId);
     QTRY_VERIFY(!call(local(), "GET", lookup).value("results"_L1).toArray().isEmpty());
 }
 
@@ -175,11 +181,8 @@ void TestInsightWindows::insightTestsAUserForTheSelectedFlag()
 {
     addPersons({{u"alice"_s, {{u"plan"_s, u"pro"_s}, {u"email"_s, u"alice@example.com"_s}}},
                 {u"bob"_s, {{u"plan"_s, u"free"_s}}}});
-    const QJsonObject proOnly{{u"key"_s, u"plan"_s},
-                              {u"value"_s, QJsonArray{u"pro"_s}},
-                              {u"operator"_s, u"exact"_s},
-                              {u"type"_s, u"person"_s}};
-    createFlag(u"pro-beta"_s, {{u"groups"_s, QJsonArray{condition(100, {proOnly})}}});
+    const QJsonObject proOnly = personProperty(u"plan"_s, QJsonArray{u"pro"_s});
+    createFlag(u"pro-beta"_s, flagFilters({condition(100, {proOnly})}));
     QCOMPARE(m_window->action(u"flagInsight"_s)->shortcut(), QKeySequence(u"Ctrl+I"_s));
 
     FlagInsightWindow *insight = openInsightOf(u"pro-beta"_s);
@@ -217,7 +220,7 @@ void TestInsightWindows::insightTestsAUserForTheSelectedFlag()
 
 void TestInsightWindows::oneInsightWindowPerFlag()
 {
-    const qint64 id = createFlag(u"solo"_s, {{u"groups"_s, QJsonArray{condition(100)}}});
+    const qint64 id = createFlag(u"solo"_s, everyone());
     FlagInsightWindow *first = m_window->openInsight(id);
     QVERIFY(first);
     QCOMPARE(m_window->openInsight(id), first);
@@ -230,6 +233,14 @@ void TestInsightWindows::oneInsightWindowPerFlag()
     desktop::FlagEditorWindow *editor = nullptr;
     QTRY_VERIFY((editor = m_window->findChild<desktop::FlagEditorWindow *>()) != nullptr);
     QCOMPARE(editor->flagId(), id);
+    // And Ctrl+I in the editor comes back to this insight.
+    auto *insight = editor->findChild<QAction *>(u"insight"_s);
+    QVERIFY(insight);
+    QCOMPARE(insight->shortcut(), QKeySequence(u"Ctrl+I"_s));
+    QSignalSpy raised(editor, &desktop::FlagEditorWindow::insightRequested);
+    insight->trigger();
+    QCOMPARE(raised.size(), 1);
+    QCOMPARE(m_window->findChildren<FlagInsightWindow *>().size(), 1);
     QVERIFY(editor->close());
     QVERIFY(first->close());
 }
@@ -239,12 +250,9 @@ void TestInsightWindows::oneInsightWindowPerFlag()
 void TestInsightWindows::userFlagsLeadToTheFlagsExplanation()
 {
     addPersons({{u"carol"_s, {{u"plan"_s, u"pro"_s}}}});
-    const QJsonObject proOnly{{u"key"_s, u"plan"_s},
-                              {u"value"_s, QJsonArray{u"pro"_s}},
-                              {u"operator"_s, u"exact"_s},
-                              {u"type"_s, u"person"_s}};
-    createFlag(u"for-pros"_s, {{u"groups"_s, QJsonArray{condition(100, {proOnly})}}});
-    createFlag(u"nobody"_s, {{u"groups"_s, QJsonArray{condition(0)}}});
+    const QJsonObject proOnly = personProperty(u"plan"_s, QJsonArray{u"pro"_s});
+    createFlag(u"for-pros"_s, flagFilters({condition(100, {proOnly})}));
+    createFlag(u"nobody"_s, everyone(0));
     m_window->action(u"userFlags"_s)->trigger();
     auto *window = m_window->findChild<desktop::UserFlagsWindow *>();
     QVERIFY(window);
@@ -289,13 +297,8 @@ void TestInsightWindows::userFlagsLeadToTheFlagsExplanation()
 // its own insight.
 void TestInsightWindows::statusListsDependenciesBothWays()
 {
-    const qint64 base = createFlag(u"base"_s, {{u"groups"_s, QJsonArray{condition(100)}}});
-    const QJsonObject onBase{{u"key"_s, QString::number(base)},
-                             {u"type"_s, u"flag"_s},
-                             {u"value"_s, true},
-                             {u"operator"_s, u"flag_evaluates_to"_s}};
-    const qint64 child =
-        createFlag(u"child"_s, {{u"groups"_s, QJsonArray{condition(100, {onBase})}}});
+    const qint64 base = createFlag(u"base"_s, everyone());
+    const qint64 child = createFlag(u"child"_s, test_builders::dependingOn({base}));
 
     FlagInsightWindow *insight = openInsightOf(u"base"_s);
     QVERIFY(insight);
@@ -331,18 +334,23 @@ void TestInsightWindows::statusListsDependenciesBothWays()
 // from the Usage tab (the list's copy of the flag learns of it), and its remote config.
 void TestInsightWindows::splitUsageAndRemoteConfigTabs()
 {
-    const QJsonObject multivariate{
-        {u"variants"_s,
-         QJsonArray{QJsonObject{{u"key"_s, u"control"_s}, {u"rollout_percentage"_s, 70}},
-                    QJsonObject{{u"key"_s, u"test"_s}, {u"rollout_percentage"_s, 30}}}}};
-    const QJsonObject created = call(
-        local(), "POST", QString(),
-        {{u"key"_s, u"checkout"_s},
-         {u"filters"_s, QJsonObject{{u"groups"_s, QJsonArray{condition(40)}},
-                                    {u"multivariate"_s, multivariate},
-                                    {u"payloads"_s, QJsonObject{{u"test"_s, u"{\"b\":2}"_s}}}}},
-         {u"_should_create_usage_dashboard"_s, false}});
+    QJsonObject filters = flagFilters(
+        {condition(40)}, test_builders::multivariate({{u"control"_s, 70}, {u"test"_s, 30}}));
+    filters.insert(u"payloads"_s, QJsonObject{{u"test"_s, u"{\"b\":2}"_s}});
+    const QJsonObject created = call(local(), "POST", QString(),
+                                     {{u"key"_s, u"checkout"_s},
+                                      {u"filters"_s, filters},
+                                      {u"_should_create_usage_dashboard"_s, false}});
     QVERIFY(created.contains("id"_L1));
+    // Five SDK calls today: three got "test", two "control".
+    QJsonArray calls;
+    for (int i = 0; i < 5; ++i)
+        calls.append(test_builders::flagCalled(u"checkout"_s, i < 3 ? u"test"_s : u"control"_s,
+                                               u"user-%1"_s.arg(i),
+                                               QDateTime::currentDateTimeUtc()));
+    postEvents(calls);
+    const QString flagPath = u"%1/"_s.arg(created.value("id"_L1).toInteger());
+    QTRY_VERIFY(call(local(), "GET", flagPath).value("last_called_at"_L1).isString());
 
     FlagInsightWindow *insight = openInsightOf(u"checkout"_s);
     QVERIFY(insight);
@@ -363,9 +371,12 @@ void TestInsightWindows::splitUsageAndRemoteConfigTabs()
     QTest::mouseClick(usage->createButton(), Qt::LeftButton);
     QTRY_VERIFY(!changed.isEmpty());
     QVERIFY(insight->flag().usageDashboard);
-    QTRY_VERIFY(usage->page() == views::UsageChartPanel::Page::NoCalls ||
-                usage->page() == views::UsageChartPanel::Page::Chart);
-    QCOMPARE(usage->loader()->series().totalCalls(), 0);
+    QTRY_COMPARE(usage->page(), views::UsageChartPanel::Page::Chart);
+    const models::UsageSeries &series = usage->loader()->series();
+    QCOMPARE(series.totalCalls(), 5);
+    QVERIFY(series.find(u"test"_s) && series.find(u"control"_s));
+    QCOMPARE(series.find(u"test"_s)->total, 3);
+    QCOMPARE(series.find(u"control"_s)->total, 2);
     saveScreenshot(insight, u"insight-usage"_s);
 
     // Not a remote config flag: the tab says so instead of showing a payload.
@@ -378,14 +389,10 @@ void TestInsightWindows::splitUsageAndRemoteConfigTabs()
 // step; one that another flag needs is kept, with the reason; the main list follows.
 void TestInsightWindows::staleFlagsCleanupRefreshesTheList()
 {
-    const qint64 old = createFlag(u"old-launch"_s, {{u"groups"_s, QJsonArray{condition(100)}}});
-    const qint64 needed =
-        createFlag(u"needed-launch"_s, {{u"groups"_s, QJsonArray{condition(100)}}});
-    const QJsonObject onNeeded{{u"key"_s, QString::number(needed)},
-                               {u"type"_s, u"flag"_s},
-                               {u"value"_s, true},
-                               {u"operator"_s, u"flag_evaluates_to"_s}};
-    createFlag(u"user-of-needed"_s, {{u"groups"_s, QJsonArray{condition(50, {onNeeded})}}});
+    const qint64 old = createFlag(u"old-launch"_s, everyone());
+    const qint64 needed = createFlag(u"needed-launch"_s, everyone());
+    createFlag(u"user-of-needed"_s,
+               flagFilters({condition(50, {test_builders::flagDependency(needed)})}));
     backdate(old, 45);
     backdate(needed, 45);
     m_window->refresh();

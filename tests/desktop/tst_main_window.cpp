@@ -15,6 +15,7 @@
 #include "new_flag_dialog.h"
 #include "profile_store.h"
 #include "tags_dialog.h"
+#include "test_builders.h"
 #include "test_server.h"
 #include "version_compare.h"
 #include "version_history.h"
@@ -44,8 +45,8 @@ using namespace Qt::StringLiterals;
 using namespace bunting;
 using bunting::desktop::MainWindow;
 
+using widget_test::saveScreenshot;
 using window_test::call;
-using window_test::saveScreenshot;
 using window_test::whenModalOpens;
 
 class TestMainWindow : public QObject
@@ -92,7 +93,7 @@ std::unique_ptr<MainWindow> TestMainWindow::makeWindow()
 
 void TestMainWindow::init()
 {
-    window_test::useDarkPaletteWhenAsked();
+    widget_test::useDarkPaletteWhenAsked();
     m_dir = std::make_unique<QTemporaryDir>();
     m_settings =
         std::make_unique<QSettings>(m_dir->filePath(u"settings.ini"_s), QSettings::IniFormat);
@@ -117,11 +118,7 @@ void TestMainWindow::waitLoaded()
 qint64 TestMainWindow::createFlag(const QString &key, const QJsonObject &extra)
 {
     QJsonObject body{
-        {u"key"_s, key},
-        {u"name"_s, u"Flag "_s + key},
-        {u"filters"_s,
-         QJsonObject{{u"groups"_s, QJsonArray{QJsonObject{{u"properties"_s, QJsonArray()},
-                                                          {u"rollout_percentage"_s, 100}}}}}}};
+        {u"key"_s, key}, {u"name"_s, u"Flag "_s + key}, {u"filters"_s, test_builders::everyone()}};
     for (auto it = extra.begin(); it != extra.end(); ++it)
         body.insert(it.key(), it.value());
     const QJsonObject created = call(local(), "POST", QString(), body);
@@ -132,13 +129,7 @@ qint64 TestMainWindow::createFlag(const QString &key, const QJsonObject &extra)
 
 qint64 TestMainWindow::createDependentFlag(const QString &key, qint64 base)
 {
-    const QJsonObject dependsOnBase{{u"key"_s, QString::number(base)},
-                                    {u"type"_s, u"flag"_s},
-                                    {u"value"_s, true},
-                                    {u"operator"_s, u"flag_evaluates_to"_s}};
-    const QJsonObject condition{{u"properties"_s, QJsonArray{dependsOnBase}},
-                                {u"rollout_percentage"_s, 100}};
-    return createFlag(key, {{u"filters"_s, QJsonObject{{u"groups"_s, QJsonArray{condition}}}}});
+    return createFlag(key, {{u"filters"_s, test_builders::dependingOn({base})}});
 }
 
 void TestMainWindow::select(const QStringList &keys)
@@ -383,10 +374,7 @@ void TestMainWindow::showsTheHistoryOfAFlagAndOfTheProject()
     createFlag(u"other"_s);
     for (int rollout : {10, 20, 30})
         call(local(), "PATCH", u"%1/"_s.arg(id),
-             {{u"filters"_s,
-               QJsonObject{
-                   {u"groups"_s, QJsonArray{QJsonObject{{u"properties"_s, QJsonArray()},
-                                                        {u"rollout_percentage"_s, rollout}}}}}}});
+             {{u"filters"_s, test_builders::everyone(rollout)}});
     m_window->refresh();
     QTRY_COMPARE(m_window->flagModel()->rowCount(), 2);
     select({u"watched"_s});

@@ -4,6 +4,7 @@
 #include "engine.h"
 #include "evaluation_reason_text.h"
 #include "evaluation_reasons_model.h"
+#include "test_builders.h"
 #include "test_server.h"
 
 #include <QAbstractItemModelTester>
@@ -16,34 +17,20 @@
 using namespace Qt::StringLiterals;
 using namespace bunting;
 using models::EvaluationReasonsModel;
+using test_builders::condition;
+using test_builders::personProperty;
 
 namespace {
 
-QJsonObject flag(const QString &key, const QJsonArray &groups, bool active = true,
-                 const QJsonArray &variants = {})
+QJsonObject flag(const QString &key, const QJsonArray &conditions, bool active = true,
+                 const QJsonObject &variants = {})
 {
-    QJsonObject filters{{u"groups"_s, groups}};
-    if (!variants.isEmpty())
-        filters.insert(u"multivariate"_s, QJsonObject{{u"variants"_s, variants}});
-    return {{u"key"_s, key}, {u"active"_s, active}, {u"filters"_s, filters}};
+    return {{u"key"_s, key},
+            {u"active"_s, active},
+            {u"filters"_s, test_builders::flagFilters(conditions, variants)}};
 }
 
-QJsonObject condition(const QString &key, const QJsonValue &value, const QString &op,
-                      double rollout)
-{
-    return {
-        {u"properties"_s,
-         QJsonArray{QJsonObject{
-             {u"key"_s, key}, {u"value"_s, value}, {u"operator"_s, op}, {u"type"_s, u"person"_s}}}},
-        {u"rollout_percentage"_s, rollout}};
-}
-
-QJsonObject everyone(double rollout)
-{
-    return {{u"properties"_s, QJsonArray()}, {u"rollout_percentage"_s, rollout}};
-}
-
-const QList<std::pair<QString, QJsonObject>> persons{
+const QList<test_builders::Person> persons{
     {u"ann"_s, {{u"plan"_s, u"pro"_s}, {u"email"_s, u"ann@acme.com"_s}}},
     {u"bob"_s, {{u"plan"_s, u"free"_s}, {u"email"_s, u"bob@example.com"_s}}},
     {u"cy"_s, {{u"plan"_s, u"enterprise"_s}}},
@@ -78,9 +65,7 @@ private:
 void TestEvaluationReasonsModel::init()
 {
     m_server = std::make_unique<TestServer>();
-    m_client = std::make_unique<api::Client>(
-        api::Endpoint{QUrl(u"http://127.0.0.1:%1"_s.arg(m_server->port())),
-                      QString::number(m_server->projectId()), m_server->ownerKey()});
+    m_client = std::make_unique<api::Client>(m_server->endpoint());
     m_model = std::make_unique<EvaluationReasonsModel>();
     m_tester = std::make_unique<QAbstractItemModelTester>(
         m_model.get(), QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -97,28 +82,20 @@ void TestEvaluationReasonsModel::cleanup()
 
 void TestEvaluationReasonsModel::createProject()
 {
-    QJsonArray events;
-    for (const auto &[id, properties] : persons)
-        events.append(QJsonObject{{u"event"_s, u"$set"_s},
-                                  {u"distinct_id"_s, id},
-                                  {u"properties"_s, QJsonObject{{u"$set"_s, properties}}}});
-    const auto reply = m_server->post(
-        u"/batch/"_s, QJsonObject{{u"api_key"_s, m_server->projectToken()}, {u"batch"_s, events}},
-        QString());
-    QCOMPARE(reply.status, 200);
-    m_server->server().events().flush();
+    QVERIFY(m_server->addPersons(persons));
 
-    m_server->createFlag(flag(u"zebra-mode"_s, {everyone(100)}));
-    m_server->createFlag(flag(u"annual-pricing"_s,
-                              {condition(u"plan"_s, u"free"_s, u"is_not"_s, 100), everyone(30)}));
+    m_server->createFlag(flag(u"zebra-mode"_s, {condition(100)}));
     m_server->createFlag(
-        flag(u"Beta-dashboard"_s, {condition(u"email"_s, u"acme"_s, u"icontains"_s, 100),
-                                   condition(u"plan"_s, u"enterprise"_s, u"exact"_s, 0)}));
-    m_server->createFlag(flag(u"kill-switch"_s, {everyone(100)}, false));
-    m_server->createFlag(flag(u"new-onboarding"_s, {everyone(50)}, true,
-                              {QJsonObject{{u"key"_s, u"control"_s}, {u"rollout_percentage"_s, 34}},
-                               QJsonObject{{u"key"_s, u"short"_s}, {u"rollout_percentage"_s, 33}},
-                               QJsonObject{{u"key"_s, u"long"_s}, {u"rollout_percentage"_s, 33}}}));
+        flag(u"annual-pricing"_s,
+             {condition(100, {personProperty(u"plan"_s, u"free"_s, u"is_not"_s)}), condition(30)}));
+    m_server->createFlag(
+        flag(u"Beta-dashboard"_s,
+             {condition(100, {personProperty(u"email"_s, u"acme"_s, u"icontains"_s)}),
+              condition(0, {personProperty(u"plan"_s, u"enterprise"_s)})}));
+    m_server->createFlag(flag(u"kill-switch"_s, {condition(100)}, false));
+    m_server->createFlag(
+        flag(u"new-onboarding"_s, {condition(50)}, true,
+             test_builders::multivariate({{u"control"_s, 34}, {u"short"_s, 33}, {u"long"_s, 33}})));
 }
 
 bool TestEvaluationReasonsModel::load(const QString &distinctId)
@@ -142,7 +119,7 @@ void TestEvaluationReasonsModel::agreesWithTheEngine()
     QCOMPARE(definitions.flags.size(), 5);
     const auto compiled = CompiledProject::compile(definitions);
 
-    QList<std::pair<QString, QJsonObject>> subjects = persons;
+    QList<test_builders::Person> subjects = persons;
     for (int i = 0; i < 30; ++i)
         subjects.append({u"visitor-%1"_s.arg(i), {}});
     int onSeen = 0;

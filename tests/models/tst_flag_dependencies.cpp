@@ -3,6 +3,7 @@
 // flag, and an unknown flag.
 #include "client.h"
 #include "flag_dependencies.h"
+#include "test_builders.h"
 #include "test_server.h"
 
 #include <QAbstractItemModelTester>
@@ -15,40 +16,13 @@ using namespace bunting;
 using bunting::models::FlagDependencies;
 using bunting::models::FlagLink;
 using bunting::models::FlagLinkListModel;
+using test_builders::dependingOn;
+using test_builders::everyone;
+using test_builders::flagDependency;
 
 namespace {
 
 constexpr int kTimeout = 15000;
-
-QJsonObject everyone()
-{
-    return QJsonObject{{u"groups"_s, QJsonArray{QJsonObject{{u"properties"_s, QJsonArray()},
-                                                            {u"rollout_percentage"_s, 100}}}}};
-}
-
-QJsonObject half()
-{
-    return QJsonObject{{u"groups"_s, QJsonArray{QJsonObject{{u"properties"_s, QJsonArray()},
-                                                            {u"rollout_percentage"_s, 50}}}}};
-}
-
-QJsonObject flagProperty(qint64 id)
-{
-    return QJsonObject{{u"key"_s, QString::number(id)},
-                       {u"type"_s, u"flag"_s},
-                       {u"value"_s, true},
-                       {u"operator"_s, u"flag_evaluates_to"_s}};
-}
-
-// On for everyone for whom each of `ids` is on.
-QJsonObject dependingOn(const QList<qint64> &ids)
-{
-    QJsonArray groups;
-    for (qint64 id : ids)
-        groups.append(QJsonObject{{u"properties"_s, QJsonArray{flagProperty(id)}},
-                                  {u"rollout_percentage"_s, 100}});
-    return QJsonObject{{u"groups"_s, groups}};
-}
 
 QList<qint64> ids(const FlagLinkListModel *model)
 {
@@ -86,11 +60,8 @@ private Q_SLOTS:
     void reloadDropsTheOldLoad();
 
 private:
-    qint64 create(const QString &key, const QJsonObject &filters, const QString &name = {});
     FeatureFlag flag(qint64 id);
     void load(qint64 id);
-    // A $feature_flag_called event at `time`, through the capture endpoint.
-    void sendCall(const QString &key, const QDateTime &time);
 
     std::unique_ptr<TestServer> m_server;
     std::unique_ptr<api::Client> m_client;
@@ -102,9 +73,7 @@ private:
 void TestFlagDependencies::init()
 {
     m_server = std::make_unique<TestServer>();
-    m_client = std::make_unique<api::Client>(
-        api::Endpoint{QUrl(u"http://127.0.0.1:%1"_s.arg(m_server->port())),
-                      QString::number(m_server->projectId()), m_server->ownerKey()});
+    m_client = std::make_unique<api::Client>(m_server->endpoint());
     m_deps = std::make_unique<FlagDependencies>();
     m_deps->setClient(m_client.get());
     m_dependentsTester = std::make_unique<QAbstractItemModelTester>(
@@ -122,36 +91,9 @@ void TestFlagDependencies::cleanup()
     m_server.reset();
 }
 
-qint64 TestFlagDependencies::create(const QString &key, const QJsonObject &filters,
-                                    const QString &name)
-{
-    QJsonObject body{{u"key"_s, key}, {u"filters"_s, filters}};
-    if (!name.isEmpty())
-        body.insert(u"name"_s, name);
-    return m_server->createFlag(body).value(u"id"_s).toInteger();
-}
-
 FeatureFlag TestFlagDependencies::flag(qint64 id)
 {
-    const auto reply = m_server->get(m_server->flags(u"%1/"_s.arg(id)));
-    if (reply.status != 200)
-        qWarning() << reply.body;
-    return FeatureFlag::fromJson(reply.object());
-}
-
-void TestFlagDependencies::sendCall(const QString &key, const QDateTime &time)
-{
-    const QJsonObject event{{u"event"_s, u"$feature_flag_called"_s},
-                            {u"distinct_id"_s, u"caller"_s},
-                            {u"timestamp"_s, time.toString(Qt::ISODateWithMs)},
-                            {u"properties"_s, QJsonObject{{u"$feature_flag"_s, key},
-                                                          {u"$feature_flag_response"_s, true}}}};
-    const auto reply = m_server->post(
-        u"/batch/"_s,
-        QJsonObject{{u"api_key"_s, m_server->projectToken()}, {u"batch"_s, QJsonArray{event}}},
-        QString());
-    QCOMPARE(reply.status, 200);
-    m_server->server().events().flush();
+    return FeatureFlag::fromJson(m_server->getFlag(id));
 }
 
 void TestFlagDependencies::load(qint64 id)
@@ -169,23 +111,24 @@ void TestFlagDependencies::dependencyKeysReadEveryCondition()
         {u"id"_s, 9},
         {u"key"_s, u"f"_s},
         {u"filters"_s,
-         QJsonObject{{u"groups"_s,
-                      QJsonArray{QJsonObject{{u"properties"_s,
-                                              QJsonArray{flagProperty(3),
-                                                         QJsonObject{{u"key"_s, u"email"_s},
-                                                                     {u"type"_s, u"person"_s},
-                                                                     {u"value"_s, u"x"_s}}}}},
-                                 QJsonObject{{u"properties"_s,
-                                              QJsonArray{flagProperty(5), flagProperty(3)}}}}}}}});
+         QJsonObject{
+             {u"groups"_s,
+              QJsonArray{
+                  QJsonObject{{u"properties"_s, QJsonArray{flagDependency(3),
+                                                           QJsonObject{{u"key"_s, u"email"_s},
+                                                                       {u"type"_s, u"person"_s},
+                                                                       {u"value"_s, u"x"_s}}}}},
+                  QJsonObject{
+                      {u"properties"_s, QJsonArray{flagDependency(5), flagDependency(3)}}}}}}}});
     QCOMPARE(models::flagDependencyKeys(f), (QStringList{u"3"_s, u"5"_s}));
 }
 
 void TestFlagDependencies::bothDirectionsOfAChain()
 {
-    const qint64 base = create(u"base"_s, everyone(), u"Base flag"_s);
-    const qint64 middle = create(u"middle"_s, dependingOn({base}), u"Middle"_s);
-    const qint64 top = create(u"top"_s, dependingOn({middle}));
-    const qint64 other = create(u"another"_s, dependingOn({base}));
+    const qint64 base = m_server->createFlagId(u"base"_s, everyone(), u"Base flag"_s);
+    const qint64 middle = m_server->createFlagId(u"middle"_s, dependingOn({base}), u"Middle"_s);
+    const qint64 top = m_server->createFlagId(u"top"_s, dependingOn({middle}));
+    const qint64 other = m_server->createFlagId(u"another"_s, dependingOn({base}));
 
     load(middle);
     QCOMPARE(ids(m_deps->dependents()), QList<qint64>{top});
@@ -206,7 +149,7 @@ void TestFlagDependencies::bothDirectionsOfAChain()
 
 void TestFlagDependencies::activeFlagStatus()
 {
-    const qint64 id = create(u"fresh"_s, half());
+    const qint64 id = m_server->createFlagId(u"fresh"_s, everyone(50));
     load(id);
     QCOMPARE(m_deps->status(), u"active"_s);
     QCOMPARE(m_deps->statusReason(), u"Flag is active and being evaluated"_s);
@@ -215,9 +158,10 @@ void TestFlagDependencies::activeFlagStatus()
 void TestFlagDependencies::staleFlagStatusAndReason()
 {
     // Fully rolled out, older than 30 days and still called: what the server calls stale.
-    const qint64 id = create(u"old"_s, everyone());
+    const qint64 id = m_server->createFlagId(u"old"_s, everyone());
     m_server->setFlagCreatedAt(id, QDateTime::currentDateTimeUtc().addDays(-45));
-    sendCall(u"old"_s, QDateTime::currentDateTimeUtc().addDays(-1));
+    QVERIFY(m_server->sendEvents({test_builders::flagCalled(
+        u"old"_s, true, u"caller"_s, QDateTime::currentDateTimeUtc().addDays(-1))}));
     const auto expected = m_server->get(m_server->flags(u"%1/status"_s.arg(id))).object();
     QCOMPARE(expected.value(u"status"_s).toString(), u"stale"_s);
     load(id);
@@ -227,7 +171,7 @@ void TestFlagDependencies::staleFlagStatusAndReason()
 
 void TestFlagDependencies::neverCalledOldFlagIsInactive()
 {
-    const qint64 id = create(u"forgotten"_s, everyone());
+    const qint64 id = m_server->createFlagId(u"forgotten"_s, everyone());
     m_server->setFlagCreatedAt(id, QDateTime::currentDateTimeUtc().addDays(-45));
     load(id);
     QCOMPARE(m_deps->status(), u"inactive"_s);
@@ -238,16 +182,11 @@ void TestFlagDependencies::neverCalledOldFlagIsInactive()
 
 void TestFlagDependencies::deletedDependencyShowsAsDeleted()
 {
-    const qint64 gone = create(u"gone"_s, everyone());
-    const qint64 orphan = create(u"orphan"_s, dependingOn({gone}));
+    const qint64 gone = m_server->createFlagId(u"gone"_s, everyone());
+    const qint64 orphan = m_server->createFlagId(u"orphan"_s, dependingOn({gone}));
     // Switched off first: the server refuses deleting a flag an active flag depends on.
-    QCOMPARE(
-        m_server->patch(m_server->flags(u"%1/"_s.arg(orphan)), QJsonObject{{u"active"_s, false}})
-            .status,
-        200);
-    QCOMPARE(m_server->patch(m_server->flags(u"%1/"_s.arg(gone)), QJsonObject{{u"deleted"_s, true}})
-                 .status,
-             200);
+    QCOMPARE(m_server->patchFlag(orphan, {{u"active"_s, false}}).status, 200);
+    QCOMPARE(m_server->patchFlag(gone, {{u"deleted"_s, true}}).status, 200);
 
     load(orphan);
     QCOMPARE(ids(m_deps->dependencies()), QList<qint64>{gone});
@@ -278,8 +217,8 @@ void TestFlagDependencies::unknownFlagIsUnknownAndReportsTheFailure()
 
 void TestFlagDependencies::reloadDropsTheOldLoad()
 {
-    const qint64 base = create(u"base"_s, everyone());
-    const qint64 child = create(u"child"_s, dependingOn({base}));
+    const qint64 base = m_server->createFlagId(u"base"_s, everyone());
+    const qint64 child = m_server->createFlagId(u"child"_s, dependingOn({base}));
     QSignalSpy loaded(m_deps.get(), &FlagDependencies::loaded);
     QSignalSpy loading(m_deps.get(), &FlagDependencies::loadingChanged);
     // Both read first: TestServer's own requests run an event loop the first load could finish in.

@@ -1,10 +1,10 @@
 // PersonCompletionModel against a real server's persons list.
 #include "client.h"
 #include "person_completion_model.h"
+#include "test_builders.h"
 #include "test_server.h"
 
 #include <QAbstractItemModelTester>
-#include <QJsonArray>
 #include <QSignalSpy>
 #include <QTest>
 #include <memory>
@@ -38,9 +38,7 @@ private:
 void TestPersonCompletionModel::init()
 {
     m_server = std::make_unique<TestServer>();
-    m_client = std::make_unique<api::Client>(
-        api::Endpoint{QUrl(u"http://127.0.0.1:%1"_s.arg(m_server->port())),
-                      QString::number(m_server->projectId()), m_server->ownerKey()});
+    m_client = std::make_unique<api::Client>(m_server->endpoint());
     m_model = std::make_unique<PersonCompletionModel>();
     m_tester = std::make_unique<QAbstractItemModelTester>(
         m_model.get(), QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -57,20 +55,14 @@ void TestPersonCompletionModel::cleanup()
 
 void TestPersonCompletionModel::createPersons(int count)
 {
-    QJsonArray events;
+    QList<test_builders::Person> persons;
     for (int i = 0; i < count; ++i) {
         QJsonObject properties{{u"plan"_s, u"free"_s}};
         if (i % 2 == 0)
             properties.insert(u"email"_s, u"user%1@acme.com"_s.arg(i));
-        events.append(QJsonObject{{u"event"_s, u"$set"_s},
-                                  {u"distinct_id"_s, u"user-%1"_s.arg(i)},
-                                  {u"properties"_s, QJsonObject{{u"$set"_s, properties}}}});
+        persons.append({u"user-%1"_s.arg(i), properties});
     }
-    const auto reply = m_server->post(
-        u"/batch/"_s, QJsonObject{{u"api_key"_s, m_server->projectToken()}, {u"batch"_s, events}},
-        QString());
-    QCOMPARE(reply.status, 200);
-    m_server->server().events().flush();
+    QVERIFY(m_server->addPersons(persons));
 }
 
 QStringList TestPersonCompletionModel::ids() const
@@ -133,8 +125,7 @@ void TestPersonCompletionModel::newerSearchDropsTheOlder()
 
 void TestPersonCompletionModel::failureIsReported()
 {
-    api::Client client(api::Endpoint{QUrl(u"http://127.0.0.1:%1"_s.arg(m_server->port())),
-                                     QString::number(m_server->projectId()), u"phx_wrong"_s});
+    api::Client client(m_server->endpoint(u"phx_wrong"_s));
     m_model->setClient(&client);
     QSignalSpy failed(m_model.get(), &PersonCompletionModel::failed);
     m_model->setSearch(u"x"_s);

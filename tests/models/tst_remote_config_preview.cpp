@@ -3,6 +3,7 @@
 // so, and a failure is reported.
 #include "client.h"
 #include "remote_config_preview.h"
+#include "test_builders.h"
 #include "test_server.h"
 
 #include <QJsonDocument>
@@ -48,9 +49,7 @@ private:
 void TestRemoteConfigPreview::init()
 {
     m_server = std::make_unique<TestServer>();
-    m_client = std::make_unique<api::Client>(
-        api::Endpoint{QUrl(u"http://127.0.0.1:%1"_s.arg(m_server->port())),
-                      QString::number(m_server->projectId()), m_server->ownerKey()});
+    m_client = std::make_unique<api::Client>(m_server->endpoint());
     m_preview = std::make_unique<RemoteConfigPreview>();
     m_preview->setClient(m_client.get());
 }
@@ -65,12 +64,8 @@ void TestRemoteConfigPreview::cleanup()
 FeatureFlag TestRemoteConfigPreview::create(const QString &key, const QJsonValue &payload,
                                             bool remote)
 {
-    QJsonObject filters{{u"groups"_s, QJsonArray{QJsonObject{{u"properties"_s, QJsonArray()},
-                                                             {u"rollout_percentage"_s, 100}}}}};
-    if (!payload.isNull())
-        filters.insert(u"payloads"_s, QJsonObject{{u"true"_s, payload}});
-    return FeatureFlag::fromJson(m_server->createFlag(QJsonObject{
-        {u"key"_s, key}, {u"filters"_s, filters}, {u"is_remote_configuration"_s, remote}}));
+    return FeatureFlag::fromJson(
+        m_server->createFlag(test_builders::payloadFlag(key, payload, remote)));
 }
 
 void TestRemoteConfigPreview::load(const FeatureFlag &flag)
@@ -149,10 +144,7 @@ void TestRemoteConfigPreview::failureIsReported()
 {
     FeatureFlag flag = create(u"theme"_s, u"{}"_s, true);
     // The server deleted it behind the app's back: PostHog answers 404.
-    QCOMPARE(
-        m_server->patch(m_server->flags(u"%1/"_s.arg(flag.id)), QJsonObject{{u"deleted"_s, true}})
-            .status,
-        200);
+    QCOMPARE(m_server->patchFlag(flag.id, {{u"deleted"_s, true}}).status, 200);
     QSignalSpy failed(m_preview.get(), &RemoteConfigPreview::failed);
     m_preview->setFlag(flag);
     QVERIFY(failed.wait(kTimeout));

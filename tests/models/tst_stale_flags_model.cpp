@@ -5,6 +5,7 @@
 #include "client.h"
 #include "flag_summary.h"
 #include "stale_flags_model.h"
+#include "test_builders.h"
 #include "test_server.h"
 
 #include <QAbstractItemModelTester>
@@ -17,26 +18,12 @@ using namespace bunting;
 using bunting::models::StaleFlagRefusal;
 using bunting::models::StaleFlagsModel;
 using bunting::models::StaleFlagsOutcome;
+using test_builders::dependingOn;
+using test_builders::everyone;
 
 namespace {
 
 constexpr int kTimeout = 15000;
-
-QJsonObject everyone()
-{
-    return QJsonObject{{u"groups"_s, QJsonArray{QJsonObject{{u"properties"_s, QJsonArray()},
-                                                            {u"rollout_percentage"_s, 100}}}}};
-}
-
-QJsonObject dependingOn(qint64 id)
-{
-    const QJsonObject property{{u"key"_s, QString::number(id)},
-                               {u"type"_s, u"flag"_s},
-                               {u"value"_s, true},
-                               {u"operator"_s, u"flag_evaluates_to"_s}};
-    return QJsonObject{{u"groups"_s, QJsonArray{QJsonObject{{u"properties"_s, QJsonArray{property}},
-                                                            {u"rollout_percentage"_s, 100}}}}};
-}
 
 QList<qint64> ids(const QList<api::FlagRef> &refs)
 {
@@ -84,9 +71,7 @@ private:
 void TestStaleFlagsModel::init()
 {
     m_server = std::make_unique<TestServer>();
-    m_client = std::make_unique<api::Client>(
-        api::Endpoint{QUrl(u"http://127.0.0.1:%1"_s.arg(m_server->port())),
-                      QString::number(m_server->projectId()), m_server->ownerKey()});
+    m_client = std::make_unique<api::Client>(m_server->endpoint());
     m_model = std::make_unique<StaleFlagsModel>();
     m_model->setClient(m_client.get());
     m_tester = std::make_unique<QAbstractItemModelTester>(
@@ -103,11 +88,7 @@ void TestStaleFlagsModel::cleanup()
 
 qint64 TestStaleFlagsModel::staleFlag(const QString &key, const QJsonObject &filters)
 {
-    const qint64 id = m_server
-                          ->createFlag(QJsonObject{
-                              {u"key"_s, key}, {u"name"_s, key.toUpper()}, {u"filters"_s, filters}})
-                          .value(u"id"_s)
-                          .toInteger();
+    const qint64 id = m_server->createFlagId(key, filters, key.toUpper());
     m_server->setFlagCreatedAt(id, QDateTime::currentDateTimeUtc().addDays(-45));
     return id;
 }
@@ -115,32 +96,19 @@ qint64 TestStaleFlagsModel::staleFlag(const QString &key, const QJsonObject &fil
 qint64 TestStaleFlagsModel::calledLongAgo(const QString &key, const QJsonObject &filters)
 {
     const qint64 id = staleFlag(key, filters);
-    const QJsonObject event{
-        {u"event"_s, u"$feature_flag_called"_s},
-        {u"distinct_id"_s, u"caller"_s},
-        {u"timestamp"_s, QDateTime::currentDateTimeUtc().addDays(-40).toString(Qt::ISODateWithMs)},
-        {u"properties"_s,
-         QJsonObject{{u"$feature_flag"_s, key}, {u"$feature_flag_response"_s, true}}}};
-    const auto reply = m_server->post(
-        u"/batch/"_s,
-        QJsonObject{{u"api_key"_s, m_server->projectToken()}, {u"batch"_s, QJsonArray{event}}},
-        QString());
-    if (reply.status != 200)
-        qWarning() << reply.body;
-    m_server->server().events().flush();
+    m_server->sendEvents({test_builders::flagCalled(key, true, u"caller"_s,
+                                                    QDateTime::currentDateTimeUtc().addDays(-40))});
     return id;
 }
 
 qint64 TestStaleFlagsModel::freshFlag(const QString &key, const QJsonObject &filters)
 {
-    return m_server->createFlag(QJsonObject{{u"key"_s, key}, {u"filters"_s, filters}})
-        .value(u"id"_s)
-        .toInteger();
+    return m_server->createFlagId(key, filters);
 }
 
 QJsonObject TestStaleFlagsModel::get(qint64 id)
 {
-    return m_server->get(m_server->flags(u"%1/"_s.arg(id))).object();
+    return m_server->getFlag(id);
 }
 
 void TestStaleFlagsModel::load()
@@ -176,18 +144,10 @@ StaleFlagsOutcome TestStaleFlagsModel::run(const std::function<void()> &action)
 void TestStaleFlagsModel::listsWhatTheServerCallsStale()
 {
     const qint64 old = staleFlag(u"old-rollout"_s);
-    const qint64 unused = calledLongAgo(u"unused"_s, dependingOn(old));
+    const qint64 unused = calledLongAgo(u"unused"_s, dependingOn({old}));
     freshFlag(u"fresh"_s, everyone());
     // Old but only half rolled out and never called: not stale.
-    const qint64 half =
-        m_server
-            ->createFlag(QJsonObject{
-                {u"key"_s, u"half"_s},
-                {u"filters"_s, QJsonObject{{u"groups"_s, QJsonArray{QJsonObject{
-                                                             {u"properties"_s, QJsonArray()},
-                                                             {u"rollout_percentage"_s, 50}}}}}}})
-            .value(u"id"_s)
-            .toInteger();
+    const qint64 half = m_server->createFlagId(u"half"_s, everyone(50));
     m_server->setFlagCreatedAt(half, QDateTime::currentDateTimeUtc().addDays(-45));
 
     load();
@@ -199,7 +159,7 @@ void TestStaleFlagsModel::listsWhatTheServerCallsStale()
 void TestStaleFlagsModel::columnsSayWhatAndWho()
 {
     const qint64 old = staleFlag(u"old-rollout"_s);
-    calledLongAgo(u"unused"_s, dependingOn(old));
+    calledLongAgo(u"unused"_s, dependingOn({old}));
     load();
     QCOMPARE(m_model->columnCount(), 5);
     QCOMPARE(m_model->headerData(StaleFlagsModel::DependentsColumn, Qt::Horizontal).toString(),
@@ -243,8 +203,8 @@ void TestStaleFlagsModel::checkingRows()
 void TestStaleFlagsModel::disableRefusesAFlagNeededOutsideTheSelection()
 {
     const qint64 needed = staleFlag(u"checkout"_s);
-    freshFlag(u"cart"_s, dependingOn(needed));
-    freshFlag(u"banner"_s, dependingOn(needed));
+    freshFlag(u"cart"_s, dependingOn({needed}));
+    freshFlag(u"banner"_s, dependingOn({needed}));
     const qint64 loose = staleFlag(u"loose"_s);
     load();
 
@@ -271,8 +231,8 @@ void TestStaleFlagsModel::disableRefusesAFlagNeededOutsideTheSelection()
 void TestStaleFlagsModel::disableChainGoesDependentsFirst()
 {
     const qint64 base = staleFlag(u"base"_s);
-    const qint64 middle = calledLongAgo(u"middle"_s, dependingOn(base));
-    const qint64 top = calledLongAgo(u"top"_s, dependingOn(middle));
+    const qint64 middle = calledLongAgo(u"middle"_s, dependingOn({base}));
+    const qint64 top = calledLongAgo(u"top"_s, dependingOn({middle}));
     load();
     QCOMPARE(m_model->rowCount(), 3);
 
@@ -288,14 +248,14 @@ void TestStaleFlagsModel::disableChainGoesDependentsFirst()
 void TestStaleFlagsModel::removeChainAndRefusal()
 {
     const qint64 base = staleFlag(u"base"_s);
-    const qint64 child = calledLongAgo(u"child"_s, dependingOn(base));
+    const qint64 child = calledLongAgo(u"child"_s, dependingOn({base}));
     const qint64 needed = staleFlag(u"needed"_s);
-    freshFlag(u"user-of-needed"_s, dependingOn(needed));
+    freshFlag(u"user-of-needed"_s, dependingOn({needed}));
     // Inside the selection, but it depends on `kept`, which must stay: so `kept` stays too, and
     // it is refused for that reason rather than by the server.
     const qint64 kept = staleFlag(u"kept"_s);
-    const qint64 keeper = calledLongAgo(u"keeper"_s, dependingOn(kept));
-    freshFlag(u"user-of-keeper"_s, dependingOn(keeper));
+    const qint64 keeper = calledLongAgo(u"keeper"_s, dependingOn({kept}));
+    freshFlag(u"user-of-keeper"_s, dependingOn({keeper}));
     load();
     QCOMPARE(m_model->rowCount(), 5);
 
@@ -327,9 +287,7 @@ void TestStaleFlagsModel::serverRefusalIsReported()
     const qint64 id = staleFlag(u"locked"_s);
     load();
     // A key that may read but not write: the server answers 403, and the model says so.
-    m_client->setEndpoint(api::Endpoint{QUrl(u"http://127.0.0.1:%1"_s.arg(m_server->port())),
-                                        QString::number(m_server->projectId()),
-                                        m_server->keyWithScopes({u"feature_flag:read"_s})});
+    m_client->setEndpoint(m_server->endpoint(m_server->keyWithScopes({u"feature_flag:read"_s})));
     const StaleFlagsOutcome outcome = run([&] { m_model->disable({id}); });
     QVERIFY(outcome.done.isEmpty());
     QCOMPARE(outcome.refused.size(), 1);
@@ -349,8 +307,7 @@ void TestStaleFlagsModel::serverRefusalIsReported()
 
 void TestStaleFlagsModel::loadFailureIsReported()
 {
-    m_client->setEndpoint(api::Endpoint{QUrl(u"http://127.0.0.1:%1"_s.arg(m_server->port())),
-                                        QString::number(m_server->projectId()), u"phx_wrong"_s});
+    m_client->setEndpoint(m_server->endpoint(u"phx_wrong"_s));
     QSignalSpy failed(m_model.get(), &StaleFlagsModel::loadFailed);
     m_model->reload();
     QVERIFY(failed.wait(kTimeout));

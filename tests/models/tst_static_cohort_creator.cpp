@@ -3,6 +3,7 @@
 // cohort's persons endpoint; CohortSummary reads PostHog's cohort object.
 #include "client.h"
 #include "static_cohort_creator.h"
+#include "test_builders.h"
 #include "test_server.h"
 
 #include <QSignalSpy>
@@ -46,9 +47,7 @@ private:
 void TestStaticCohortCreator::init()
 {
     m_server = std::make_unique<TestServer>();
-    m_client = std::make_unique<api::Client>(
-        api::Endpoint{QUrl(u"http://127.0.0.1:%1"_s.arg(m_server->port())),
-                      QString::number(m_server->projectId()), m_server->ownerKey()});
+    m_client = std::make_unique<api::Client>(m_server->endpoint());
     m_creator = std::make_unique<StaticCohortCreator>();
     m_creator->setClient(m_client.get());
 }
@@ -62,24 +61,16 @@ void TestStaticCohortCreator::cleanup()
 
 QStringList TestStaticCohortCreator::createPersons()
 {
-    QJsonArray events;
+    QList<test_builders::Person> persons;
     QStringList acme;
     for (int i = 0; i < kPersons; ++i) {
         const QString id = u"user-%1"_s.arg(i);
         const QString email = i % 3 == 0 ? u"%1@acme.com"_s.arg(id) : u"%1@other.org"_s.arg(id);
         if (email.endsWith(u"@acme.com"_s))
             acme.append(id);
-        events.append(QJsonObject{
-            {u"event"_s, u"$set"_s},
-            {u"distinct_id"_s, id},
-            {u"properties"_s, QJsonObject{{u"$set"_s, QJsonObject{{u"email"_s, email}}}}}});
+        persons.append({id, QJsonObject{{u"email"_s, email}}});
     }
-    const auto reply = m_server->post(
-        u"/batch/"_s, QJsonObject{{u"api_key"_s, m_server->projectToken()}, {u"batch"_s, events}},
-        QString());
-    if (reply.status != 200)
-        qWarning() << reply.body;
-    m_server->server().events().flush();
+    m_server->addPersons(persons);
     return acme;
 }
 
@@ -107,20 +98,10 @@ void TestStaticCohortCreator::cohortHoldsThePersonsTheFlagIsOnFor()
 {
     const QStringList acme = createPersons();
     QCOMPARE(acme.size(), 3);
-    const QJsonObject emailFilter{{u"key"_s, u"email"_s},
-                                  {u"type"_s, u"person"_s},
-                                  {u"value"_s, u"@acme.com"_s},
-                                  {u"operator"_s, u"icontains"_s}};
-    const qint64 flagId =
-        m_server
-            ->createFlag(QJsonObject{
-                {u"key"_s, u"acme-beta"_s},
-                {u"filters"_s,
-                 QJsonObject{{u"groups"_s,
-                              QJsonArray{QJsonObject{{u"properties"_s, QJsonArray{emailFilter}},
-                                                     {u"rollout_percentage"_s, 100}}}}}}})
-            .value(u"id"_s)
-            .toInteger();
+    const QJsonObject emailFilter =
+        test_builders::personProperty(u"email"_s, u"@acme.com"_s, u"icontains"_s);
+    const qint64 flagId = m_server->createFlagId(
+        u"acme-beta"_s, test_builders::flagFilters({test_builders::condition(100, {emailFilter})}));
 
     QSignalSpy created(m_creator.get(), &StaticCohortCreator::created);
     QSignalSpy busy(m_creator.get(), &StaticCohortCreator::busyChanged);

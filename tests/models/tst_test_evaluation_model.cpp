@@ -3,6 +3,7 @@
 #include "client.h"
 #include "engine.h"
 #include "evaluation_reason_text.h"
+#include "test_builders.h"
 #include "test_evaluation_model.h"
 #include "test_server.h"
 
@@ -17,25 +18,11 @@ using namespace Qt::StringLiterals;
 using namespace bunting;
 using models::TestEvaluationModel;
 using State = TestEvaluationModel::State;
+using test_builders::condition;
+using test_builders::Person;
+using test_builders::personProperty;
 
 namespace {
-
-QJsonObject property(const QString &key, const QJsonValue &value, const QString &op)
-{
-    QJsonObject p{{u"key"_s, key}, {u"operator"_s, op}, {u"type"_s, u"person"_s}};
-    if (!value.isUndefined())
-        p.insert(u"value"_s, value);
-    return p;
-}
-
-QJsonObject condition(const QJsonArray &properties, double rollout,
-                      const QString &variant = QString())
-{
-    QJsonObject c{{u"properties"_s, properties}, {u"rollout_percentage"_s, rollout}};
-    if (!variant.isEmpty())
-        c.insert(u"variant"_s, variant);
-    return c;
-}
 
 // Three condition sets over exact (a list), icontains, gt, lt, regex and is_not_set.
 QJsonObject checkoutFlag()
@@ -43,44 +30,28 @@ QJsonObject checkoutFlag()
     return {
         {u"key"_s, u"checkout"_s},
         {u"filters"_s,
-         QJsonObject{{u"groups"_s,
-                      QJsonArray{
-                          condition({property(u"email"_s, u"@acme"_s, u"icontains"_s)}, 100),
-                          condition({property(u"age"_s, u"30"_s, u"gt"_s),
-                                     property(u"plan"_s, QJsonArray{u"pro"_s, u"enterprise"_s},
-                                              u"exact"_s)},
-                                    50),
-                          condition({property(u"beta"_s, QJsonValue::Undefined, u"is_not_set"_s),
-                                     property(u"age"_s, u"60"_s, u"lt"_s)},
-                                    20),
-                      }},
-                     {u"payloads"_s, QJsonObject{{u"true"_s, u"{\"discount\": 10}"_s}}}}}};
+         QJsonObject{
+             {u"groups"_s,
+              QJsonArray{
+                  condition(100, {personProperty(u"email"_s, u"@acme"_s, u"icontains"_s)}),
+                  condition(50, {personProperty(u"age"_s, u"30"_s, u"gt"_s),
+                                 personProperty(u"plan"_s, QJsonArray{u"pro"_s, u"enterprise"_s},
+                                                u"exact"_s)}),
+                  condition(20, {personProperty(u"beta"_s, QJsonValue::Undefined, u"is_not_set"_s),
+                                 personProperty(u"age"_s, u"60"_s, u"lt"_s)}),
+              }},
+             {u"payloads"_s, QJsonObject{{u"true"_s, u"{\"discount\": 10}"_s}}}}}};
 }
 
 QJsonObject variantFlag()
 {
-    return {
-        {u"key"_s, u"new-pricing"_s},
-        {u"filters"_s,
-         QJsonObject{
-             {u"groups"_s,
-              QJsonArray{
-                  condition({property(u"plan"_s, u"enterprise"_s, u"exact"_s)}, 100, u"test"_s),
-                  condition({property(u"email"_s, u"^[a-m]"_s, u"regex"_s)}, 70),
-              }},
-             {u"multivariate"_s,
-              QJsonObject{
-                  {u"variants"_s,
-                   QJsonArray{QJsonObject{{u"key"_s, u"control"_s}, {u"rollout_percentage"_s, 50}},
-                              QJsonObject{{u"key"_s, u"test"_s}, {u"rollout_percentage"_s, 50}}}}}},
-             {u"payloads"_s, QJsonObject{{u"test"_s, u"\"green\""_s}}}}}};
+    QJsonObject filters = test_builders::flagFilters(
+        {condition(100, {personProperty(u"plan"_s, u"enterprise"_s, u"exact"_s)}, u"test"_s),
+         condition(70, {personProperty(u"email"_s, u"^[a-m]"_s, u"regex"_s)})},
+        test_builders::multivariate({{u"control"_s, 50}, {u"test"_s, 50}}));
+    filters.insert(u"payloads"_s, QJsonObject{{u"test"_s, u"\"green\""_s}});
+    return {{u"key"_s, u"new-pricing"_s}, {u"filters"_s, filters}};
 }
-
-struct Person
-{
-    QString distinctId;
-    QJsonObject properties;
-};
 
 QList<Person> somePersons(int count)
 {
@@ -131,7 +102,6 @@ private Q_SLOTS:
     void reasonSentences();
 
 private:
-    void createPersons(const QList<Person> &persons);
     ProjectDefinitions serverProject();
     bool evaluate(qint64 flagId, const QString &distinctId);
 
@@ -144,9 +114,7 @@ private:
 void TestTestEvaluationModel::init()
 {
     m_server = std::make_unique<TestServer>();
-    m_client = std::make_unique<api::Client>(
-        api::Endpoint{QUrl(u"http://127.0.0.1:%1"_s.arg(m_server->port())),
-                      QString::number(m_server->projectId()), m_server->ownerKey()});
+    m_client = std::make_unique<api::Client>(m_server->endpoint());
     m_model = std::make_unique<TestEvaluationModel>();
     m_tester = std::make_unique<QAbstractItemModelTester>(
         m_model.get(), QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -159,21 +127,6 @@ void TestTestEvaluationModel::cleanup()
     m_model.reset();
     m_client.reset();
     m_server.reset();
-}
-
-// Persons made the way SDKs make them: $set events through /batch/.
-void TestTestEvaluationModel::createPersons(const QList<Person> &persons)
-{
-    QJsonArray events;
-    for (const Person &p : persons)
-        events.append(QJsonObject{{u"event"_s, u"$set"_s},
-                                  {u"distinct_id"_s, p.distinctId},
-                                  {u"properties"_s, QJsonObject{{u"$set"_s, p.properties}}}});
-    const auto reply = m_server->post(
-        u"/batch/"_s, QJsonObject{{u"api_key"_s, m_server->projectToken()}, {u"batch"_s, events}},
-        QString());
-    QCOMPARE(reply.status, 200);
-    m_server->server().events().flush();
 }
 
 ProjectDefinitions TestTestEvaluationModel::serverProject()
@@ -200,7 +153,7 @@ bool TestTestEvaluationModel::evaluate(qint64 flagId, const QString &distinctId)
 void TestTestEvaluationModel::agreesWithTheEngine()
 {
     const QList<Person> persons = somePersons(60);
-    createPersons(persons);
+    QVERIFY(m_server->addPersons(persons));
     const qint64 checkout = m_server->createFlag(checkoutFlag()).value("id"_L1).toInteger();
     const qint64 pricing = m_server->createFlag(variantFlag()).value("id"_L1).toInteger();
     QVERIFY(checkout > 0 && pricing > 0);
@@ -280,11 +233,11 @@ void TestTestEvaluationModel::agreesWithTheEngine()
 
 void TestTestEvaluationModel::treeShowsExpectedBesideActual()
 {
-    createPersons({{u"ann"_s,
-                    {{u"email"_s, u"ann@example.com"_s},
-                     {u"age"_s, 44},
-                     {u"plan"_s, u"free"_s},
-                     {u"beta"_s, true}}}});
+    QVERIFY(m_server->addPersons({{u"ann"_s,
+                                   {{u"email"_s, u"ann@example.com"_s},
+                                    {u"age"_s, 44},
+                                    {u"plan"_s, u"free"_s},
+                                    {u"beta"_s, true}}}}));
     const qint64 id = m_server->createFlag(checkoutFlag()).value("id"_L1).toInteger();
     QVERIFY(evaluate(id, u"ann"_s));
 
@@ -342,7 +295,7 @@ void TestTestEvaluationModel::outOfRolloutIsShown()
     }
     const QJsonObject properties{
         {u"age"_s, 50}, {u"plan"_s, u"pro"_s}, {u"beta"_s, true}, {u"email"_s, u"x@y.z"_s}};
-    createPersons({{inside, properties}, {outside, properties}});
+    QVERIFY(m_server->addPersons({{inside, properties}, {outside, properties}}));
     const qint64 id = m_server->createFlag(checkoutFlag()).value("id"_L1).toInteger();
 
     QVERIFY(evaluate(id, outside));
@@ -385,8 +338,8 @@ void TestTestEvaluationModel::unknownPersonHasNoProperties()
 
 void TestTestEvaluationModel::newerEvaluationDropsTheOlder()
 {
-    createPersons({{u"first"_s, {{u"email"_s, u"a@acme.com"_s}}},
-                   {u"second"_s, {{u"email"_s, u"b@other.com"_s}}}});
+    QVERIFY(m_server->addPersons({{u"first"_s, {{u"email"_s, u"a@acme.com"_s}}},
+                                  {u"second"_s, {{u"email"_s, u"b@other.com"_s}}}}));
     const qint64 id = m_server->createFlag(checkoutFlag()).value("id"_L1).toInteger();
     QSignalSpy evaluated(m_model.get(), &TestEvaluationModel::evaluated);
     QSignalSpy loading(m_model.get(), &TestEvaluationModel::loadingChanged);
@@ -433,12 +386,10 @@ void TestTestEvaluationModel::badTimestampFails()
 
 void TestTestEvaluationModel::timestampAfterCreationEvaluates()
 {
-    createPersons({{u"acme-person"_s, {{u"email"_s, u"z@acme.com"_s}}}});
+    QVERIFY(m_server->addPersons({{u"acme-person"_s, {{u"email"_s, u"z@acme.com"_s}}}}));
     const qint64 id = m_server->createFlag(checkoutFlag()).value("id"_L1).toInteger();
     // Off for everyone now; on for acme people a moment after creation.
-    QCOMPARE(m_server->patch(m_server->flags(u"%1/"_s.arg(id)), QJsonObject{{u"active"_s, false}})
-                 .status,
-             200);
+    QCOMPARE(m_server->patchFlag(id, {{u"active"_s, false}}).status, 200);
     QSignalSpy evaluated(m_model.get(), &TestEvaluationModel::evaluated);
     m_model->evaluate(id, {u"acme-person"_s, {}, QDateTime::currentDateTimeUtc().addSecs(60)});
     QTRY_COMPARE_WITH_TIMEOUT(evaluated.size(), 1, 10000);

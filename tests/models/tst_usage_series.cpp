@@ -5,11 +5,11 @@
 // enriching and their failures, and the parser on PostHog's variations of the JSON.
 #include "client.h"
 #include "database.h"
+#include "test_builders.h"
 #include "test_server.h"
 #include "usage_series.h"
 
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTest>
 #include <memory>
@@ -18,37 +18,19 @@ using namespace Qt::StringLiterals;
 using namespace bunting;
 using bunting::models::UsageLoader;
 using bunting::models::UsageSeries;
+using test_builders::daysAgo;
+using test_builders::flagCalled;
 
 namespace {
 
 constexpr int kTimeout = 15000;
 
-QJsonObject multivariate()
+// Released to everyone, split evenly between control and test.
+QJsonObject controlAndTest()
 {
-    return {{u"groups"_s, QJsonArray{QJsonObject{{u"properties"_s, QJsonArray{}},
-                                                 {u"rollout_percentage"_s, 100}}}},
-            {u"multivariate"_s,
-             QJsonObject{
-                 {u"variants"_s,
-                  QJsonArray{QJsonObject{{u"key"_s, u"control"_s}, {u"rollout_percentage"_s, 50}},
-                             QJsonObject{{u"key"_s, u"test"_s}, {u"rollout_percentage"_s, 50}}}}}}};
-}
-
-QJsonObject called(const QString &key, const QJsonValue &response, const QString &distinctId,
-                   const QDateTime &time)
-{
-    return {{u"event"_s, u"$feature_flag_called"_s},
-            {u"distinct_id"_s, distinctId},
-            {u"properties"_s,
-             QJsonObject{{u"$feature_flag"_s, key}, {u"$feature_flag_response"_s, response}}},
-            {u"timestamp"_s, time.toUTC().toString(Qt::ISODateWithMs)}};
-}
-
-// Midday UTC of a day `daysAgo` before today, so no time zone moves it to another day.
-QDateTime daysAgo(int days)
-{
-    const QDate day = QDateTime::currentDateTimeUtc().date().addDays(-days);
-    return QDateTime(day, QTime(12, 0), Qt::UTC);
+    return test_builders::flagFilters(
+        {test_builders::condition(100)},
+        test_builders::multivariate({{u"control"_s, 50}, {u"test"_s, 50}}));
 }
 
 qint64 countOn(const models::ResponseSeries *series, const QDate &day)
@@ -59,6 +41,14 @@ qint64 countOn(const models::ResponseSeries *series, const QDate &day)
         if (p.day == day)
             return p.count;
     return -1;
+}
+
+// The `$feature_view` event an SDK sends when someone sees the feature behind flag `key`.
+QJsonObject featureViewed(const QString &key)
+{
+    return {{u"event"_s, u"$feature_view"_s},
+            {u"distinct_id"_s, u"v1"_s},
+            {u"properties"_s, QJsonObject{{u"feature_flag"_s, key}}}};
 }
 
 } // namespace
@@ -84,8 +74,9 @@ private Q_SLOTS:
 
 private:
     FeatureFlag createFlag(const QString &key, const QJsonObject &filters);
-    void sendCalls(const QJsonArray &events);
     void waitForState(UsageLoader &loader, UsageLoader::State state);
+    // The flag's usage dashboard created through the loader, and loaded.
+    void createDashboard(UsageLoader &loader, const FeatureFlag &flag);
 
     std::unique_ptr<TestServer> m_server;
     std::unique_ptr<api::Client> m_client;
@@ -94,9 +85,7 @@ private:
 void TestUsageSeries::init()
 {
     m_server = std::make_unique<TestServer>();
-    m_client = std::make_unique<api::Client>(
-        api::Endpoint{QUrl(u"http://127.0.0.1:%1"_s.arg(m_server->port())),
-                      QString::number(m_server->projectId()), m_server->ownerKey()});
+    m_client = std::make_unique<api::Client>(m_server->endpoint());
 }
 
 void TestUsageSeries::cleanup()
@@ -112,20 +101,17 @@ FeatureFlag TestUsageSeries::createFlag(const QString &key, const QJsonObject &f
         {{u"key"_s, key}, {u"filters"_s, filters}, {u"_should_create_usage_dashboard"_s, false}}));
 }
 
-void TestUsageSeries::sendCalls(const QJsonArray &events)
-{
-    const auto reply = m_server->send(
-        "POST", u"/batch/"_s,
-        QJsonDocument(QJsonObject{{u"api_key"_s, m_server->projectToken()}, {u"batch"_s, events}})
-            .toJson(QJsonDocument::Compact),
-        {{"Content-Type", "application/json"}});
-    QCOMPARE(reply.status, 200);
-    m_server->server().events().flush();
-}
-
 void TestUsageSeries::waitForState(UsageLoader &loader, UsageLoader::State state)
 {
     QTRY_COMPARE_WITH_TIMEOUT(loader.state(), state, kTimeout);
+}
+
+void TestUsageSeries::createDashboard(UsageLoader &loader, const FeatureFlag &flag)
+{
+    loader.setClient(m_client.get());
+    loader.setFlag(flag);
+    loader.createDashboard();
+    waitForState(loader, UsageLoader::State::Loaded);
 }
 
 void TestUsageSeries::idleWithoutClientOrFlag()
@@ -140,7 +126,7 @@ void TestUsageSeries::idleWithoutClientOrFlag()
 
 void TestUsageSeries::noDashboard()
 {
-    const FeatureFlag flag = createFlag(u"plain"_s, multivariate());
+    const FeatureFlag flag = createFlag(u"plain"_s, controlAndTest());
     QVERIFY(!flag.usageDashboard);
     UsageLoader loader;
     QSignalSpy states(&loader, &UsageLoader::stateChanged);
@@ -153,21 +139,21 @@ void TestUsageSeries::noDashboard()
 
 void TestUsageSeries::createsAndLoadsPerDayAndVariant()
 {
-    const FeatureFlag flag = createFlag(u"checkout"_s, multivariate());
+    const FeatureFlag flag = createFlag(u"checkout"_s, controlAndTest());
     const QDate today = QDateTime::currentDateTimeUtc().date();
     QJsonArray events;
     for (const QString &id : {u"u1"_s, u"u2"_s, u"u3"_s})
-        events.append(called(u"checkout"_s, u"control"_s, id, daysAgo(0)));
-    events.append(called(u"checkout"_s, u"control"_s, u"u1"_s, daysAgo(1)));
-    events.append(called(u"checkout"_s, u"test"_s, u"u4"_s, daysAgo(0)));
-    events.append(called(u"checkout"_s, u"test"_s, u"u5"_s, daysAgo(0)));
+        events.append(flagCalled(u"checkout"_s, u"control"_s, id, daysAgo(0)));
+    events.append(flagCalled(u"checkout"_s, u"control"_s, u"u1"_s, daysAgo(1)));
+    events.append(flagCalled(u"checkout"_s, u"test"_s, u"u4"_s, daysAgo(0)));
+    events.append(flagCalled(u"checkout"_s, u"test"_s, u"u5"_s, daysAgo(0)));
     for (int i = 0; i < 4; ++i)
-        events.append(called(u"checkout"_s, u"test"_s, u"u6"_s, daysAgo(5)));
+        events.append(flagCalled(u"checkout"_s, u"test"_s, u"u6"_s, daysAgo(5)));
     // Outside the dashboard's 30 days, and another flag's: neither is counted.
     for (int i = 0; i < 7; ++i)
-        events.append(called(u"checkout"_s, u"control"_s, u"old"_s, daysAgo(45)));
-    events.append(called(u"other"_s, u"control"_s, u"u1"_s, daysAgo(0)));
-    sendCalls(events);
+        events.append(flagCalled(u"checkout"_s, u"control"_s, u"old"_s, daysAgo(45)));
+    events.append(flagCalled(u"other"_s, u"control"_s, u"u1"_s, daysAgo(0)));
+    QVERIFY(m_server->sendEvents(events));
 
     UsageLoader loader;
     QSignalSpy changed(&loader, &UsageLoader::flagChanged);
@@ -244,14 +230,11 @@ void TestUsageSeries::booleanResponses()
 {
     const FeatureFlag flag = createFlag(
         u"beta"_s, {{u"groups"_s, QJsonArray{QJsonObject{{u"rollout_percentage"_s, 50}}}}});
-    sendCalls({called(u"beta"_s, true, u"a"_s, daysAgo(0)),
-               called(u"beta"_s, true, u"b"_s, daysAgo(2)),
-               called(u"beta"_s, false, u"c"_s, daysAgo(0))});
+    QVERIFY(m_server->sendEvents({flagCalled(u"beta"_s, true, u"a"_s, daysAgo(0)),
+                                  flagCalled(u"beta"_s, true, u"b"_s, daysAgo(2)),
+                                  flagCalled(u"beta"_s, false, u"c"_s, daysAgo(0))}));
     UsageLoader loader;
-    loader.setClient(m_client.get());
-    loader.setFlag(flag);
-    loader.createDashboard();
-    waitForState(loader, UsageLoader::State::Loaded);
+    createDashboard(loader, flag);
     const UsageSeries &usage = loader.series();
     QCOMPARE(usage.calls.size(), 2);
     QVERIFY(usage.find(u"true"_s));
@@ -263,13 +246,10 @@ void TestUsageSeries::booleanResponses()
 
 void TestUsageSeries::noCallsInRange()
 {
-    const FeatureFlag flag = createFlag(u"quiet"_s, multivariate());
-    sendCalls({called(u"quiet"_s, u"control"_s, u"a"_s, daysAgo(60))});
+    const FeatureFlag flag = createFlag(u"quiet"_s, controlAndTest());
+    QVERIFY(m_server->sendEvents({flagCalled(u"quiet"_s, u"control"_s, u"a"_s, daysAgo(60))}));
     UsageLoader loader;
-    loader.setClient(m_client.get());
-    loader.setFlag(flag);
-    loader.createDashboard();
-    waitForState(loader, UsageLoader::State::Loaded);
+    createDashboard(loader, flag);
     QVERIFY(loader.series().hasCallsInsight);
     QVERIFY(loader.series().noCalls());
     QCOMPARE(loader.series().totalCalls(), 0);
@@ -279,7 +259,7 @@ void TestUsageSeries::noCallsInRange()
 
 void TestUsageSeries::createFailureKeepsNoDashboard()
 {
-    FeatureFlag missing = createFlag(u"gone"_s, multivariate());
+    FeatureFlag missing = createFlag(u"gone"_s, controlAndTest());
     missing.id += 1000;
     UsageLoader loader;
     QSignalSpy failed(&loader, &UsageLoader::failed);
@@ -298,7 +278,7 @@ void TestUsageSeries::createFailureKeepsNoDashboard()
 
 void TestUsageSeries::loadFailure()
 {
-    FeatureFlag flag = createFlag(u"lost"_s, multivariate());
+    FeatureFlag flag = createFlag(u"lost"_s, controlAndTest());
     flag.usageDashboard = 4242;
     UsageLoader loader;
     QSignalSpy failed(&loader, &UsageLoader::failed);
@@ -313,13 +293,10 @@ void TestUsageSeries::loadFailure()
 
 void TestUsageSeries::enrichRefusalsAreReadable()
 {
-    const FeatureFlag flag = createFlag(u"enrich-me"_s, multivariate());
+    const FeatureFlag flag = createFlag(u"enrich-me"_s, controlAndTest());
     UsageLoader loader;
     QSignalSpy failed(&loader, &UsageLoader::failed);
-    loader.setClient(m_client.get());
-    loader.setFlag(flag);
-    loader.createDashboard();
-    waitForState(loader, UsageLoader::State::Loaded);
+    createDashboard(loader, flag);
     QVERIFY(!loader.series().hasEnrichedInsights);
 
     // No $feature_view was ever sent: PostHog refuses with 400 {"success": false, "error"}.
@@ -335,9 +312,7 @@ void TestUsageSeries::enrichRefusalsAreReadable()
     QVERIFY(loader.series().hasCallsInsight);
 
     // The first $feature_view enriches the dashboard on its own; asking again is refused.
-    sendCalls({QJsonObject{{u"event"_s, u"$feature_view"_s},
-                           {u"distinct_id"_s, u"v1"_s},
-                           {u"properties"_s, QJsonObject{{u"feature_flag"_s, u"enrich-me"_s}}}}});
+    QVERIFY(m_server->sendEvents({featureViewed(u"enrich-me"_s)}));
     loader.reload();
     waitForState(loader, UsageLoader::State::Loaded);
     QVERIFY(loader.series().hasEnrichedInsights);
@@ -349,16 +324,11 @@ void TestUsageSeries::enrichRefusalsAreReadable()
 
 void TestUsageSeries::enrichSucceeds()
 {
-    const FeatureFlag flag = createFlag(u"later"_s, multivariate());
+    const FeatureFlag flag = createFlag(u"later"_s, controlAndTest());
     UsageLoader loader;
     QSignalSpy enriched(&loader, &UsageLoader::enriched);
-    loader.setClient(m_client.get());
-    loader.setFlag(flag);
-    loader.createDashboard();
-    waitForState(loader, UsageLoader::State::Loaded);
-    sendCalls({QJsonObject{{u"event"_s, u"$feature_view"_s},
-                           {u"distinct_id"_s, u"v1"_s},
-                           {u"properties"_s, QJsonObject{{u"feature_flag"_s, u"later"_s}}}}});
+    createDashboard(loader, flag);
+    QVERIFY(m_server->sendEvents({featureViewed(u"later"_s)}));
     // As on PostHog, where a dashboard made before the flag reported views lacks the enriched
     // tiles until someone asks: the server added them itself, so they are taken away here.
     m_server->server().database().exec(

@@ -1,5 +1,6 @@
 #include "test_server.h"
 
+#include "endpoint.h"
 #include "timestamps.h"
 
 #include <QEventLoop>
@@ -169,6 +170,27 @@ QJsonObject TestServer::createFlag(const QJsonObject &body)
     return reply.object();
 }
 
+qint64 TestServer::createFlagId(const QString &key, const QJsonObject &filters, const QString &name)
+{
+    QJsonObject body{{u"key"_s, key}, {u"filters"_s, filters}};
+    if (!name.isEmpty())
+        body.insert(u"name"_s, name);
+    return createFlag(body).value(u"id"_s).toInteger();
+}
+
+QJsonObject TestServer::getFlag(qint64 id)
+{
+    const Reply reply = get(flags(u"%1/"_s.arg(id)));
+    if (reply.status != 200)
+        qWarning("reading flag %lld answered %d: %s", id, reply.status, reply.body.constData());
+    return reply.object();
+}
+
+TestServer::Reply TestServer::patchFlag(qint64 id, const QJsonObject &changes)
+{
+    return patch(flags(u"%1/"_s.arg(id)), changes);
+}
+
 QString TestServer::keyWithScopes(const QStringList &scopes, const QList<qint64> &projects)
 {
     AuthService &auth = m_server->auth();
@@ -196,4 +218,28 @@ qint64 TestServer::createProject(const QString &name)
                 "VALUES (1, ?, ?, '2026-01-01T00:00:00Z') RETURNING id"_s,
                 {name, AuthService::randomToken(u"phc_"_s)})
         ->toLongLong();
+}
+
+bool TestServer::sendEvents(const QJsonArray &events)
+{
+    const Reply reply =
+        post(u"/batch/"_s, QJsonObject{{u"api_key"_s, m_projectToken}, {u"batch"_s, events}}, {});
+    if (reply.status != 200) {
+        qWarning("/batch/ answered %d: %s", reply.status, reply.body.constData());
+        return false;
+    }
+    m_server->events().flush();
+    return true;
+}
+
+bool TestServer::addPersons(const QList<test_builders::Person> &persons)
+{
+    return sendEvents(test_builders::personEvents(persons));
+}
+
+bunting::api::Endpoint TestServer::endpoint(const QString &key) const
+{
+    return bunting::api::Endpoint{QUrl(u"http://127.0.0.1:%1"_s.arg(m_port)),
+                                  QString::number(m_projectId),
+                                  key == ownerKeyMarker() ? m_ownerKey : key};
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "local_server.h"
+#include "test_builders.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -8,6 +9,10 @@
 #include <QNetworkAccessManager>
 #include <QTemporaryDir>
 #include <memory>
+
+namespace bunting::api {
+struct Endpoint;
+}
 
 // A real bunting server on a temporary database, spoken to over real HTTP on a loopback port.
 // The database is a fresh SQLite file, or, when BUNTING_TEST_PG names a PostgreSQL server
@@ -40,12 +45,27 @@ public:
     QString flags(const QString &rest = {}) const;
     // Creates a flag and returns it; fails the test on an unexpected status.
     QJsonObject createFlag(const QJsonObject &body);
+    // Creates a flag from its key and filters (and name, when given) and returns its id.
+    qint64 createFlagId(const QString &key, const QJsonObject &filters, const QString &name = {});
+    // The flag as GET answers it now.
+    QJsonObject getFlag(qint64 id);
+    Reply patchFlag(qint64 id, const QJsonObject &changes);
     // A key with only these scopes (and these projects, when given).
     QString keyWithScopes(const QStringList &scopes, const QList<qint64> &projects = {});
     // Moves a flag's creation time, in its row (what lists sort on) and in its document.
     void setFlagCreatedAt(qint64 id, const QDateTime &time);
     // A second project in the same organization.
     qint64 createProject(const QString &name);
+
+    // Events sent to /batch/ with the project token, as SDKs send them, then applied: the server
+    // takes events in a queue of its own. False, with the server's answer as a warning, when
+    // refused.
+    bool sendEvents(const QJsonArray &events);
+    // Persons made the way SDKs make them: `$set` events through /batch/.
+    bool addPersons(const QList<test_builders::Person> &persons);
+
+    // Where an api::Client reaches this server's project, with `key` (the owner's by default).
+    bunting::api::Endpoint endpoint(const QString &key = ownerKeyMarker()) const;
 
     bunting::server::LocalServer &server() { return *m_server; }
     const QString &ownerKey() const { return m_ownerKey; }

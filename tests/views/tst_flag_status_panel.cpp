@@ -6,9 +6,10 @@
 #include "flag_link_list_model.h"
 #include "flag_status_panel.h"
 #include "message_bar.h"
+#include "test_builders.h"
 #include "test_server.h"
+#include "widget_test_support.h"
 
-#include <QDir>
 #include <QLabel>
 #include <QListView>
 #include <QSignalSpy>
@@ -19,35 +20,13 @@
 using namespace Qt::StringLiterals;
 using namespace bunting;
 using bunting::views::FlagStatusPanel;
+using test_builders::dependingOn;
+using test_builders::everyone;
+using widget_test::saveScreenshot;
 
 namespace {
 
 constexpr int kTimeout = 15000;
-
-QJsonObject everyone()
-{
-    return QJsonObject{{u"groups"_s, QJsonArray{QJsonObject{{u"properties"_s, QJsonArray()},
-                                                            {u"rollout_percentage"_s, 100}}}}};
-}
-
-QJsonObject dependingOn(qint64 id)
-{
-    const QJsonObject property{{u"key"_s, QString::number(id)},
-                               {u"type"_s, u"flag"_s},
-                               {u"value"_s, true},
-                               {u"operator"_s, u"flag_evaluates_to"_s}};
-    return QJsonObject{{u"groups"_s, QJsonArray{QJsonObject{{u"properties"_s, QJsonArray{property}},
-                                                            {u"rollout_percentage"_s, 100}}}}};
-}
-
-void saveScreenshot(QWidget *widget, const QString &name)
-{
-    const QString dir = qEnvironmentVariable("BUNTING_SCREENSHOTS");
-    if (dir.isEmpty())
-        return;
-    QCoreApplication::processEvents();
-    widget->grab().save(QDir(dir).filePath(name + u".png"_s));
-}
 
 QStringList rows(QListView *view)
 {
@@ -75,7 +54,6 @@ private Q_SLOTS:
     void failureShowsInTheMessageBar();
 
 private:
-    qint64 create(const QString &key, const QJsonObject &filters, const QString &name = {});
     FeatureFlag flag(qint64 id);
     void show(qint64 id);
     QLabel *label(const QString &name) const;
@@ -88,9 +66,7 @@ private:
 void TestFlagStatusPanel::init()
 {
     m_server = std::make_unique<TestServer>();
-    m_client = std::make_unique<api::Client>(
-        api::Endpoint{QUrl(u"http://127.0.0.1:%1"_s.arg(m_server->port())),
-                      QString::number(m_server->projectId()), m_server->ownerKey()});
+    m_client = std::make_unique<api::Client>(m_server->endpoint());
     m_panel = std::make_unique<FlagStatusPanel>();
     m_panel->setClient(m_client.get());
     m_panel->resize(460, 420);
@@ -105,18 +81,9 @@ void TestFlagStatusPanel::cleanup()
     m_server.reset();
 }
 
-qint64 TestFlagStatusPanel::create(const QString &key, const QJsonObject &filters,
-                                   const QString &name)
-{
-    QJsonObject body{{u"key"_s, key}, {u"filters"_s, filters}};
-    if (!name.isEmpty())
-        body.insert(u"name"_s, name);
-    return m_server->createFlag(body).value(u"id"_s).toInteger();
-}
-
 FeatureFlag TestFlagStatusPanel::flag(qint64 id)
 {
-    return FeatureFlag::fromJson(m_server->get(m_server->flags(u"%1/"_s.arg(id))).object());
+    return FeatureFlag::fromJson(m_server->getFlag(id));
 }
 
 void TestFlagStatusPanel::show(qint64 id)
@@ -134,9 +101,10 @@ QLabel *TestFlagStatusPanel::label(const QString &name) const
 
 void TestFlagStatusPanel::showsStatusAndBothLists()
 {
-    const qint64 base = create(u"base"_s, everyone(), u"Base flag"_s);
-    const qint64 middle = create(u"middle"_s, dependingOn(base), u"Checkout middle"_s);
-    create(u"top"_s, dependingOn(middle));
+    const qint64 base = m_server->createFlagId(u"base"_s, everyone(), u"Base flag"_s);
+    const qint64 middle =
+        m_server->createFlagId(u"middle"_s, dependingOn({base}), u"Checkout middle"_s);
+    m_server->createFlagId(u"top"_s, dependingOn({middle}));
     show(middle);
     QCOMPARE(m_panel->statusText(), u"Active"_s);
     QCOMPARE(m_panel->reasonText(), u"Flag is active and being evaluated."_s);
@@ -149,7 +117,7 @@ void TestFlagStatusPanel::showsStatusAndBothLists()
 
 void TestFlagStatusPanel::emptyListsSaySo()
 {
-    const qint64 alone = create(u"alone"_s, everyone());
+    const qint64 alone = m_server->createFlagId(u"alone"_s, everyone());
     show(alone);
     QVERIFY(!m_panel->dependentsView()->isVisible());
     QVERIFY(!m_panel->dependenciesView()->isVisible());
@@ -164,8 +132,8 @@ void TestFlagStatusPanel::emptyListsSaySo()
 
 void TestFlagStatusPanel::enterAndDoubleClickOpenTheFlag()
 {
-    const qint64 base = create(u"base"_s, everyone());
-    const qint64 child = create(u"child"_s, dependingOn(base));
+    const qint64 base = m_server->createFlagId(u"base"_s, everyone());
+    const qint64 child = m_server->createFlagId(u"child"_s, dependingOn({base}));
     show(base);
     QSignalSpy open(m_panel.get(), &FlagStatusPanel::openFlag);
     QListView *dependents = m_panel->dependentsView();
@@ -190,7 +158,7 @@ void TestFlagStatusPanel::enterAndDoubleClickOpenTheFlag()
 
 void TestFlagStatusPanel::staleFlagBadge()
 {
-    const qint64 id = create(u"forgotten"_s, everyone());
+    const qint64 id = m_server->createFlagId(u"forgotten"_s, everyone());
     m_server->setFlagCreatedAt(id, QDateTime::currentDateTimeUtc().addDays(-45));
     const QJsonObject expected = m_server->get(m_server->flags(u"%1/status"_s.arg(id))).object();
     show(id);
@@ -201,10 +169,10 @@ void TestFlagStatusPanel::staleFlagBadge()
 
 void TestFlagStatusPanel::refreshReloads()
 {
-    const qint64 base = create(u"base"_s, everyone());
+    const qint64 base = m_server->createFlagId(u"base"_s, everyone());
     show(base);
     QCOMPARE(m_panel->dependentsView()->model()->rowCount(), 0);
-    create(u"late-child"_s, dependingOn(base));
+    m_server->createFlagId(u"late-child"_s, dependingOn({base}));
     QSignalSpy loaded(m_panel->model(), &models::FlagDependencies::loaded);
     auto *refresh = m_panel->findChild<QToolButton *>(u"refresh"_s);
     QVERIFY(refresh->isEnabled());

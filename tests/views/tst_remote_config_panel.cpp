@@ -7,11 +7,12 @@
 #include "remote_config_panel.h"
 #include "remote_config_preview.h"
 #include "static_cohort_creator.h"
+#include "test_builders.h"
 #include "test_server.h"
+#include "widget_test_support.h"
 
 #include <QApplication>
 #include <QClipboard>
-#include <QDir>
 #include <QFontDatabase>
 #include <QJsonDocument>
 #include <QPlainTextEdit>
@@ -23,19 +24,11 @@
 using namespace Qt::StringLiterals;
 using namespace bunting;
 using bunting::views::RemoteConfigPanel;
+using widget_test::saveScreenshot;
 
 namespace {
 
 constexpr int kTimeout = 15000;
-
-void saveScreenshot(QWidget *widget, const QString &name)
-{
-    const QString dir = qEnvironmentVariable("BUNTING_SCREENSHOTS");
-    if (dir.isEmpty())
-        return;
-    QCoreApplication::processEvents();
-    widget->grab().save(QDir(dir).filePath(name + u".png"_s));
-}
 
 } // namespace
 
@@ -71,9 +64,7 @@ private:
 void TestRemoteConfigPanel::init()
 {
     m_server = std::make_unique<TestServer>();
-    m_client = std::make_unique<api::Client>(
-        api::Endpoint{QUrl(u"http://127.0.0.1:%1"_s.arg(m_server->port())),
-                      QString::number(m_server->projectId()), m_server->ownerKey()});
+    m_client = std::make_unique<api::Client>(m_server->endpoint());
     m_panel = std::make_unique<RemoteConfigPanel>();
     m_panel->setClient(m_client.get());
     m_asked.clear();
@@ -97,12 +88,8 @@ void TestRemoteConfigPanel::cleanup()
 FeatureFlag TestRemoteConfigPanel::create(const QString &key, const QJsonValue &payload,
                                           bool remote, const QJsonArray &properties)
 {
-    QJsonObject filters{{u"groups"_s, QJsonArray{QJsonObject{{u"properties"_s, properties},
-                                                             {u"rollout_percentage"_s, 100}}}}};
-    if (!payload.isNull())
-        filters.insert(u"payloads"_s, QJsonObject{{u"true"_s, payload}});
-    return FeatureFlag::fromJson(m_server->createFlag(QJsonObject{
-        {u"key"_s, key}, {u"filters"_s, filters}, {u"is_remote_configuration"_s, remote}}));
+    return FeatureFlag::fromJson(
+        m_server->createFlag(test_builders::payloadFlag(key, payload, remote, properties)));
 }
 
 void TestRemoteConfigPanel::show(const FeatureFlag &flag)
@@ -170,25 +157,12 @@ void TestRemoteConfigPanel::notARemoteConfigFlag()
 void TestRemoteConfigPanel::createCohortAfterConfirmation()
 {
     // Two persons the flag is on for, one it is off for.
-    QJsonArray events;
-    for (const auto &[id, plan] : {std::pair{u"ann"_s, u"pro"_s}, std::pair{u"bob"_s, u"pro"_s},
-                                   std::pair{u"cid"_s, u"free"_s}})
-        events.append(QJsonObject{
-            {u"event"_s, u"$set"_s},
-            {u"distinct_id"_s, id},
-            {u"properties"_s, QJsonObject{{u"$set"_s, QJsonObject{{u"plan"_s, plan}}}}}});
-    QCOMPARE(m_server
-                 ->post(u"/batch/"_s,
-                        QJsonObject{{u"api_key"_s, m_server->projectToken()}, {u"batch"_s, events}},
-                        QString())
-                 .status,
-             200);
-    m_server->server().events().flush();
-    const FeatureFlag flag = create(u"pro-feature"_s, QJsonValue(), false,
-                                    QJsonArray{QJsonObject{{u"key"_s, u"plan"_s},
-                                                           {u"type"_s, u"person"_s},
-                                                           {u"value"_s, QJsonArray{u"pro"_s}},
-                                                           {u"operator"_s, u"exact"_s}}});
+    QVERIFY(m_server->addPersons({{u"ann"_s, {{u"plan"_s, u"pro"_s}}},
+                                  {u"bob"_s, {{u"plan"_s, u"pro"_s}}},
+                                  {u"cid"_s, {{u"plan"_s, u"free"_s}}}}));
+    const FeatureFlag flag =
+        create(u"pro-feature"_s, QJsonValue(), false,
+               {test_builders::personProperty(u"plan"_s, QJsonArray{u"pro"_s})});
     show(flag);
 
     QSignalSpy created(m_panel.get(), &RemoteConfigPanel::cohortCreated);
@@ -237,9 +211,7 @@ void TestRemoteConfigPanel::cohortFailureIsShown()
 {
     show(create(u"f"_s, QJsonValue(), false));
     // A key that may read flags but not write: PostHog wants feature_flag:write here.
-    m_client->setEndpoint(api::Endpoint{QUrl(u"http://127.0.0.1:%1"_s.arg(m_server->port())),
-                                        QString::number(m_server->projectId()),
-                                        m_server->keyWithScopes({u"feature_flag:read"_s})});
+    m_client->setEndpoint(m_server->endpoint(m_server->keyWithScopes({u"feature_flag:read"_s})));
     QSignalSpy failed(m_panel->creator(), &models::StaticCohortCreator::failed);
     QTest::mouseClick(button(u"createCohort"_s), Qt::LeftButton);
     QVERIFY(failed.wait(kTimeout));

@@ -3,12 +3,11 @@
 // written in the flag. BUNTING_SCREENSHOTS=<dir> saves how they look (BUNTING_SCREENSHOTS_DARK=1
 // in a dark palette).
 #include "rollout_split_chart.h"
+#include "widget_test_support.h"
 
-#include <QApplication>
 #include <QBarCategoryAxis>
 #include <QBarSet>
 #include <QChart>
-#include <QDir>
 #include <QHorizontalStackedBarSeries>
 #include <QJsonDocument>
 #include <QLegend>
@@ -54,34 +53,6 @@ QBarCategoryAxis *categoryAxisOf(QChart *chart)
     return axes.isEmpty() ? nullptr : qobject_cast<QBarCategoryAxis *>(axes.first());
 }
 
-void useDarkPaletteWhenAsked()
-{
-    if (!qEnvironmentVariableIsSet("BUNTING_SCREENSHOTS_DARK"))
-        return;
-    QPalette dark;
-    dark.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
-    dark.setColor(QPalette::WindowText, QColor(0xe8, 0xe8, 0xe8));
-    dark.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
-    dark.setColor(QPalette::Text, QColor(0xe8, 0xe8, 0xe8));
-    dark.setColor(QPalette::Button, QColor(0x35, 0x35, 0x35));
-    dark.setColor(QPalette::ButtonText, QColor(0xe8, 0xe8, 0xe8));
-    dark.setColor(QPalette::PlaceholderText, QColor(0x90, 0x90, 0x90));
-    QApplication::setStyle(u"Fusion"_s);
-    QApplication::setPalette(dark);
-}
-
-void saveGrab(QWidget &widget, const QString &name)
-{
-    const QString dir = qEnvironmentVariable("BUNTING_SCREENSHOTS");
-    if (dir.isEmpty())
-        return;
-    QDir().mkpath(dir);
-    const QString suffix =
-        qEnvironmentVariableIsSet("BUNTING_SCREENSHOTS_DARK") ? u"_dark"_s : QString();
-    QCoreApplication::processEvents();
-    QVERIFY(widget.grab().save(dir + u"/rollout_split_"_s + name + suffix + u".png"_s));
-}
-
 } // namespace
 
 class TestRolloutSplitChart : public QObject
@@ -89,7 +60,7 @@ class TestRolloutSplitChart : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase() { useDarkPaletteWhenAsked(); }
+    void initTestCase() { widget_test::useDarkPaletteWhenAsked(); }
     void multivariateShowsSharesAndRollouts();
     void booleanShowsOnlyRollout();
     void switchedOffAndEmpty();
@@ -155,7 +126,7 @@ void TestRolloutSplitChart::multivariateShowsSharesAndRollouts()
     QVERIFY(percent);
     QCOMPARE(percent->min(), 0.0);
     QCOMPARE(percent->max(), 100.0);
-    saveGrab(chart, u"multivariate"_s);
+    widget_test::saveScreenshot(&chart, u"rollout_split_multivariate"_s);
 }
 
 void TestRolloutSplitChart::booleanShowsOnlyRollout()
@@ -174,7 +145,7 @@ void TestRolloutSplitChart::booleanShowsOnlyRollout()
     QCOMPARE(rollouts->barSets().at(0)->at(0), 75.0);
     QCOMPARE(categoryAxisOf(chart.rolloutChart())->categories(),
              QStringList{u"Condition set 1: plan = pro"_s});
-    saveGrab(chart, u"boolean"_s);
+    widget_test::saveScreenshot(&chart, u"rollout_split_boolean"_s);
 }
 
 void TestRolloutSplitChart::switchedOffAndEmpty()

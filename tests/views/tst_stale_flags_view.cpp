@@ -6,9 +6,10 @@
 #include "message_bar.h"
 #include "stale_flags_model.h"
 #include "stale_flags_view.h"
+#include "test_builders.h"
 #include "test_server.h"
+#include "widget_test_support.h"
 
-#include <QDir>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -20,35 +21,13 @@ using namespace Qt::StringLiterals;
 using namespace bunting;
 using bunting::models::StaleFlagsModel;
 using bunting::views::StaleFlagsView;
+using test_builders::dependingOn;
+using test_builders::everyone;
+using widget_test::saveScreenshot;
 
 namespace {
 
 constexpr int kTimeout = 15000;
-
-QJsonObject everyone()
-{
-    return QJsonObject{{u"groups"_s, QJsonArray{QJsonObject{{u"properties"_s, QJsonArray()},
-                                                            {u"rollout_percentage"_s, 100}}}}};
-}
-
-QJsonObject dependingOn(qint64 id)
-{
-    const QJsonObject property{{u"key"_s, QString::number(id)},
-                               {u"type"_s, u"flag"_s},
-                               {u"value"_s, true},
-                               {u"operator"_s, u"flag_evaluates_to"_s}};
-    return QJsonObject{{u"groups"_s, QJsonArray{QJsonObject{{u"properties"_s, QJsonArray{property}},
-                                                            {u"rollout_percentage"_s, 100}}}}};
-}
-
-void saveScreenshot(QWidget *widget, const QString &name)
-{
-    const QString dir = qEnvironmentVariable("BUNTING_SCREENSHOTS");
-    if (dir.isEmpty())
-        return;
-    QCoreApplication::processEvents();
-    widget->grab().save(QDir(dir).filePath(name + u".png"_s));
-}
 
 } // namespace
 
@@ -86,9 +65,7 @@ private:
 void TestStaleFlagsView::init()
 {
     m_server = std::make_unique<TestServer>();
-    m_client = std::make_unique<api::Client>(
-        api::Endpoint{QUrl(u"http://127.0.0.1:%1"_s.arg(m_server->port())),
-                      QString::number(m_server->projectId()), m_server->ownerKey()});
+    m_client = std::make_unique<api::Client>(m_server->endpoint());
     m_view = std::make_unique<StaleFlagsView>();
     m_view->setClient(m_client.get());
     m_asked.clear();
@@ -118,16 +95,12 @@ qint64 TestStaleFlagsView::stale(const QString &key, const QJsonObject &filters)
 
 qint64 TestStaleFlagsView::fresh(const QString &key, const QJsonObject &filters)
 {
-    return m_server
-        ->createFlag(QJsonObject{
-            {u"key"_s, key}, {u"name"_s, u"The %1 flag"_s.arg(key)}, {u"filters"_s, filters}})
-        .value(u"id"_s)
-        .toInteger();
+    return m_server->createFlagId(key, filters, u"The %1 flag"_s.arg(key));
 }
 
 QJsonObject TestStaleFlagsView::get(qint64 id)
 {
-    return m_server->get(m_server->flags(u"%1/"_s.arg(id))).object();
+    return m_server->getFlag(id);
 }
 
 void TestStaleFlagsView::load()
@@ -165,7 +138,7 @@ void TestStaleFlagsView::emptyStateWhenNothingIsStale()
 void TestStaleFlagsView::tableListsStaleFlags()
 {
     const qint64 old = stale(u"old-banner"_s);
-    fresh(u"uses-old"_s, dependingOn(old));
+    fresh(u"uses-old"_s, dependingOn({old}));
     stale(u"legacy-checkout"_s);
     load();
     QVERIFY(!m_view->isShowingEmptyState());
@@ -218,8 +191,8 @@ void TestStaleFlagsView::declinedConfirmationChangesNothing()
 void TestStaleFlagsView::disableShowsRefusalsAndUpdates()
 {
     const qint64 checkout = stale(u"checkout"_s);
-    fresh(u"cart"_s, dependingOn(checkout));
-    fresh(u"banner"_s, dependingOn(checkout));
+    fresh(u"cart"_s, dependingOn({checkout}));
+    fresh(u"banner"_s, dependingOn({checkout}));
     const qint64 loose = stale(u"loose"_s);
     load();
     m_view->model()->setAllChecked(true);
@@ -287,8 +260,7 @@ void TestStaleFlagsView::enterOpensTheFlag()
 
 void TestStaleFlagsView::loadFailureShowsRetry()
 {
-    m_client->setEndpoint(api::Endpoint{QUrl(u"http://127.0.0.1:%1"_s.arg(m_server->port())),
-                                        QString::number(m_server->projectId()), u"phx_wrong"_s});
+    m_client->setEndpoint(m_server->endpoint(u"phx_wrong"_s));
     QSignalSpy failed(m_view->model(), &StaleFlagsModel::loadFailed);
     m_view->reload();
     QVERIFY(failed.wait(kTimeout));

@@ -6,16 +6,16 @@
 #include "message_bar.h"
 #include "person_completion_model.h"
 #include "subject_fields.h"
+#include "test_builders.h"
 #include "test_evaluation_model.h"
 #include "test_server.h"
 #include "test_user_panel.h"
+#include "widget_test_support.h"
 
 #include <QAbstractItemView>
 #include <QCheckBox>
 #include <QCompleter>
 #include <QDateTimeEdit>
-#include <QDir>
-#include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -27,41 +27,23 @@
 using namespace Qt::StringLiterals;
 using namespace bunting;
 using models::TestEvaluationModel;
+using test_builders::condition;
+using test_builders::personProperty;
 using views::TestUserPanel;
+using widget_test::saveScreenshot;
 
 namespace {
 
 constexpr int kTimeout = 15000;
 
-QJsonObject property(const QString &key, const QJsonValue &value, const QString &op)
-{
-    return {{u"key"_s, key}, {u"value"_s, value}, {u"operator"_s, op}, {u"type"_s, u"person"_s}};
-}
-
 QJsonObject checkoutFlag()
 {
-    return {{u"key"_s, u"checkout"_s},
-            {u"filters"_s,
-             QJsonObject{
-                 {u"groups"_s,
-                  QJsonArray{QJsonObject{
-                                 {u"properties"_s,
-                                  QJsonArray{property(u"email"_s, u"@acme.com"_s, u"icontains"_s)}},
-                                 {u"rollout_percentage"_s, 100}},
-                             QJsonObject{{u"properties"_s,
-                                          QJsonArray{property(u"plan"_s, u"pro"_s, u"exact"_s),
-                                                     property(u"age"_s, u"21"_s, u"gte"_s)}},
-                                         {u"rollout_percentage"_s, 100}}}},
-                 {u"payloads"_s, QJsonObject{{u"true"_s, u"{\"discount\":10}"_s}}}}}};
-}
-
-void saveScreenshot(QWidget *widget, const QString &name)
-{
-    const QString dir = qEnvironmentVariable("BUNTING_SCREENSHOTS");
-    if (dir.isEmpty())
-        return;
-    QCoreApplication::processEvents();
-    widget->grab().save(QDir(dir).filePath(name + u".png"_s));
+    QJsonObject filters = test_builders::flagFilters(
+        {condition(100, {personProperty(u"email"_s, u"@acme.com"_s, u"icontains"_s)}),
+         condition(100, {personProperty(u"plan"_s, u"pro"_s, u"exact"_s),
+                         personProperty(u"age"_s, u"21"_s, u"gte"_s)})});
+    filters.insert(u"payloads"_s, QJsonObject{{u"true"_s, u"{\"discount\":10}"_s}});
+    return {{u"key"_s, u"checkout"_s}, {u"filters"_s, filters}};
 }
 
 } // namespace
@@ -71,6 +53,7 @@ class TestTestUserPanel : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase() { widget_test::useDarkPaletteWhenAsked(); }
     void init();
     void cleanup();
     void emptyBeforeTheFirstTest();
@@ -95,26 +78,12 @@ private:
 void TestTestUserPanel::init()
 {
     m_server = std::make_unique<TestServer>();
-    m_client = std::make_unique<api::Client>(
-        api::Endpoint{QUrl(u"http://127.0.0.1:%1"_s.arg(m_server->port())),
-                      QString::number(m_server->projectId()), m_server->ownerKey()});
-    QJsonArray events;
-    const QList<std::pair<QString, QJsonObject>> persons{
+    m_client = std::make_unique<api::Client>(m_server->endpoint());
+    QVERIFY(m_server->addPersons({
         {u"ann"_s, {{u"email"_s, u"ann@acme.com"_s}, {u"name"_s, u"Ann Lee"_s}}},
         {u"bob"_s, {{u"email"_s, u"bob@example.com"_s}, {u"plan"_s, u"pro"_s}, {u"age"_s, 19}}},
         {u"cat"_s, {{u"plan"_s, u"pro"_s}, {u"age"_s, 40}}},
-    };
-    for (const auto &[id, properties] : persons)
-        events.append(QJsonObject{{u"event"_s, u"$set"_s},
-                                  {u"distinct_id"_s, id},
-                                  {u"properties"_s, QJsonObject{{u"$set"_s, properties}}}});
-    QCOMPARE(m_server
-                 ->post(u"/batch/"_s,
-                        QJsonObject{{u"api_key"_s, m_server->projectToken()}, {u"batch"_s, events}},
-                        QString())
-                 .status,
-             200);
-    m_server->server().events().flush();
+    }));
     m_flagId = m_server->createFlag(checkoutFlag()).value("id"_L1).toInteger();
     QVERIFY(m_flagId > 0);
 
@@ -304,19 +273,10 @@ void TestTestUserPanel::groupFieldsPerGroupType()
 
 void TestTestUserPanel::variantIsNamed()
 {
-    const QJsonObject variants{
-        {u"variants"_s,
-         QJsonArray{QJsonObject{{u"key"_s, u"control"_s}, {u"rollout_percentage"_s, 0}},
-                    QJsonObject{{u"key"_s, u"wide-layout"_s}, {u"rollout_percentage"_s, 100}}}}};
-    const qint64 id =
-        m_server
-            ->createFlag({{u"key"_s, u"layout"_s},
-                          {u"filters"_s,
-                           QJsonObject{{u"groups"_s,
-                                        QJsonArray{QJsonObject{{u"rollout_percentage"_s, 100}}}},
-                                       {u"multivariate"_s, variants}}}})
-            .value("id"_L1)
-            .toInteger();
+    const qint64 id = m_server->createFlagId(
+        u"layout"_s, test_builders::flagFilters({QJsonObject{{u"rollout_percentage"_s, 100}}},
+                                                test_builders::multivariate(
+                                                    {{u"control"_s, 0}, {u"wide-layout"_s, 100}})));
     m_panel->setFlag(id, u"layout"_s);
     QVERIFY(typeAndTest(u"cat"_s));
     QCOMPARE(m_panel->findChild<QLabel *>(u"headline"_s)->text(),
@@ -325,20 +285,6 @@ void TestTestUserPanel::variantIsNamed()
              u"Condition set 1 (variant wide-layout)"_s);
     QCOMPARE(m_panel->findChild<QLabel *>(u"personProperties"_s)->text(),
              u"The person has none of the properties this flag reads."_s);
-    if (qEnvironmentVariableIsSet("BUNTING_SCREENSHOTS_DARK")) {
-        QPalette dark;
-        dark.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
-        dark.setColor(QPalette::WindowText, QColor(0xe8, 0xe8, 0xe8));
-        dark.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
-        dark.setColor(QPalette::Text, QColor(0xe8, 0xe8, 0xe8));
-        dark.setColor(QPalette::Button, QColor(0x35, 0x35, 0x35));
-        dark.setColor(QPalette::ButtonText, QColor(0xe8, 0xe8, 0xe8));
-        dark.setColor(QPalette::Highlight, QColor(0x2a, 0x7f, 0xd4));
-        m_panel->setPalette(dark);
-        m_panel->setFlag(m_flagId, u"checkout"_s);
-        QVERIFY(typeAndTest(u"cat"_s));
-        saveScreenshot(m_panel.get(), u"test_user_panel_dark"_s);
-    }
 }
 
 void TestTestUserPanel::anotherFlagClearsTheResult()

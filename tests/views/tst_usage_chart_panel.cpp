@@ -3,17 +3,17 @@
 // point by point with the calls sent. Also the empty, no-calls and failed states, enriching,
 // and F5. BUNTING_SCREENSHOTS=<dir> saves how it looks (BUNTING_SCREENSHOTS_DARK=1: dark).
 #include "client.h"
+#include "test_builders.h"
 #include "test_server.h"
 #include "usage_chart_panel.h"
+#include "usage_chart_points.h"
+#include "widget_test_support.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QChart>
 #include <QDateTimeAxis>
-#include <QDir>
 #include <QJsonArray>
-#include <QJsonDocument>
-#include <QLineSeries>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTest>
@@ -24,63 +24,13 @@ using namespace Qt::StringLiterals;
 using namespace bunting;
 using bunting::models::UsageLoader;
 using bunting::views::UsageChartPanel;
+using test_builders::daysAgo;
+using test_builders::flagCalled;
+using widget_test::usageLinePoints;
 
 namespace {
 
 constexpr int kTimeout = 15000;
-
-QJsonObject called(const QString &key, const QJsonValue &response, const QString &distinctId,
-                   int daysAgo)
-{
-    const QDate day = QDateTime::currentDateTimeUtc().date().addDays(-daysAgo);
-    return {{u"event"_s, u"$feature_flag_called"_s},
-            {u"distinct_id"_s, distinctId},
-            {u"properties"_s,
-             QJsonObject{{u"$feature_flag"_s, key}, {u"$feature_flag_response"_s, response}}},
-            {u"timestamp"_s, QDateTime(day, QTime(12, 0), Qt::UTC).toString(Qt::ISODateWithMs)}};
-}
-
-// The line of one response: its points as (local day, count).
-QMap<QDate, qint64> pointsOf(QChart *chart, const QString &response)
-{
-    QMap<QDate, qint64> points;
-    for (QAbstractSeries *series : chart->series()) {
-        auto *line = qobject_cast<QLineSeries *>(series);
-        if (!line || !line->name().startsWith(response + u" · "_s))
-            continue;
-        for (const QPointF &p : line->points())
-            points.insert(QDateTime::fromMSecsSinceEpoch(qint64(p.x())).date(), qint64(p.y()));
-    }
-    return points;
-}
-
-void useDarkPaletteWhenAsked()
-{
-    if (!qEnvironmentVariableIsSet("BUNTING_SCREENSHOTS_DARK"))
-        return;
-    QPalette dark;
-    dark.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
-    dark.setColor(QPalette::WindowText, QColor(0xe8, 0xe8, 0xe8));
-    dark.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
-    dark.setColor(QPalette::Text, QColor(0xe8, 0xe8, 0xe8));
-    dark.setColor(QPalette::Button, QColor(0x35, 0x35, 0x35));
-    dark.setColor(QPalette::ButtonText, QColor(0xe8, 0xe8, 0xe8));
-    dark.setColor(QPalette::PlaceholderText, QColor(0x90, 0x90, 0x90));
-    QApplication::setStyle(u"Fusion"_s);
-    QApplication::setPalette(dark);
-}
-
-void saveGrab(QWidget &widget, const QString &name)
-{
-    const QString dir = qEnvironmentVariable("BUNTING_SCREENSHOTS");
-    if (dir.isEmpty())
-        return;
-    QDir().mkpath(dir);
-    const QString suffix =
-        qEnvironmentVariableIsSet("BUNTING_SCREENSHOTS_DARK") ? u"_dark"_s : QString();
-    QCoreApplication::processEvents();
-    QVERIFY(widget.grab().save(dir + u"/usage_chart_"_s + name + suffix + u".png"_s));
-}
 
 } // namespace
 
@@ -89,7 +39,7 @@ class TestUsageChartPanel : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase() { useDarkPaletteWhenAsked(); }
+    void initTestCase() { widget_test::useDarkPaletteWhenAsked(); }
     void init();
     void cleanup();
 
@@ -101,8 +51,9 @@ private Q_SLOTS:
 
 private:
     FeatureFlag createFlag(const QString &key, bool multivariate = true);
-    void sendCalls(const QJsonArray &events);
     void showPanel();
+    // A flag called once today, its dashboard created with the panel's button and charted.
+    void chartOneCall(const QString &key);
 
     std::unique_ptr<TestServer> m_server;
     std::unique_ptr<api::Client> m_client;
@@ -112,9 +63,7 @@ private:
 void TestUsageChartPanel::init()
 {
     m_server = std::make_unique<TestServer>();
-    m_client = std::make_unique<api::Client>(
-        api::Endpoint{QUrl(u"http://127.0.0.1:%1"_s.arg(m_server->port())),
-                      QString::number(m_server->projectId()), m_server->ownerKey()});
+    m_client = std::make_unique<api::Client>(m_server->endpoint());
     m_panel = std::make_unique<UsageChartPanel>();
     m_panel->resize(640, 400);
     m_panel->setClient(m_client.get());
@@ -129,27 +78,12 @@ void TestUsageChartPanel::cleanup()
 
 FeatureFlag TestUsageChartPanel::createFlag(const QString &key, bool multivariate)
 {
-    QJsonObject filters{{u"groups"_s, QJsonArray{QJsonObject{{u"rollout_percentage"_s, 100}}}}};
-    if (multivariate)
-        filters.insert(
-            u"multivariate"_s,
-            QJsonObject{
-                {u"variants"_s,
-                 QJsonArray{QJsonObject{{u"key"_s, u"control"_s}, {u"rollout_percentage"_s, 50}},
-                            QJsonObject{{u"key"_s, u"test"_s}, {u"rollout_percentage"_s, 50}}}}});
+    const QJsonObject filters = test_builders::flagFilters(
+        {QJsonObject{{u"rollout_percentage"_s, 100}}},
+        multivariate ? test_builders::multivariate({{u"control"_s, 50}, {u"test"_s, 50}})
+                     : QJsonObject());
     return FeatureFlag::fromJson(m_server->createFlag(
         {{u"key"_s, key}, {u"filters"_s, filters}, {u"_should_create_usage_dashboard"_s, false}}));
-}
-
-void TestUsageChartPanel::sendCalls(const QJsonArray &events)
-{
-    const auto reply = m_server->send(
-        "POST", u"/batch/"_s,
-        QJsonDocument(QJsonObject{{u"api_key"_s, m_server->projectToken()}, {u"batch"_s, events}})
-            .toJson(QJsonDocument::Compact),
-        {{"Content-Type", "application/json"}});
-    QCOMPARE(reply.status, 200);
-    m_server->server().events().flush();
 }
 
 void TestUsageChartPanel::showPanel()
@@ -158,19 +92,29 @@ void TestUsageChartPanel::showPanel()
     QVERIFY(QTest::qWaitForWindowExposed(m_panel.get()));
 }
 
+void TestUsageChartPanel::chartOneCall(const QString &key)
+{
+    const FeatureFlag flag = createFlag(key);
+    QVERIFY(m_server->sendEvents({flagCalled(key, u"control"_s, u"a"_s, daysAgo(0))}));
+    m_panel->setFlag(flag);
+    showPanel();
+    QTest::mouseClick(m_panel->createButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(m_panel->page(), UsageChartPanel::Page::Chart, kTimeout);
+}
+
 void TestUsageChartPanel::createButtonCreatesAndChartsCalls()
 {
     const FeatureFlag flag = createFlag(u"checkout"_s);
     QJsonArray events;
     // control: 3 today, 2 three days ago; test: 1 today, 5 ten days ago.
     for (int i = 0; i < 3; ++i)
-        events.append(called(u"checkout"_s, u"control"_s, u"c%1"_s.arg(i), 0));
+        events.append(flagCalled(u"checkout"_s, u"control"_s, u"c%1"_s.arg(i), daysAgo(0)));
     for (int i = 0; i < 2; ++i)
-        events.append(called(u"checkout"_s, u"control"_s, u"c%1"_s.arg(i), 3));
-    events.append(called(u"checkout"_s, u"test"_s, u"t0"_s, 0));
+        events.append(flagCalled(u"checkout"_s, u"control"_s, u"c%1"_s.arg(i), daysAgo(3)));
+    events.append(flagCalled(u"checkout"_s, u"test"_s, u"t0"_s, daysAgo(0)));
     for (int i = 0; i < 5; ++i)
-        events.append(called(u"checkout"_s, u"test"_s, u"t%1"_s.arg(i), 10));
-    sendCalls(events);
+        events.append(flagCalled(u"checkout"_s, u"test"_s, u"t%1"_s.arg(i), daysAgo(10)));
+    QVERIFY(m_server->sendEvents(events));
 
     QSignalSpy changed(m_panel.get(), &UsageChartPanel::flagChanged);
     m_panel->setFlag(flag);
@@ -180,7 +124,7 @@ void TestUsageChartPanel::createButtonCreatesAndChartsCalls()
     QPushButton *create = m_panel->createButton();
     QVERIFY(create && create->isVisible());
     QCOMPARE(create->text(), u"Create usage dashboard"_s);
-    saveGrab(*m_panel, u"empty"_s);
+    widget_test::saveScreenshot(m_panel.get(), u"usage_chart_empty"_s);
 
     QTest::mouseClick(create, Qt::LeftButton);
     QCOMPARE(m_panel->page(), UsageChartPanel::Page::Busy);
@@ -204,8 +148,8 @@ void TestUsageChartPanel::createButtonCreatesAndChartsCalls()
     QCOMPARE(names, (QStringList{u"control · 5 calls"_s, u"test · 6 calls"_s}));
 
     const QDate today = QDateTime::currentDateTimeUtc().date();
-    const QMap<QDate, qint64> control = pointsOf(chart, u"control"_s);
-    const QMap<QDate, qint64> test = pointsOf(chart, u"test"_s);
+    const QMap<QDate, qint64> control = usageLinePoints(chart, u"control"_s);
+    const QMap<QDate, qint64> test = usageLinePoints(chart, u"test"_s);
     QCOMPARE(control.size(), 31);
     QCOMPARE(test.size(), 31);
     QCOMPARE(control.firstKey(), today.addDays(-30));
@@ -221,7 +165,7 @@ void TestUsageChartPanel::createButtonCreatesAndChartsCalls()
     // Every line agrees with the loader's model.
     for (const models::ResponseSeries &series : m_panel->loader()->series().calls)
         for (const models::UsagePoint &point : series.points)
-            QCOMPARE(pointsOf(chart, series.response).value(point.day), point.count);
+            QCOMPARE(usageLinePoints(chart, series.response).value(point.day), point.count);
 
     auto *counts = qobject_cast<QValueAxis *>(chart->axes(Qt::Vertical).first());
     QVERIFY(counts);
@@ -236,7 +180,7 @@ void TestUsageChartPanel::createButtonCreatesAndChartsCalls()
              qPrintable(m_panel->uniqueUsersText()));
     QVERIFY(m_panel->enrichButton()->isVisible());
     QVERIFY(m_panel->refreshButton()->isVisible());
-    saveGrab(*m_panel, u"chart"_s);
+    widget_test::saveScreenshot(m_panel.get(), u"usage_chart_chart"_s);
 }
 
 void TestUsageChartPanel::noCallsSaysSo()
@@ -248,17 +192,12 @@ void TestUsageChartPanel::noCallsSaysSo()
     QTRY_COMPARE_WITH_TIMEOUT(m_panel->page(), UsageChartPanel::Page::NoCalls, kTimeout);
     QCOMPARE(m_panel->noCallsText(), u"No calls recorded in the last 30 days."_s);
     QVERIFY(m_panel->chart()->series().isEmpty());
-    saveGrab(*m_panel, u"no_calls"_s);
+    widget_test::saveScreenshot(m_panel.get(), u"usage_chart_no_calls"_s);
 }
 
 void TestUsageChartPanel::enrichRefusalShowsInMessageBar()
 {
-    const FeatureFlag flag = createFlag(u"plain"_s);
-    sendCalls({called(u"plain"_s, u"control"_s, u"a"_s, 0)});
-    m_panel->setFlag(flag);
-    showPanel();
-    QTest::mouseClick(m_panel->createButton(), Qt::LeftButton);
-    QTRY_COMPARE_WITH_TIMEOUT(m_panel->page(), UsageChartPanel::Page::Chart, kTimeout);
+    chartOneCall(u"plain"_s);
     QTest::mouseClick(m_panel->enrichButton(), Qt::LeftButton);
     QCOMPARE(m_panel->enrichButton()->text(), u"Adding insights…"_s);
     QVERIFY(!m_panel->enrichButton()->isEnabled());
@@ -269,21 +208,16 @@ void TestUsageChartPanel::enrichRefusalShowsInMessageBar()
     QCOMPARE(m_panel->page(), UsageChartPanel::Page::Chart);
     QVERIFY(m_panel->enrichButton()->isEnabled());
     QCOMPARE(m_panel->enrichButton()->text(), u"Add enriched insights"_s);
-    saveGrab(*m_panel, u"enrich_refused"_s);
+    widget_test::saveScreenshot(m_panel.get(), u"usage_chart_enrich_refused"_s);
 }
 
 void TestUsageChartPanel::refreshWithF5()
 {
-    const FeatureFlag flag = createFlag(u"growing"_s);
-    sendCalls({called(u"growing"_s, u"control"_s, u"a"_s, 0)});
-    m_panel->setFlag(flag);
-    showPanel();
-    QTest::mouseClick(m_panel->createButton(), Qt::LeftButton);
-    QTRY_COMPARE_WITH_TIMEOUT(m_panel->page(), UsageChartPanel::Page::Chart, kTimeout);
+    chartOneCall(u"growing"_s);
     QCOMPARE(m_panel->loader()->series().totalCalls(), 1);
 
-    sendCalls(
-        {called(u"growing"_s, u"test"_s, u"b"_s, 0), called(u"growing"_s, u"test"_s, u"c"_s, 0)});
+    QVERIFY(m_server->sendEvents({flagCalled(u"growing"_s, u"test"_s, u"b"_s, daysAgo(0)),
+                                  flagCalled(u"growing"_s, u"test"_s, u"c"_s, daysAgo(0))}));
     QAction *refresh = nullptr;
     for (QAction *action : m_panel->actions())
         if (action->shortcut() == QKeySequence(Qt::Key_F5))
@@ -301,8 +235,9 @@ void TestUsageChartPanel::refreshWithF5()
     QCOMPARE(m_panel->page(), UsageChartPanel::Page::Busy);
     QTRY_COMPARE_WITH_TIMEOUT(m_panel->page(), UsageChartPanel::Page::Chart, kTimeout);
     QCOMPARE(m_panel->loader()->series().totalCalls(), 3);
-    QCOMPARE(pointsOf(m_panel->chart(), u"test"_s).value(QDateTime::currentDateTimeUtc().date()),
-             2);
+    QCOMPARE(
+        usageLinePoints(m_panel->chart(), u"test"_s).value(QDateTime::currentDateTimeUtc().date()),
+        2);
 }
 
 void TestUsageChartPanel::missingDashboardFails()
@@ -315,7 +250,7 @@ void TestUsageChartPanel::missingDashboardFails()
     QVERIFY2(m_panel->messageText().startsWith("The usage dashboard could not be loaded"_L1),
              qPrintable(m_panel->messageText()));
     QCOMPARE(m_panel->createButton()->text(), u"Try again"_s);
-    saveGrab(*m_panel, u"failed"_s);
+    widget_test::saveScreenshot(m_panel.get(), u"usage_chart_failed"_s);
 }
 
 QTEST_MAIN(TestUsageChartPanel)

@@ -6,10 +6,11 @@
 #include "evaluation_reasons_model.h"
 #include "message_bar.h"
 #include "subject_fields.h"
+#include "test_builders.h"
 #include "test_server.h"
 #include "user_flags_view.h"
+#include "widget_test_support.h"
 
-#include <QDir>
 #include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
@@ -23,6 +24,7 @@ using namespace Qt::StringLiterals;
 using namespace bunting;
 using models::EvaluationReasonsModel;
 using views::UserFlagsView;
+using widget_test::saveScreenshot;
 
 namespace {
 
@@ -31,21 +33,10 @@ constexpr int kTimeout = 15000;
 QJsonObject flag(const QString &key, double rollout, bool active = true,
                  const QJsonArray &properties = {})
 {
-    return {
-        {u"key"_s, key},
-        {u"active"_s, active},
-        {u"filters"_s,
-         QJsonObject{{u"groups"_s, QJsonArray{QJsonObject{{u"properties"_s, properties},
-                                                          {u"rollout_percentage"_s, rollout}}}}}}};
-}
-
-void saveScreenshot(QWidget *widget, const QString &name)
-{
-    const QString dir = qEnvironmentVariable("BUNTING_SCREENSHOTS");
-    if (dir.isEmpty())
-        return;
-    QCoreApplication::processEvents();
-    widget->grab().save(QDir(dir).filePath(name + u".png"_s));
+    return {{u"key"_s, key},
+            {u"active"_s, active},
+            {u"filters"_s,
+             test_builders::flagFilters({test_builders::condition(rollout, properties)})}};
 }
 
 } // namespace
@@ -75,29 +66,15 @@ private:
 void TestUserFlagsView::init()
 {
     m_server = std::make_unique<TestServer>();
-    m_client = std::make_unique<api::Client>(
-        api::Endpoint{QUrl(u"http://127.0.0.1:%1"_s.arg(m_server->port())),
-                      QString::number(m_server->projectId()), m_server->ownerKey()});
-    const QJsonArray events{QJsonObject{
-        {u"event"_s, u"$set"_s},
-        {u"distinct_id"_s, u"ann"_s},
-        {u"properties"_s, QJsonObject{{u"$set"_s, QJsonObject{{u"email"_s, u"ann@acme.com"_s}}}}}}};
-    QCOMPARE(m_server
-                 ->post(u"/batch/"_s,
-                        QJsonObject{{u"api_key"_s, m_server->projectToken()}, {u"batch"_s, events}},
-                        QString())
-                 .status,
-             200);
-    m_server->server().events().flush();
+    m_client = std::make_unique<api::Client>(m_server->endpoint());
+    QVERIFY(m_server->addPersons({{u"ann"_s, {{u"email"_s, u"ann@acme.com"_s}}}}));
     m_server->createFlag(flag(u"annual-pricing"_s, 100));
     m_server->createFlag(flag(u"beta-dashboard"_s, 0));
     m_server->createFlag(flag(u"dark-mode"_s, 50));
     m_server->createFlag(flag(u"kill-switch"_s, 100, false));
-    m_server->createFlag(flag(u"acme-only"_s, 100, true,
-                              {QJsonObject{{u"key"_s, u"email"_s},
-                                           {u"value"_s, u"acme.com"_s},
-                                           {u"operator"_s, u"icontains"_s},
-                                           {u"type"_s, u"person"_s}}}));
+    m_server->createFlag(
+        flag(u"acme-only"_s, 100, true,
+             {test_builders::personProperty(u"email"_s, u"acme.com"_s, u"icontains"_s)}));
 
     m_view = std::make_unique<UserFlagsView>();
     m_view->resize(820, 480);
