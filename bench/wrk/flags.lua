@@ -17,10 +17,4 @@ request = function()
   return wrk.format("POST", "/flags/?v=2", { ["Content-Type"] = "application/json" }, body)
 end
 
-done = function(summary, latency, requests)
-  io.write(string.format("requests %d, errors: status %d, connect %d, read %d, write %d, timeout %d\n",
-    summary.requests, summary.errors.status, summary.errors.connect, summary.errors.read,
-    summary.errors.write, summary.errors.timeout))
-  io.write(string.format("p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
-end
+dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "report.lua")
