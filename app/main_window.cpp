@@ -609,7 +609,7 @@ FlagEditorWindow *MainWindow::openEditor(qint64 flagId)
     editor->setKnownTags(tags);
     editor->setImpactPreviewAvailable(m_profiles->current().isLocal());
     m_editors.insert(flagId, editor);
-    connect(editor, &FlagEditorWindow::flagSaved, m_model, &FlagListModel::updateFlag);
+    connect(editor, &FlagEditorWindow::flagSaved, this, &MainWindow::flagChangedElsewhere);
     connect(editor, &FlagEditorWindow::insightRequested, this, &MainWindow::openInsight);
     connect(editor, &QObject::destroyed, this, [this, flagId] { m_editors.remove(flagId); });
     editor->show();
@@ -628,7 +628,7 @@ HistoryWindow *MainWindow::openHistory(qint64 flagId)
     const QString key = row >= 0 ? m_model->flagAt(row).key : QString::number(flagId);
     auto *history = new HistoryWindow(m_client, flagId, key, this);
     m_histories.insert(flagId, history);
-    connect(history, &HistoryWindow::flagRestored, m_model, &FlagListModel::updateFlag);
+    connect(history, &HistoryWindow::flagRestored, this, &MainWindow::flagChangedElsewhere);
     connect(history, &QObject::destroyed, this, [this, flagId] { m_histories.remove(flagId); });
     history->show();
     return history;
@@ -709,6 +709,14 @@ void MainWindow::openInsightForKey(const QString &key, const QString &distinctId
                             m_messages->showMessage(MessageBar::Kind::Warning,
                                                     tr("Flag %1 no longer exists.").arg(key));
                         });
+}
+
+void MainWindow::flagChangedElsewhere(const FeatureFlag &flag)
+{
+    m_model->updateFlag(flag);
+    // An open insight describes the flag as it was: its tests, split and status follow.
+    if (FlagInsightWindow *insight = m_insights.value(flag.id))
+        insight->reload();
 }
 
 bool MainWindow::closeEditors()

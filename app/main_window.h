@@ -116,6 +116,8 @@ private:
     void updateEmptyState();
     void showError(const QString &what, const api::ApiError &error);
     bool closeEditors();
+    // A window saved or restored the flag: the list's row and the flag's insight follow.
+    void flagChangedElsewhere(const bunting::FeatureFlag &flag);
     // The insight of the flag with this key, tested for `distinctId`; the key is looked up on the
     // server when the list has not loaded it.
     void openInsightForKey(const QString &key, const QString &distinctId);

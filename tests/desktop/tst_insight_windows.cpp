@@ -3,6 +3,7 @@
 // every flag for one user with the jump to a flag's explanation, and the stale-flag cleanup.
 #include "database.h"
 #include "evaluation_reasons_model.h"
+#include "flag_editor.h"
 #include "flag_editor_window.h"
 #include "flag_insight_window.h"
 #include "flag_list_model.h"
@@ -241,6 +242,11 @@ void TestInsightWindows::oneInsightWindowPerFlag()
     insight->trigger();
     QCOMPARE(raised.size(), 1);
     QCOMPARE(m_window->findChildren<FlagInsightWindow *>().size(), 1);
+    // What the editor saves, the open insight shows.
+    QTRY_VERIFY(editor->isLoaded());
+    editor->editor()->setName(u"Renamed in the editor"_s);
+    editor->save();
+    QTRY_COMPARE(first->flag().name, u"Renamed in the editor"_s);
     QVERIFY(editor->close());
     QVERIFY(first->close());
 }
