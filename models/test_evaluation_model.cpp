@@ -121,33 +121,8 @@ QString propertyValueText(const QJsonValue &value)
 
 QString operatorText(const QString &op)
 {
-    static const QHash<QString, QString> words{
-        {u"exact"_s, u"equals"_s},
-        {u"is_not"_s, u"does not equal"_s},
-        {u"icontains"_s, u"contains"_s},
-        {u"not_icontains"_s, u"does not contain"_s},
-        {u"regex"_s, u"matches regex"_s},
-        {u"not_regex"_s, u"does not match regex"_s},
-        {u"gt"_s, u">"_s},
-        {u"gte"_s, u"≥"_s},
-        {u"lt"_s, u"<"_s},
-        {u"lte"_s, u"≤"_s},
-        {u"is_set"_s, u"is set"_s},
-        {u"is_not_set"_s, u"is not set"_s},
-        {u"is_date_before"_s, u"before"_s},
-        {u"is_date_after"_s, u"after"_s},
-        {u"is_date_exact"_s, u"on"_s},
-        {u"in"_s, u"in cohort"_s},
-        {u"not_in"_s, u"not in cohort"_s},
-        {u"flag_evaluates_to"_s, u"evaluates to"_s},
-        {u"semver_eq"_s, u"= (semver)"_s},
-        {u"semver_neq"_s, u"≠ (semver)"_s},
-        {u"semver_gt"_s, u"> (semver)"_s},
-        {u"semver_gte"_s, u"≥ (semver)"_s},
-        {u"semver_lt"_s, u"< (semver)"_s},
-        {u"semver_lte"_s, u"≤ (semver)"_s},
-    };
-    return words.value(op, op);
+    const QString label = operatorLabel(operatorFromName(op));
+    return label.isEmpty() ? op : label;
 }
 
 TestEvaluationModel::TestEvaluationModel(QObject *parent)

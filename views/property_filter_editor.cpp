@@ -1,6 +1,7 @@
 #include "property_filter_editor.h"
 
 #include "date_matching.h"
+#include "flag_summary.h"
 #include "icons.h"
 #include "property_operators.h"
 #include "property_value_editor.h"
@@ -79,7 +80,7 @@ int widestOperator(QWidget *parent)
     QComboBox probe(parent);
     for (PropertyType type : {PropertyType::Person, PropertyType::Cohort, PropertyType::Flag})
         for (Operator op : operatorsForType(type))
-            probe.addItem(operatorLabel(op));
+            probe.addItem(models::operatorLabel(op));
     return probe.sizeHint().width();
 }
 
@@ -397,13 +398,13 @@ void PropertyFilterEditor::Private::fillOperator()
 {
     op->clear();
     for (Operator candidate : operatorsForType(propertyType()))
-        op->addItem(operatorLabel(candidate), operatorName(candidate));
+        op->addItem(models::operatorLabel(candidate), operatorName(candidate));
     const QString shown = operatorShown();
     int index = op->findData(shown);
     if (index < 0) {
-        op->addItem(operatorLabel(operatorFromName(shown)).isEmpty()
+        op->addItem(models::operatorLabel(operatorFromName(shown)).isEmpty()
                         ? shown
-                        : operatorLabel(operatorFromName(shown)),
+                        : models::operatorLabel(operatorFromName(shown)),
                     shown);
         index = op->count() - 1;
     }

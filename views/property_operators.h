@@ -27,8 +27,6 @@ QList<Operator> operatorsForType(PropertyType type);
 // The operator an absent `operator` means for `type`: cohort membership, a flag's value, or an
 // exact match.
 Operator defaultOperator(PropertyType type);
-// "equals", "doesn't contain", "semver ≥"; the raw name for an operator without one.
-QString operatorLabel(Operator op);
 ValueKind valueKindFor(PropertyType type, Operator op);
 
 } // namespace bunting::views
