@@ -132,4 +132,10 @@ inline QDateTime daysAgo(int days)
     return QDateTime(day, QTime(12, 0), Qt::UTC);
 }
 
+// A time as PostHog writes it in the activity log, with microseconds.
+inline QString activityTimestamp(const QDateTime &time)
+{
+    return time.toUTC().toString(QStringLiteral("yyyy-MM-dd'T'HH:mm:ss.zzz'000Z'"));
+}
+
 } // namespace test_builders

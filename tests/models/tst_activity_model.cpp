@@ -4,6 +4,7 @@
 // QAbstractItemModelTester watches every test for broken model signals.
 #include "activity_model.h"
 #include "client.h"
+#include "test_builders.h"
 #include "test_server.h"
 
 #include <QAbstractItemModelTester>
@@ -24,29 +25,13 @@ namespace {
 constexpr int kTimeout = 15000;
 constexpr int kChanges = 30;
 
-QJsonObject rollout(int percentage)
-{
-    return QJsonObject{
-        {u"groups"_s, QJsonArray{QJsonObject{{u"properties"_s, QJsonArray()},
-                                             {u"rollout_percentage"_s, percentage}}}}};
-}
-
+// A rollout to everyone, split between control and test when `controlShare` is given.
 QJsonObject withVariants(int percentage, int controlShare)
 {
-    QJsonObject filters = rollout(percentage);
-    filters.insert(
-        u"multivariate"_s,
-        QJsonObject{{u"variants"_s,
-                     QJsonArray{QJsonObject{{u"key"_s, u"control"_s},
-                                            {u"rollout_percentage"_s, controlShare}},
-                                QJsonObject{{u"key"_s, u"test"_s},
-                                            {u"rollout_percentage"_s, 100 - controlShare}}}}});
-    return filters;
-}
-
-QString stamp(const QDateTime &time)
-{
-    return time.toUTC().toString(u"yyyy-MM-dd'T'HH:mm:ss.zzz'000Z'"_s);
+    return test_builders::flagFilters(
+        {test_builders::condition(percentage)},
+        test_builders::multivariate(
+            {{u"control"_s, controlShare}, {u"test"_s, 100 - controlShare}}));
 }
 
 } // namespace
@@ -113,7 +98,7 @@ qint64 TestActivityModel::createCheckout()
     const qint64 id = m_server
                           ->createFlag({{u"key"_s, u"checkout"_s},
                                         {u"name"_s, u"Checkout"_s},
-                                        {u"filters"_s, rollout(30)}})
+                                        {u"filters"_s, test_builders::everyone(30)}})
                           .value(u"id"_s)
                           .toInteger();
     int percentage = 30;
@@ -124,7 +109,7 @@ qint64 TestActivityModel::createCheckout()
         switch (i % 5) {
         case 0:
             percentage = percentage == 30 ? 50 : 30;
-            patch.insert(u"filters"_s, rollout(percentage));
+            patch.insert(u"filters"_s, test_builders::everyone(percentage));
             break;
         case 1:
             tags.append(i == 1 ? u"beta"_s : u"t%1"_s.arg(i));
@@ -161,7 +146,8 @@ void TestActivityModel::spreadOverDays(qint64 flagId)
         // Noon keeps both days what they are in any time zone's evening or morning.
         const QDate day = now.date().addDays(i < 10 ? -3 : -1);
         const QDateTime time(day, QTime(12, 0).addSecs(i * 60));
-        db.exec(u"UPDATE activity_log SET created_at = ? WHERE id = ?"_s, {stamp(time), ids[i]});
+        db.exec(u"UPDATE activity_log SET created_at = ? WHERE id = ?"_s,
+                {test_builders::activityTimestamp(time), ids[i]});
     }
 }
 
@@ -415,9 +401,10 @@ void TestActivityModel::filterAppliesToPagesLoadedLater()
 
 void TestActivityModel::deletionAndRestore()
 {
-    const qint64 id = m_server->createFlag({{u"key"_s, u"gone"_s}, {u"filters"_s, rollout(10)}})
-                          .value(u"id"_s)
-                          .toInteger();
+    const qint64 id =
+        m_server->createFlag({{u"key"_s, u"gone"_s}, {u"filters"_s, test_builders::everyone(10)}})
+            .value(u"id"_s)
+            .toInteger();
     for (const bool deleted : {true, false}) {
         const TestServer::Reply reply = m_server->patch(m_server->flags(u"%1/"_s.arg(id)),
                                                         QJsonObject{{u"deleted"_s, deleted}});
@@ -441,9 +428,10 @@ void TestActivityModel::projectScopeShowsEveryFlag()
 {
     QSet<qint64> ids;
     for (const QString &key : {u"alpha"_s, u"beta"_s, u"gamma"_s}) {
-        const qint64 id = m_server->createFlag({{u"key"_s, key}, {u"filters"_s, rollout(10)}})
-                              .value(u"id"_s)
-                              .toInteger();
+        const qint64 id =
+            m_server->createFlag({{u"key"_s, key}, {u"filters"_s, test_builders::everyone(10)}})
+                .value(u"id"_s)
+                .toInteger();
         ids.insert(id);
         const TestServer::Reply reply =
             m_server->patch(m_server->flags(u"%1/"_s.arg(id)), QJsonObject{{u"active"_s, false}});

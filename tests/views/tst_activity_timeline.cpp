@@ -6,6 +6,7 @@
 #include "client.h"
 #include "empty_state.h"
 #include "message_bar.h"
+#include "test_builders.h"
 #include "test_server.h"
 
 #include <QAction>
@@ -34,29 +35,17 @@ namespace {
 constexpr int kTimeout = 15000;
 constexpr int kChanges = 50;
 
+// Those with an example.com address, split between control and test when `controlShare` is
+// given.
 QJsonObject filters(int percentage, int controlShare)
 {
-    QJsonObject f{{u"groups"_s,
-                   QJsonArray{QJsonObject{
-                       {u"properties"_s, QJsonArray{QJsonObject{{u"key"_s, u"email"_s},
-                                                                {u"type"_s, u"person"_s},
-                                                                {u"operator"_s, u"icontains"_s},
-                                                                {u"value"_s, u"@example.com"_s}}}},
-                       {u"rollout_percentage"_s, percentage}}}}};
-    if (controlShare > 0)
-        f.insert(
-            u"multivariate"_s,
-            QJsonObject{{u"variants"_s,
-                         QJsonArray{QJsonObject{{u"key"_s, u"control"_s},
-                                                {u"rollout_percentage"_s, controlShare}},
-                                    QJsonObject{{u"key"_s, u"test"_s},
-                                                {u"rollout_percentage"_s, 100 - controlShare}}}}});
-    return f;
-}
-
-QString stamp(const QDateTime &time)
-{
-    return time.toUTC().toString(u"yyyy-MM-dd'T'HH:mm:ss.zzz'000Z'"_s);
+    const QJsonArray exampleAddresses{
+        test_builders::personProperty(u"email"_s, u"@example.com"_s, u"icontains"_s)};
+    return test_builders::flagFilters(
+        {test_builders::condition(percentage, exampleAddresses)},
+        controlShare > 0 ? test_builders::multivariate(
+                               {{u"control"_s, controlShare}, {u"test"_s, 100 - controlShare}})
+                         : QJsonObject());
 }
 
 } // namespace
@@ -160,7 +149,8 @@ void TestActivityTimeline::init()
     const QDate today = QDate::currentDate();
     for (int i = 0; rows.next(); ++i)
         db.exec(u"UPDATE activity_log SET created_at = ? WHERE id = ?"_s,
-                {stamp(QDateTime(today.addDays(i < 15 ? -3 : -1), QTime(9, 0).addSecs(i * 600))),
+                {test_builders::activityTimestamp(
+                     QDateTime(today.addDays(i < 15 ? -3 : -1), QTime(9, 0).addSecs(i * 600))),
                  rows.value(0)});
 
     m_model = std::make_unique<ActivityModel>();
