@@ -165,6 +165,9 @@ void RolloutSplitChart::rebuild()
     m_rebuilding = false;
 }
 
+// The smallest share whose segment holds its "NN%" label at the chart's usual width.
+constexpr double kLabelledShare = 7;
+
 void RolloutSplitChart::buildVariants()
 {
     clearChart(m_variantChart);
@@ -180,7 +183,10 @@ void RolloutSplitChart::buildVariants()
         set->append(m_shares.at(i).percent);
         set->setColor(variantColour(int(i)));
         set->setBorderColor(palette().color(QPalette::Window));
-        set->setLabelColor(Qt::white);
+        // A label wider than its segment would spill over the next one: a narrow share is
+        // named by the legend only.
+        set->setLabelColor(m_shares.at(i).percent < kLabelledShare ? QColor(Qt::transparent)
+                                                                   : QColor(Qt::white));
         series->append(set);
     }
     series->setBarWidth(0.9);

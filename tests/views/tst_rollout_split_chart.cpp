@@ -3,6 +3,7 @@
 // written in the flag. BUNTING_SCREENSHOTS=<dir> saves how they look (BUNTING_SCREENSHOTS_DARK=1
 // in a dark palette).
 #include "rollout_split_chart.h"
+#include "test_builders.h"
 #include "widget_test_support.h"
 
 #include <QBarCategoryAxis>
@@ -65,6 +66,7 @@ private Q_SLOTS:
     void booleanShowsOnlyRollout();
     void switchedOffAndEmpty();
     void followsThePalette();
+    void narrowSharesAreNamedByTheLegendOnly();
 };
 
 void TestRolloutSplitChart::multivariateShowsSharesAndRollouts()
@@ -170,6 +172,25 @@ void TestRolloutSplitChart::followsThePalette()
     chart.setPalette(palette);
     QCOMPARE(categoryAxisOf(chart.rolloutChart())->labelsColor(), QColor(0x12, 0x34, 0x56));
     QCOMPARE(chart.variantChart()->legend()->labelColor(), QColor(0x12, 0x34, 0x56));
+}
+
+// A 3% segment cannot hold "3%": its label is not drawn over its neighbours, and the legend
+// still says it.
+void TestRolloutSplitChart::narrowSharesAreNamedByTheLegendOnly()
+{
+    const QJsonObject filters = test_builders::flagFilters(
+        {test_builders::condition(100)},
+        test_builders::multivariate({{u"control"_s, 95}, {u"test"_s, 3}, {u"other"_s, 2}}));
+    const FeatureFlag flag = FeatureFlag::fromJson(
+        {{u"key"_s, u"mostly-control"_s}, {u"active"_s, true}, {u"filters"_s, filters}});
+    RolloutSplitChart chart;
+    chart.setFlag(flag);
+    const QList<QBarSet *> sets = barSeriesOf(chart.variantChart())->barSets();
+    QCOMPARE(sets.size(), 3);
+    QCOMPARE(sets.at(0)->labelColor(), QColor(Qt::white));
+    QCOMPARE(sets.at(1)->labelColor().alpha(), 0);
+    QCOMPARE(sets.at(2)->labelColor().alpha(), 0);
+    QCOMPARE(sets.at(1)->label(), u"test 3%"_s);
 }
 
 QTEST_MAIN(TestRolloutSplitChart)
