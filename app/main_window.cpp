@@ -17,6 +17,7 @@
 #include "stale_flags_window.h"
 #include "tags_dialog.h"
 #include "user_flags_window.h"
+#include "window_geometry.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -603,6 +604,7 @@ FlagEditorWindow *MainWindow::openEditor(qint64 flagId)
         return open;
     }
     auto *editor = new FlagEditorWindow(m_client, flagId, this);
+    keepGeometry(editor, m_setup.settings, u"flagEditor"_s);
     QStringList tags;
     for (int row = 0; row < m_model->rowCount(); ++row)
         tags.append(m_model->flagAt(row).tags);
@@ -627,6 +629,7 @@ HistoryWindow *MainWindow::openHistory(qint64 flagId)
     const int row = m_model->rowOfFlag(flagId);
     const QString key = row >= 0 ? m_model->flagAt(row).key : QString::number(flagId);
     auto *history = new HistoryWindow(m_client, flagId, key, this);
+    keepGeometry(history, m_setup.settings, u"history"_s);
     m_histories.insert(flagId, history);
     connect(history, &HistoryWindow::flagRestored, this, &MainWindow::flagChangedElsewhere);
     connect(history, &QObject::destroyed, this, [this, flagId] { m_histories.remove(flagId); });
@@ -650,6 +653,7 @@ FlagInsightWindow *MainWindow::openInsight(qint64 flagId)
         return open;
     }
     auto *insight = new FlagInsightWindow(m_client, flagId, this);
+    keepGeometry(insight, m_setup.settings, u"insight"_s);
     m_insights.insert(flagId, insight);
     connect(insight, &FlagInsightWindow::flagChanged, m_model, &FlagListModel::updateFlag);
     connect(insight, &FlagInsightWindow::openFlagRequested, this, &MainWindow::openInsight);
@@ -665,6 +669,7 @@ UserFlagsWindow *MainWindow::openUserFlags()
         return nullptr;
     if (!m_userFlags) {
         m_userFlags = new UserFlagsWindow(m_client, this);
+        keepGeometry(m_userFlags, m_setup.settings, u"userFlags"_s);
         connect(m_userFlags, &UserFlagsWindow::flagChosen, this, &MainWindow::openInsightForKey);
     }
     bringToFront(m_userFlags);
@@ -677,6 +682,7 @@ StaleFlagsWindow *MainWindow::openStaleFlags()
         return nullptr;
     if (!m_staleFlags) {
         m_staleFlags = new StaleFlagsWindow(m_client, this);
+        keepGeometry(m_staleFlags, m_setup.settings, u"staleFlags"_s);
         connect(m_staleFlags, &StaleFlagsWindow::flagsChanged, this, &MainWindow::refresh);
         connect(m_staleFlags, &StaleFlagsWindow::openFlagRequested, this, &MainWindow::openInsight);
     }

@@ -58,6 +58,7 @@ private Q_SLOTS:
 
     void insightTestsAUserForTheSelectedFlag();
     void oneInsightWindowPerFlag();
+    void insightWindowsKeepTheirSize();
     void userFlagsLeadToTheFlagsExplanation();
     void statusListsDependenciesBothWays();
     void splitUsageAndRemoteConfigTabs();
@@ -249,6 +250,21 @@ void TestInsightWindows::oneInsightWindowPerFlag()
     QTRY_COMPARE(first->flag().name, u"Renamed in the editor"_s);
     QVERIFY(editor->close());
     QVERIFY(first->close());
+}
+
+// An insight window opens at the size the last one closed with, as the other windows do.
+void TestInsightWindows::insightWindowsKeepTheirSize()
+{
+    const qint64 id = createFlag(u"sized"_s, everyone());
+    FlagInsightWindow *insight = m_window->openInsight(id);
+    QVERIFY(insight);
+    QTRY_VERIFY(insight->isLoaded());
+    insight->resize(777, 555);
+    QVERIFY(insight->close());
+    QTRY_VERIFY(m_window->findChildren<FlagInsightWindow *>().isEmpty());
+    insight = m_window->openInsight(id);
+    QVERIFY(insight);
+    QCOMPARE(insight->size(), QSize(777, 555));
 }
 
 // "What does a user see?" lists every flag with its value and reason; Enter on a row opens that
