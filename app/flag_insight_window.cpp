@@ -5,6 +5,7 @@
 #include "message_bar.h"
 #include "remote_config_panel.h"
 #include "rollout_split_chart.h"
+#include "test_evaluation_model.h"
 #include "test_user_panel.h"
 #include "usage_chart_panel.h"
 #include "usage_series.h"
@@ -150,6 +151,9 @@ void FlagInsightWindow::reload()
 
 void FlagInsightWindow::showFlag(const FeatureFlag &flag)
 {
+    // A test answered for the flag as it was would now explain the wrong conditions.
+    const bool retest = m_loaded && flag.version != m_flag.version &&
+                        m_testUser->model()->hasAnswer() && m_pendingDistinctId.isEmpty();
     m_flag = flag;
     m_loaded = true;
     setWindowTitle(tr("Insight: %1 — Bunting").arg(flag.key));
@@ -160,7 +164,7 @@ void FlagInsightWindow::showFlag(const FeatureFlag &flag)
     m_split->setFlag(flag);
     m_usage->setFlag(flag);
     m_remoteConfig->setFlag(flag);
-    if (!m_pendingDistinctId.isEmpty()) {
+    if (!m_pendingDistinctId.isEmpty() || retest) {
         m_pendingDistinctId.clear();
         m_testUser->runTest();
     }

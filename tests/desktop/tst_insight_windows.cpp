@@ -217,6 +217,13 @@ void TestInsightWindows::insightTestsAUserForTheSelectedFlag()
     QCOMPARE(
         panel->model()->index(0, models::TestEvaluationModel::ActualColumn, set).data().toString(),
         u"free"_s);
+
+    // The flag changes to let free plans in too: reloading the insight tests bob again.
+    const QJsonObject anyPlan = personProperty(u"plan"_s, QJsonArray{u"pro"_s, u"free"_s});
+    call(local(), "PATCH", u"%1/"_s.arg(insight->flagId()),
+         {{u"filters"_s, flagFilters({condition(100, {anyPlan})})}});
+    insight->reload();
+    QTRY_COMPARE(panel->model()->value(), QJsonValue(true));
     QVERIFY(insight->close());
 }
 
