@@ -20,6 +20,11 @@ UserFlagsWindow::UserFlagsWindow(api::Client *client, QWidget *parent)
     connect(m_view, &views::UserFlagsView::openFlag, this,
             [this](const QString &key) { Q_EMIT flagChosen(key, distinctId()); });
 
+    // The table is a snapshot of one moment: F5 asks again for the same person.
+    auto *reload = new QAction(tr("&Reload"), this);
+    reload->setShortcut(QKeySequence::Refresh);
+    connect(reload, &QAction::triggered, m_view, &views::UserFlagsView::load);
+    addAction(reload);
     auto *close = new QAction(tr("&Close"), this);
     close->setShortcut(QKeySequence::Close);
     connect(close, &QAction::triggered, this, &QWidget::close);
