@@ -297,6 +297,15 @@ void TestInsightWindows::userFlagsLeadToTheFlagsExplanation()
                  .toBool(),
              true);
     saveScreenshot(window, u"user-flags"_s);
+    // F5 asks again: a flag made since is listed.
+    createFlag(u"newer"_s, everyone());
+    const QList<QAction *> actions = window->actions();
+    const auto reload = std::find_if(actions.begin(), actions.end(), [](QAction *a) {
+        return a->shortcut() == QKeySequence(QKeySequence::Refresh);
+    });
+    QVERIFY(reload != actions.end());
+    (*reload)->trigger();
+    QTRY_COMPARE(view->model()->rowCount(), 3);
 
     QTableView *table = view->table();
     table->setFocus();
