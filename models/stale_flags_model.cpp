@@ -46,6 +46,13 @@ struct StaleFlagsModel::Job
     }
 };
 
+void StaleFlagsModel::Row::setFlag(const FeatureFlag &changed)
+{
+    flag = changed;
+    lastCalled = flag.lastCalledAt.isEmpty() ? QDateTime() : parseTimestamp(flag.lastCalledAt);
+    rollout = rolloutSummary(flag);
+}
+
 StaleFlagsModel::StaleFlagsModel(QObject *parent)
     : QAbstractTableModel(parent), m_context(std::make_unique<QObject>())
 {
@@ -85,7 +92,7 @@ void StaleFlagsModel::reload()
                                if (!result->isEmpty()) {
                                    beginInsertRows({}, 0, int(result->size()) - 1);
                                    for (const FeatureFlag &flag : result.value())
-                                       m_rows.append(Row{flag, std::nullopt, false});
+                                       m_rows.append(Row(flag));
                                    endInsertRows();
                                }
                                for (const Row &row : std::as_const(m_rows))
@@ -256,7 +263,7 @@ void StaleFlagsModel::disableNext(const std::shared_ptr<Job> &job)
                 job->outcome.done.append(api::FlagRef{id, result->key, result->name});
                 const int row = rowOf(id);
                 if (row >= 0) {
-                    m_rows[row].flag = result.value();
+                    m_rows[row].setFlag(result.value());
                     m_rows[row].checked = false;
                     Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
                 }
@@ -366,12 +373,11 @@ QVariant StaleFlagsModel::data(const QModelIndex &index, int role) const
         case NameColumn:
             return flag.name;
         case LastCalledColumn:
-            if (flag.lastCalledAt.isEmpty())
+            if (!row.lastCalled.isValid())
                 return u"never"_s;
-            return relativeTimeText(parseTimestamp(flag.lastCalledAt),
-                                    QDateTime::currentDateTimeUtc());
+            return relativeTimeText(row.lastCalled, QDateTime::currentDateTimeUtc());
         case RolloutColumn:
-            return rolloutSummary(flag);
+            return row.rollout;
         case DependentsColumn:
             if (!row.dependents)
                 return u"…"_s;

@@ -5,6 +5,7 @@
 #include "feature_flag.h"
 
 #include <QAbstractTableModel>
+#include <QDateTime>
 #include <QHash>
 #include <QPointer>
 #include <QSet>
@@ -104,7 +105,13 @@ Q_SIGNALS:
 private:
     struct Row
     {
+        explicit Row(const FeatureFlag &flag) { setFlag(flag); }
+        // The flag, and what its cells show of it, worked out once rather than on every paint.
+        void setFlag(const FeatureFlag &changed);
+
         FeatureFlag flag;
+        QDateTime lastCalled; // invalid: never called
+        QString rollout;
         std::optional<QList<api::FlagRef>> dependents;
         bool checked = false;
     };
