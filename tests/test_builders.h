@@ -8,6 +8,8 @@
 #include <QJsonValue>
 #include <QList>
 #include <QString>
+#include <QStringList>
+#include <functional>
 #include <initializer_list>
 #include <utility>
 
@@ -130,6 +132,43 @@ inline QDateTime daysAgo(int days)
 {
     const QDate day = QDateTime::currentDateTimeUtc().date().addDays(-days);
     return QDateTime(day, QTime(12, 0), Qt::UTC);
+}
+
+// `count` edits of a flag that starts at a 30% rollout, each of one kind in turn: the rollout
+// (30% <-> 50%), its tags, active, its name, its variants. `filters(rollout, controlShare)` gives
+// the filters, with control and test variants when controlShare > 0.
+inline QList<QJsonObject> cyclingEdits(int count,
+                                       const std::function<QJsonObject(int, int)> &filters)
+{
+    QList<QJsonObject> edits;
+    int percentage = 30;
+    QStringList tags;
+    bool active = true;
+    for (int i = 0; i < count; ++i) {
+        QJsonObject patch;
+        switch (i % 5) {
+        case 0:
+            percentage = percentage == 30 ? 50 : 30;
+            patch.insert(QStringLiteral("filters"), filters(percentage, 0));
+            break;
+        case 1:
+            tags.append(i == 1 ? QStringLiteral("beta") : QStringLiteral("t%1").arg(i));
+            patch.insert(QStringLiteral("tags"), QJsonArray::fromStringList(tags));
+            break;
+        case 2:
+            active = !active;
+            patch.insert(QStringLiteral("active"), active);
+            break;
+        case 3:
+            patch.insert(QStringLiteral("name"), QStringLiteral("Checkout %1").arg(i));
+            break;
+        case 4:
+            patch.insert(QStringLiteral("filters"), filters(percentage, 10 + i));
+            break;
+        }
+        edits.append(patch);
+    }
+    return edits;
 }
 
 // A time as PostHog writes it in the activity log, with microseconds.

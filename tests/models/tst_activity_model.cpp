@@ -28,6 +28,8 @@ constexpr int kChanges = 30;
 // A rollout to everyone, split between control and test when `controlShare` is given.
 QJsonObject withVariants(int percentage, int controlShare)
 {
+    if (controlShare == 0)
+        return test_builders::everyone(percentage);
     return test_builders::flagFilters(
         {test_builders::condition(percentage)},
         test_builders::multivariate(
@@ -101,34 +103,12 @@ qint64 TestActivityModel::createCheckout()
                                         {u"filters"_s, test_builders::everyone(30)}})
                           .value(u"id"_s)
                           .toInteger();
-    int percentage = 30;
-    QStringList tags;
-    bool active = true;
-    for (int i = 0; i < kChanges; ++i) {
-        QJsonObject patch;
-        switch (i % 5) {
-        case 0:
-            percentage = percentage == 30 ? 50 : 30;
-            patch.insert(u"filters"_s, test_builders::everyone(percentage));
-            break;
-        case 1:
-            tags.append(i == 1 ? u"beta"_s : u"t%1"_s.arg(i));
-            patch.insert(u"tags"_s, QJsonArray::fromStringList(tags));
-            break;
-        case 2:
-            active = !active;
-            patch.insert(u"active"_s, active);
-            break;
-        case 3:
-            patch.insert(u"name"_s, u"Checkout %1"_s.arg(i));
-            break;
-        case 4:
-            patch.insert(u"filters"_s, withVariants(percentage, 10 + i));
-            break;
-        }
-        const TestServer::Reply reply = m_server->patch(m_server->flags(u"%1/"_s.arg(id)), patch);
+    const QList<QJsonObject> edits = test_builders::cyclingEdits(kChanges, withVariants);
+    for (qsizetype i = 0; i < edits.size(); ++i) {
+        const TestServer::Reply reply =
+            m_server->patch(m_server->flags(u"%1/"_s.arg(id)), edits.at(i));
         if (reply.status != 200)
-            qWarning("edit %d answered %d: %s", i, reply.status, reply.body.constData());
+            qWarning("edit %d answered %d: %s", int(i), reply.status, reply.body.constData());
     }
     return id;
 }

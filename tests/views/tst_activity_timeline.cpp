@@ -107,33 +107,8 @@ void TestActivityTimeline::init()
                                  {u"filters"_s, filters(30, 0)}})
                    .value(u"id"_s)
                    .toInteger();
-    int percentage = 30;
-    QStringList tags;
-    bool active = true;
-    for (int i = 0; i < kChanges; ++i) {
-        QJsonObject patch;
-        switch (i % 5) {
-        case 0:
-            percentage = percentage == 30 ? 50 : 30;
-            patch.insert(u"filters"_s, filters(percentage, 0));
-            break;
-        case 1:
-            tags.append(i == 1 ? u"beta"_s : u"t%1"_s.arg(i));
-            patch.insert(u"tags"_s, QJsonArray::fromStringList(tags));
-            break;
-        case 2:
-            active = !active;
-            patch.insert(u"active"_s, active);
-            break;
-        case 3:
-            patch.insert(u"name"_s, u"Checkout %1"_s.arg(i));
-            break;
-        case 4:
-            patch.insert(u"filters"_s, filters(percentage, 10 + i));
-            break;
-        }
-        QCOMPARE(m_server->patch(m_server->flags(u"%1/"_s.arg(m_flagId)), patch).status, 200);
-    }
+    for (const QJsonObject &edit : test_builders::cyclingEdits(kChanges, filters))
+        QCOMPARE(m_server->patch(m_server->flags(u"%1/"_s.arg(m_flagId)), edit).status, 200);
     const auto &db = m_server->server().database();
     const QString uuid = QUuid::createUuid().toString(QUuid::WithoutBraces);
     const qint64 ada =
