@@ -97,6 +97,9 @@ FlagInsightWindow::FlagInsightWindow(api::Client *client, qint64 flagId, QWidget
         connect(go, &QAction::triggered, this, [this, i] { m_tabs->setCurrentIndex(i); });
     }
 
+    m_retry = new QAction(tr("Retry"), this);
+    connect(m_retry, &QAction::triggered, this, &FlagInsightWindow::reload);
+
     QToolBar *bar = addToolBar(tr("Flag"));
     bar->setObjectName(u"insightToolBar"_s);
     bar->setMovable(false);
@@ -134,11 +137,13 @@ void FlagInsightWindow::reload()
 {
     if (!m_client)
         return;
+    if (!m_loaded)
+        m_messages->showMessage(MessageBar::Kind::Information, tr("Loading the flag…"));
     m_client->getFlag(m_flagId, this, [this](const api::Result<FeatureFlag> &result) {
         if (!result) {
-            m_messages->showMessage(
-                MessageBar::Kind::Error,
-                tr("Could not load the flag: %1").arg(result.error().message()));
+            m_messages->showMessage(MessageBar::Kind::Error,
+                                    tr("Could not load the flag: %1").arg(result.error().message()),
+                                    {m_retry});
             return;
         }
         // Reloading asks every tab again; the usage chart would keep a dashboard it has read.

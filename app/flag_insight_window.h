@@ -6,6 +6,7 @@
 #include <QMainWindow>
 #include <QPointer>
 
+class QAction;
 class QTabWidget;
 
 namespace bunting::views {
@@ -66,6 +67,7 @@ private:
     QString m_pendingDistinctId; // a test asked for before the flag arrived
     QTabWidget *m_tabs = nullptr;
     views::MessageBar *m_messages = nullptr;
+    QAction *m_retry = nullptr;
     views::TestUserPanel *m_testUser = nullptr;
     views::FlagStatusPanel *m_status = nullptr;
     views::RolloutSplitChart *m_split = nullptr;

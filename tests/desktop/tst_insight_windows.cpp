@@ -12,6 +12,7 @@
 #include "local_server.h"
 #include "local_session.h"
 #include "main_window.h"
+#include "message_bar.h"
 #include "remote_config_panel.h"
 #include "rollout_split_chart.h"
 #include "stale_flags_model.h"
@@ -59,6 +60,7 @@ private Q_SLOTS:
     void insightTestsAUserForTheSelectedFlag();
     void oneInsightWindowPerFlag();
     void insightWindowsKeepTheirSize();
+    void aFlagThatCannotBeLoadedSaysSo();
     void userFlagsLeadToTheFlagsExplanation();
     void statusListsDependenciesBothWays();
     void splitUsageAndRemoteConfigTabs();
@@ -272,6 +274,18 @@ void TestInsightWindows::insightWindowsKeepTheirSize()
     insight = m_window->openInsight(id);
     QVERIFY(insight);
     QCOMPARE(insight->size(), QSize(777, 555));
+}
+
+// A flag gone from the server: the window says so, with Retry, and its tabs stay off.
+void TestInsightWindows::aFlagThatCannotBeLoadedSaysSo()
+{
+    FlagInsightWindow *insight = m_window->openInsight(999999);
+    QVERIFY(insight);
+    QTRY_COMPARE(insight->messageBar()->kind(), views::MessageBar::Kind::Error);
+    QVERIFY2(insight->messageBar()->text().contains(u"Could not load the flag"_s),
+             qPrintable(insight->messageBar()->text()));
+    QVERIFY(!insight->tabs()->isEnabled());
+    QVERIFY(!insight->isLoaded());
 }
 
 // "What does a user see?" lists every flag with its value and reason; Enter on a row opens that
