@@ -146,10 +146,11 @@ void FlagInsightWindow::reload()
                                     {m_retry});
             return;
         }
-        // Reloading asks every tab again; the usage chart would keep a dashboard it has read.
-        const bool again = m_loaded;
+        // Reloading asks every tab again; the usage chart keeps a dashboard it has already read
+        // (a new one it reads by itself).
+        const bool sameDashboard = m_loaded && m_flag.usageDashboard == result->usageDashboard;
         showFlag(result.value());
-        if (again)
+        if (sameDashboard)
             m_usage->loader()->reload();
     });
 }
