@@ -2,7 +2,7 @@
 BUILD_DIR ?= build
 PRESET    ?= default
 
-.PHONY: all deps configure build run serve test bench format clean
+.PHONY: all deps configure build run serve test bench package try-packages format clean
 
 all: build
 
@@ -34,8 +34,23 @@ bench: deps
 	cmake --build build-release --target bunting_bench
 	build-release/bench/bunting_bench
 
+# The two Debian packages (bunting, bunting-server) in build-package/, in release mode with
+# Debian's hardening flags (read by CMake on the first configure; `make clean` to change them).
+package: deps
+	@scripts/install-deps packaging/debian-packages.txt
+	@[ -f build-package/build.ninja ] || \
+	CXXFLAGS="$$(dpkg-buildflags --get CXXFLAGS) $$(dpkg-buildflags --get CPPFLAGS)" \
+	LDFLAGS="$$(dpkg-buildflags --get LDFLAGS)" cmake --preset package
+	cmake --build build-package
+	cd build-package && cpack
+	@ls -1 build-package/*.deb
+
+# Lintian, then an apt install of both packages into a pristine Debian 12 (root only).
+try-packages: package
+	packaging/try-debs build-package/bunting_*.deb build-package/bunting-server_*.deb
+
 format:
 	git ls-files '*.cpp' '*.h' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD_DIR) build-release
+	rm -rf $(BUILD_DIR) build-release build-package

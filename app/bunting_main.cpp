@@ -20,7 +20,7 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(u"bunting"_s);
     QApplication::setApplicationDisplayName(u"Bunting"_s);
     QApplication::setApplicationVersion(QStringLiteral(BUNTING_VERSION));
-    QApplication::setDesktopFileName(u"bunting"_s);
+    QApplication::setDesktopFileName(u"dev.bunting.Bunting"_s);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
