@@ -1,6 +1,7 @@
 #include "date_matching.h"
 
 #include <QTimeZone>
+#include <cmath>
 
 using namespace Qt::StringLiterals;
 
@@ -87,11 +88,23 @@ QDateTime subtractRelative(const QDateTime &now, int amount, char16_t unit)
 
 std::optional<QDateTime> parseDateValue(const QJsonValue &value)
 {
+    // PostHog's flags service reads a number, or text that is one, as Unix seconds (posthog-node
+    // reads a number as milliseconds; docs/evaluation.md lists the difference).
+    const auto fromSeconds = [](double seconds) -> std::optional<QDateTime> {
+        if (!qIsFinite(seconds) || std::abs(seconds) > 1e14)
+            return std::nullopt;
+        return QDateTime::fromMSecsSinceEpoch(qint64(std::llround(seconds * 1000)),
+                                              QTimeZone::utc());
+    };
     if (value.isDouble())
-        return QDateTime::fromMSecsSinceEpoch(qint64(value.toDouble()), QTimeZone::utc());
-    if (value.isString())
-        return parseDateText(value.toString());
-    return std::nullopt;
+        return fromSeconds(value.toDouble());
+    if (!value.isString())
+        return std::nullopt;
+    bool isNumber = false;
+    const double seconds = value.toString().toDouble(&isNumber);
+    if (isNumber)
+        return fromSeconds(seconds);
+    return parseDateText(value.toString());
 }
 
 std::optional<DateFilter> DateFilter::parse(const QJsonValue &value)
@@ -104,7 +117,8 @@ std::optional<DateFilter> DateFilter::parse(const QJsonValue &value)
             return filter;
         }
     }
-    const auto absolute = parseDateValue(value);
+    // The filter side is text only, as the flags service takes it.
+    const auto absolute = value.isString() ? parseDateText(value.toString()) : std::nullopt;
     if (!absolute)
         return std::nullopt;
     filter.m_absolute = *absolute;

@@ -24,8 +24,9 @@ private:
 // The instant `amount` units before `now`; months clamp the day one month at a time, as
 // PostHog's SDKs do (31 March minus two months is 28 January).
 QDateTime subtractRelative(const QDateTime &now, int amount, char16_t unit);
-// ISO 8601 (with or without time, offset or fraction), RFC 2822, "YYYY-MM-DD HH:MM[:SS]", or a
-// number of milliseconds since the epoch; times without an offset are UTC.
+// A date property's value: ISO 8601 (with or without time, offset or fraction), RFC 2822,
+// "YYYY-MM-DD HH:MM[:SS]", or a number (or numeric text) of seconds since the epoch, as PostHog's
+// flags service reads it; times without an offset are UTC.
 std::optional<QDateTime> parseDateValue(const QJsonValue &value);
 
 } // namespace bunting

@@ -216,6 +216,7 @@ private:
                                             std::optional<int> aggregation,
                                             bool useOverrides = true) const;
     const PropertyMap &groupProperties(std::optional<int> groupIndex) const;
+    const PropertyValue *distinctIdProperty();
     QString variantFor(const CompiledFlag &flag, const QByteArray &identifier) const;
     void remember(qsizetype index, const FlagValue &value);
 
@@ -224,7 +225,17 @@ private:
     const QByteArray distinctId;
     std::vector<State> states;
     std::vector<FlagValue> values;
+    std::optional<PropertyMap> distinctIdMap; // built when a filter first reads distinct_id
 };
+
+const PropertyValue *CompiledProject::Run::distinctIdProperty()
+{
+    if (!distinctIdMap) {
+        distinctIdMap.emplace();
+        distinctIdMap->insert(u"distinct_id"_s, ctx.distinctId);
+    }
+    return distinctIdMap->find(u"distinct_id"_s);
+}
 
 namespace {
 
@@ -337,6 +348,10 @@ bool CompiledProject::Run::filterMatches(const CompiledFilter &filter,
             fromGroup ? groupProperties(filter.groupIndex ? filter.groupIndex : aggregation)
                       : ctx.personProperties;
         const PropertyValue *actual = properties.find(filter.matcher->key());
+        // PostHog's flags service adds the request's distinct id to the person properties, and
+        // the SDKs do the same unless the caller sent one (evaluation-behaviour.md §4.1).
+        if (!actual && !fromGroup && filter.matcher->key() == "distinct_id"_L1)
+            actual = distinctIdProperty();
         if (check && actual)
             check->actual = actual->json;
         return filter.matcher->matches(actual, ctx.now);

@@ -72,9 +72,8 @@ PropertyMatcher::PropertyMatcher(const PropertyFilter &filter)
     case Operator::Gte:
     case Operator::Lt:
     case Operator::Lte: {
-        m_text = propertyText(value);
         bool ok = false;
-        const double d = value.isDouble() ? value.toDouble() : m_text.trimmed().toDouble(&ok);
+        const double d = value.isDouble() ? value.toDouble() : propertyText(value).toDouble(&ok);
         if (value.isDouble() || ok)
             m_number = d;
         break;
@@ -138,9 +137,11 @@ bool PropertyMatcher::exactMatch(const PropertyValue &actual) const
 
 bool PropertyMatcher::compareOrdered(const PropertyValue &actual) const
 {
-    if (actual.json.isNull())
+    // PostHog's flags service compares numbers only: both sides must read as one (a JSON number,
+    // or text that parses as one), else no match. posthog-node falls back to comparing the texts;
+    // docs/evaluation.md lists the difference.
+    if (actual.json.isNull() || !m_number || !actual.number)
         return false;
-    // Numbers compare as numbers; anything else falls back to the order of the strings.
     const auto compare = [this](const auto &lhs, const auto &rhs) {
         switch (m_op) {
         case Operator::Gt:
@@ -153,9 +154,7 @@ bool PropertyMatcher::compareOrdered(const PropertyValue &actual) const
             return lhs <= rhs;
         }
     };
-    if (m_number && actual.number && qIsFinite(*m_number) && qIsFinite(*actual.number))
-        return compare(*actual.number, *m_number);
-    return compare(actual.text, m_text);
+    return compare(*actual.number, *m_number);
 }
 
 bool PropertyMatcher::matchesSemver(const PropertyValue &actual) const

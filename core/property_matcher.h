@@ -45,11 +45,10 @@ private:
     QRegularExpression m_regex;
     // gt, gte, lt, lte
     std::optional<double> m_number;
-    QString m_text;
     // dates
     std::optional<DateFilter> m_date;
     // semver
-    std::optional<SemverTuple> m_version;
+    std::optional<Semver> m_version;
     std::optional<SemverRange> m_range;
 };
 

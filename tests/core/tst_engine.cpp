@@ -65,6 +65,7 @@ private Q_SLOTS:
     void disabledFlag();
     void fullRollout();
     void firstMatchingConditionWins();
+    void distinctIdIsAPersonProperty();
     void outOfRolloutOutranksNoMatch();
     void noMatchReportsLastCondition();
     void rolloutFollowsTheHash();
@@ -121,6 +122,31 @@ void TestEngine::firstMatchingConditionWins()
     QCOMPARE(r.value.toJson(), QJsonValue(true));
     QCOMPARE(r.conditionIndex, 1);
     QCOMPARE(r.description(), u"Matched condition set 2"_s);
+}
+
+void TestEngine::distinctIdIsAPersonProperty()
+{
+    // PostHog's flags service adds the request's distinct id to the person properties; the SDKs
+    // do too, unless the caller sent a `distinct_id` property (evaluation-behaviour.md §4.1).
+    const FeatureFlag flag = flagFrom(R"({"id":1,"key":"f","active":true,"filters":{"groups":[
+        {"properties":[{"key":"distinct_id","value":["ada","bob"],"operator":"exact","type":"person"}],
+         "rollout_percentage":100}]}})");
+    QCOMPARE(evaluateOne(flag, person(u"ada"_s)).value.toJson(), QJsonValue(true));
+    QCOMPARE(evaluateOne(flag, person(u"eve"_s)).value.toJson(), QJsonValue(false));
+    QCOMPARE(evaluateOne(flag, person(u"eve"_s, {{u"distinct_id"_s, u"bob"_s}})).value.toJson(),
+             QJsonValue(true));
+    QCOMPARE(evaluateOne(flag, person(u"ada"_s, {{u"distinct_id"_s, u"eve"_s}})).value.toJson(),
+             QJsonValue(false));
+    // In a cohort's properties too.
+    const FeatureFlag inCohort = flagFrom(R"({"id":2,"key":"c","active":true,"filters":{"groups":[
+        {"properties":[{"key":"id","value":7,"type":"cohort"}],"rollout_percentage":100}]}})");
+    const auto project = CompiledProject::compile(
+        {{inCohort},
+         {{7, cohortFrom(7, R"({"type":"AND","values":[{"key":"distinct_id","value":"ada",
+             "operator":"exact","type":"person"}]})")}},
+         {}});
+    QCOMPARE(project->evaluate(0, person(u"ada"_s)).value.toJson(), QJsonValue(true));
+    QCOMPARE(project->evaluate(0, person(u"bob"_s)).value.toJson(), QJsonValue(false));
 }
 
 void TestEngine::outOfRolloutOutranksNoMatch()

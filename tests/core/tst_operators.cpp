@@ -113,7 +113,9 @@ void TestOperators::matches_data()
     row("regex missing", "regex", R"(".*")", missing, false);
     row("not_regex missing", "not_regex", R"(".*")", missing, true);
 
-    // Ordering: numeric when both sides are numbers (or numeric strings), else by string.
+    // Ordering: numeric when both sides are numbers (or numeric strings); anything else is no
+    // match, as PostHog's flags service has it (evaluation-behaviour.md §3.4; posthog-node
+    // would compare the texts).
     row("gt number", "gt", "10", "11", true);
     row("gt equal", "gt", "10", "10", false);
     row("gt numeric strings", "gt", R"("10")", R"("9")", false);
@@ -122,11 +124,12 @@ void TestOperators::matches_data()
     row("lt", "lt", "10", "-3", true);
     row("lt no", "lt", "10", "30", false);
     row("lte equal", "lte", R"("7")", "7", true);
-    row("gt falls back to strings", "gt", R"("abc")", R"("abd")", true);
-    row("lt string vs number", "lt", R"("b")", "5", true);
+    row("gt on texts", "gt", R"("abc")", R"("abd")", false);
+    row("lt text vs number", "lt", R"("b")", "5", false);
+    row("gt number vs text", "gt", "5", R"("six")", false);
     row("gt null", "gt", "1", "null", false);
     row("gt missing", "gt", "1", missing, false);
-    row("lt bool as string", "lt", R"("u")", "true", true);
+    row("lt bool", "lt", "10", "true", false);
 
     // Dates: absolute and relative (now is 2026-06-15T12:00:00Z in this test).
     row("date before", "is_date_before", R"("2026-01-01")", R"("2025-12-31T23:59:59Z")", true);
@@ -156,11 +159,18 @@ void TestOperators::matches_data()
     row("date too far back", "is_date_before", R"("-10000d")", R"("2020-01-01")", false);
     row("date invalid property", "is_date_before", R"("2026-01-01")", R"("yesterday")", false);
     row("date bool property", "is_date_before", R"("2026-01-01")", "true", false);
-    row("date epoch millis", "is_date_before", R"("2026-01-01")", "1700000000000", true);
+    // A number, or numeric text, is Unix seconds (the flags service; posthog-node reads
+    // milliseconds).
+    row("date epoch seconds", "is_date_before", R"("2026-01-01")", "1700000000", true);
+    row("date epoch seconds as text", "is_date_before", R"("2026-01-01")", R"("1700000000.5")",
+        true);
+    row("date epoch seconds after", "is_date_after", R"("2026-01-01")", "1800000000", true);
+    row("date number filter", "is_date_before", "1800000000", R"("2020-01-01")", false);
     row("date missing", "is_date_after", R"("2026-01-01")", missing, false);
     row("date exact", "is_date_exact", R"("2026-01-01")", R"("2026-01-01T00:00:00Z")", true);
 
-    // Semver: v prefixes, missing parts, pre-release ignored, ranges.
+    // Semver: v prefixes, missing parts, ranges; pre-releases and build metadata ordered as the
+    // flags service's semver crate orders them (evaluation-behaviour.md §3.6).
     row("semver_eq", "semver_eq", R"("1.2.3")", R"("1.2.3")", true);
     row("semver_eq v prefix", "semver_eq", R"("v1.2.3")", R"("1.2.3")", true);
     row("semver_eq short", "semver_eq", R"("1.2")", R"("1.2.0")", true);
@@ -188,6 +198,21 @@ void TestOperators::matches_data()
     row("semver invalid filter", "semver_gt", R"("banana")", R"("1.0.0")", false);
     row("semver four parts", "semver_eq", R"("1.2.3")", R"("1.2.3.4")", false);
     row("semver null", "semver_eq", R"("1.2.3")", "null", false);
+    row("semver pre-release is not the release", "semver_eq", R"("1.2.3")", R"("1.2.3-beta")",
+        false);
+    row("semver pre-release below the release", "semver_lt", R"("1.2.3")", R"("1.2.3-beta")", true);
+    row("semver pre-releases ordered", "semver_gt", R"("1.2.3-alpha.2")", R"("1.2.3-alpha.10")",
+        true);
+    row("semver numeric below alphanumeric", "semver_lt", R"("1.2.3-alpha")", R"("1.2.3-1")", true);
+    row("semver longer pre-release above", "semver_gt", R"("1.2.3-alpha")", R"("1.2.3-alpha.1")",
+        true);
+    row("semver build metadata counts", "semver_eq", R"("1.2.3")", R"("1.2.3+build.5")", false);
+    row("semver pre-release outside a range", "semver_tilde", R"("1.2.3")", R"("1.2.5-rc.1")",
+        false);
+    row("semver pre-release inside its own range", "semver_tilde", R"("1.2.3-beta")",
+        R"("1.2.3-rc")", true);
+    row("semver wildcard star", "semver_wildcard", R"("*")", R"("7.1.0")", true);
+    row("semver invalid pre-release", "semver_eq", R"("1.2.3")", R"("1.2.3-01")", false);
     row("semver missing", "semver_eq", R"("1.2.3")", missing, false);
 
     // Operators that are not for person properties never match one.
@@ -237,6 +262,10 @@ void TestOperators::semverParsing_data()
     QTest::newRow("trailing dot") << u"1.2."_s << false << 0LL << 0LL << 0LL;
     QTest::newRow("three dots") << u"1.2.3."_s << false << 0LL << 0LL << 0LL;
     QTest::newRow("only a dot") << u"."_s << false << 0LL << 0LL << 0LL;
+    QTest::newRow("empty pre-release") << u"1.2.3-"_s << false << 0LL << 0LL << 0LL;
+    QTest::newRow("empty identifier") << u"1.2.3-a..b"_s << false << 0LL << 0LL << 0LL;
+    QTest::newRow("pre-release with a space") << u"1.2.3-be ta"_s << false << 0LL << 0LL << 0LL;
+    QTest::newRow("short with pre-release") << u"1.2-rc.1"_s << true << 1LL << 2LL << 0LL;
 }
 
 void TestOperators::semverParsing()
@@ -249,7 +278,7 @@ void TestOperators::semverParsing()
         QFETCH(qint64, major);
         QFETCH(qint64, minor);
         QFETCH(qint64, patch);
-        QCOMPARE(*parsed, (SemverTuple{major, minor, patch}));
+        QCOMPARE(parsed->core, (SemverTuple{major, minor, patch}));
     }
 }
 
