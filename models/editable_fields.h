@@ -1,5 +1,9 @@
 #pragma once
 
+#include "feature_flag.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QLatin1StringView>
 #include <span>
 
@@ -22,6 +26,36 @@ inline std::span<const QLatin1StringView> editableFlagFields()
         "is_remote_configuration"_L1,
     };
     return fields;
+}
+
+// `filters` as a PATCH must send it to replace `base`: PostHog merges a PATCH's filters key by
+// key over the stored ones (rest-api-behaviour.md §3.3), so a key the new filters no longer
+// write (no payloads left, no variants) is sent empty, or the stored one would stay.
+inline QJsonObject filtersReplacing(QJsonObject filters, const QJsonObject &base)
+{
+    using namespace Qt::StringLiterals;
+    for (auto it = base.begin(); it != base.end(); ++it) {
+        if (filters.contains(it.key()))
+            continue;
+        if (it.key() == "payloads"_L1)
+            filters.insert(it.key(), QJsonObject());
+        else if (it.key() == "groups"_L1 || it.key() == "super_groups"_L1)
+            filters.insert(it.key(), QJsonArray());
+        else
+            filters.insert(it.key(), QJsonValue());
+    }
+    return filters;
+}
+
+// What a PATCH carries so that PostHog (and Bunting's server) can refuse it with 409 when someone
+// else changed the same fields since `loaded` was read (rest-api-behaviour.md §3.4): the version
+// the edit started from and the flag as it was then. PostHog checks nothing on a bare `version`;
+// its own web app sends `original_flag` too.
+inline void addConflictCheck(QJsonObject &body, const FeatureFlag &loaded)
+{
+    using namespace Qt::StringLiterals;
+    body.insert("version"_L1, loaded.version);
+    body.insert("original_flag"_L1, loaded.toJson());
 }
 
 } // namespace bunting::models

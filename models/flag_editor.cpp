@@ -165,10 +165,14 @@ QJsonObject FlagEditor::patchBody() const
         if (before.value(key) == after.value(key))
             continue;
         // A field the draft no longer writes is sent as null, so the server forgets it too.
-        body.insert(key, after.contains(key) ? after.value(key) : QJsonValue());
+        if (key == "filters"_L1)
+            body.insert(key, filtersReplacing(after.value(key).toObject(),
+                                              before.value(key).toObject()));
+        else
+            body.insert(key, after.contains(key) ? after.value(key) : QJsonValue());
     }
     if (!body.isEmpty())
-        body.insert("version"_L1, m_loaded.version);
+        addConflictCheck(body, m_loaded);
     return body;
 }
 

@@ -55,8 +55,8 @@ public:
     // edit reverted by hand, leaves the flag clean.
     bool isDirty() const { return m_dirty; }
     // The body of the PATCH that saves the draft: the top-level fields that differ from the
-    // loaded flag (`filters` whole, as core writes it) and the loaded `version`; an empty object
-    // when there is nothing to save.
+    // loaded flag (`filters` whole, as core writes it), with addConflictCheck's `version` and
+    // `original_flag`; an empty object when there is nothing to save.
     QJsonObject patchBody() const;
     // The next edit starts a new undo step even if it edits the same field as the last one: a
     // view calls this when a field loses focus or a slider is released.

@@ -260,24 +260,35 @@ void VersionHistory::restorePreview(int version,
     compare(m_current.version, version, std::move(done));
 }
 
-QJsonObject VersionHistory::restoreBody(const FeatureFlag &old, int currentVersion)
+QJsonObject VersionHistory::restoreBody(const FeatureFlag &old, const FeatureFlag &current)
 {
     const QJsonObject json = old.toJson();
+    const QJsonObject now = current.toJson();
     QJsonObject body;
     // Only what the old version carries: a field its answer left out was not recorded there,
     // and sending a default would erase the current value.
     // The fields people edit; the rest is bookkeeping and stays as it is now.
-    for (QLatin1StringView key : editableFlagFields())
-        if (json.contains(key))
-            body.insert(key, json.value(key));
-    body.insert("version"_L1, currentVersion);
+    // Only what differs from the current version: PostHog writes every field sent, so sending
+    // an unchanged one would undo a change someone made meanwhile without any conflict.
+    for (QLatin1StringView key : editableFlagFields()) {
+        if (!json.contains(key))
+            continue;
+        const QJsonValue value =
+            key == "filters"_L1 ? QJsonValue(filtersReplacing(json.value(key).toObject(),
+                                                              now.value(key).toObject()))
+                                : json.value(key);
+        if (value != now.value(key))
+            body.insert(key, value);
+    }
+    if (!body.isEmpty())
+        addConflictCheck(body, current);
     return body;
 }
 
 void VersionHistory::restore(int version,
                              std::function<void(const api::Result<FeatureFlag> &)> done)
 {
-    const int current = m_current.version;
+    const FeatureFlag current = m_current;
     fetchVersion(version,
                  [this, current, done = std::move(done)](const api::Result<FeatureFlag> &old) {
                      if (!old || !m_client) {

@@ -74,8 +74,9 @@ public:
     // the list reloads: the restore is a new version.
     void restore(int version, std::function<void(const api::Result<FeatureFlag> &)> done);
 
-    // The PATCH body restore() sends: the editable fields `old` carries, plus `version`.
-    static QJsonObject restoreBody(const FeatureFlag &old, int currentVersion);
+    // The PATCH body restore() sends: the editable fields `old` carries that differ from
+    // `current`, with addConflictCheck's `version` and `original_flag`; empty when none differ.
+    static QJsonObject restoreBody(const FeatureFlag &old, const FeatureFlag &current);
     // The indented JSON of a flag, one line per entry.
     static QStringList jsonLines(const FeatureFlag &flag);
 

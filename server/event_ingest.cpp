@@ -1,5 +1,7 @@
 #include "event_ingest.h"
 
+#include "sdk_body.h"
+
 #include <QJsonArray>
 #include <QLoggingCategory>
 #include <QMutexLocker>
@@ -11,16 +13,6 @@ Q_LOGGING_CATEGORY(lcIngest, "bunting.server.ingest")
 namespace bunting::server {
 
 namespace {
-
-QString textOf(const QJsonValue &value)
-{
-    if (value.isString())
-        return value.toString();
-    // SDKs in typed languages send numeric ids; PostHog stores them as their text.
-    if (value.isDouble())
-        return QString::number(value.toInteger(qint64(value.toDouble())));
-    return {};
-}
 
 QDateTime eventTime(const QJsonObject &event)
 {
@@ -56,10 +48,10 @@ EventIngest::~EventIngest()
 
 QString EventIngest::distinctIdOf(const QJsonObject &event)
 {
-    const QString top = textOf(event.value("distinct_id"_L1));
+    const QString top = sdkIdText(event.value("distinct_id"_L1));
     if (!top.isEmpty())
         return top;
-    return textOf(event.value("properties"_L1).toObject().value("distinct_id"_L1));
+    return sdkIdText(event.value("properties"_L1).toObject().value("distinct_id"_L1));
 }
 
 std::optional<qint64> EventIngest::projectForToken(const QString &token)
@@ -199,9 +191,9 @@ void EventIngest::apply(const Queued &item, QList<FlagCall> &calls, Effects &eff
             QString source;
             bool force = false;
             if (name == "$identify"_L1) {
-                source = textOf(properties.value("$anon_distinct_id"_L1));
+                source = sdkIdText(properties.value("$anon_distinct_id"_L1));
             } else if (name == "$create_alias"_L1 || name == "$merge_dangerously"_L1) {
-                source = textOf(properties.value("alias"_L1));
+                source = sdkIdText(properties.value("alias"_L1));
                 force = name == "$merge_dangerously"_L1;
             }
             if (!source.isEmpty() && source != distinctId) {
@@ -243,7 +235,7 @@ void EventIngest::applyGroupIdentify(qint64 projectId, const QJsonObject &proper
                                      Effects &effects)
 {
     const QString groupType = properties.value("$group_type"_L1).toString();
-    const QString groupKey = textOf(properties.value("$group_key"_L1));
+    const QString groupKey = sdkIdText(properties.value("$group_key"_L1));
     if (groupType.isEmpty() || groupKey.isEmpty())
         return;
     const bool known = m_groups.indexOf(projectId, groupType).has_value();

@@ -212,19 +212,14 @@ ApiResponse FlagBulk::deleteFlags(qint64 projectId, const Principal &by, const Q
         }
     }
 
-    // Flags of the request that depend on each other go together; other dependents block.
-    QSet<qint64> batch;
-    for (const FlagRecord &r : targets)
-        batch.insert(r.flag.id);
-    QHash<qint64, QList<FeatureFlag>> blockedBy;
-    for (const auto &[dependent, named] : m_flags.dependents(projectId, batch))
-        for (qint64 id : named)
-            blockedBy[id].append(dependent);
-
+    // Dependents first, each flag checked when its turn comes, as PostHog does: a dependent
+    // deleted earlier in the request no longer blocks, one that was refused still does.
     QJsonArray deleted;
     for (const FlagRecord &target : dependentsFirst(targets)) {
         const FeatureFlag &flag = target.flag;
-        const QList<FeatureFlag> dependents = blockedBy.value(flag.id);
+        QList<FeatureFlag> dependents;
+        for (const auto &[dependent, named] : m_flags.dependents(projectId, {flag.id}))
+            dependents.append(dependent);
         if (!dependents.isEmpty()) {
             QStringList names;
             for (const FeatureFlag &d : dependents.mid(0, kListedDependents))
@@ -240,7 +235,7 @@ ApiResponse FlagBulk::deleteFlags(qint64 projectId, const Principal &by, const Q
         }
         const RolloutInfo rollout = rolloutInfo(flag.toJson());
         try {
-            m_service.update(projectId, flag.id, by, QJsonObject{{u"deleted"_s, true}});
+            m_service.deleteInPlace(projectId, flag.id, by);
         } catch (const ApiError &error) {
             errors.append(QJsonObject{
                 {u"id"_s, flag.id}, {u"key"_s, flag.key}, {u"reason"_s, errorDetail(error)}});
@@ -344,8 +339,7 @@ ApiResponse FlagBulk::updateTags(qint64 projectId, const Principal &by, const QJ
         sorted.sort();
         if (next != current) {
             try {
-                m_service.update(projectId, flag.id, by,
-                                 QJsonObject{{u"tags"_s, QJsonArray::fromStringList(sorted)}});
+                m_service.setTagsInPlace(projectId, flag.id, by, sorted);
             } catch (const ApiError &error) {
                 skipped.append(QJsonObject{{u"id"_s, flag.id}, {u"reason"_s, errorDetail(error)}});
                 continue;

@@ -8,8 +8,9 @@
 
 namespace bunting::server {
 
-// PostHog's actions on many flags at once. Every flag changed gets its own version and activity
-// entry through FlagService::update, and a flag that cannot be changed is reported, not fatal.
+// PostHog's actions on many flags at once. Each flag is written as PostHog's bulk actions write
+// it (FlagService::setTagsInPlace, deleteInPlace: an activity entry, no new version), and a flag
+// that cannot be changed is reported, not fatal.
 class FlagBulk
 {
 public:

@@ -109,6 +109,26 @@ QStringList normalizedTags(const QJsonValue &tags)
 
 } // namespace
 
+bool isWritableFlagField(const QString &name)
+{
+    return std::any_of(writableFields().begin(), writableFields().end(),
+                       [&](const Field &f) { return f.name == name; });
+}
+
+QJsonObject mergeFiltersPatch(const QJsonObject &stored, const QJsonObject &body)
+{
+    const QJsonValue sent = body.value("filters"_L1);
+    if (!sent.isObject())
+        return body; // absent, or refused as the wrong type by applyFlagInput
+    QJsonObject filters = stored;
+    const QJsonObject patch = sent.toObject();
+    for (auto it = patch.begin(); it != patch.end(); ++it)
+        filters.insert(it.key(), it.value());
+    QJsonObject merged = body;
+    merged.insert("filters"_L1, filters);
+    return merged;
+}
+
 QString tagify(const QString &tag)
 {
     return tag.trimmed().toLower();
@@ -123,9 +143,10 @@ void applyFlagInput(FeatureFlag &flag, const QJsonObject &body)
             continue;
         const auto field = std::find_if(writableFields().begin(), writableFields().end(),
                                         [&](const Field &f) { return f.name == name; });
+        // Django REST framework ignores what its serializer does not declare, `original_flag`
+        // (read by the conflict check) among them.
         if (field == writableFields().end())
-            throw ApiError::validation(u"invalid_input"_s, u"Unknown field '%1'."_s.arg(name),
-                                       name);
+            continue;
         if (!field->check(it.value()))
             throw ApiError::validation(u"invalid_input"_s, u"Expected %1."_s.arg(field->expected),
                                        name);

@@ -7,10 +7,18 @@
 namespace bunting::server {
 
 // Applies the body of a create or PATCH to `flag`, as PostHog's serializer reads it: writable
-// fields are type-checked and copied, read-only fields (ids, timestamps, authors) are ignored so
-// a client may send a whole flag back, and unknown fields are refused. Throws ApiError (400)
-// naming the field; `flag` is untouched then.
+// fields are type-checked and copied; read-only fields (ids, timestamps, authors) and fields the
+// serializer does not know are ignored, as Django REST framework ignores them, so a client may
+// send a whole flag back. Throws ApiError (400) naming the field; `flag` is untouched then.
 void applyFlagInput(FeatureFlag &flag, const QJsonObject &body);
+
+// Whether a body's field is one applyFlagInput writes.
+bool isWritableFlagField(const QString &name);
+
+// A PATCH's `filters` as PostHog applies it (rest-api-behaviour.md §3.3): the top-level keys
+// sent replace the stored ones and the rest stay, so `{"payloads": ...}` alone keeps the release
+// conditions and `{}` changes nothing. Returns `body` with its `filters` merged so.
+QJsonObject mergeFiltersPatch(const QJsonObject &stored, const QJsonObject &body);
 
 // PostHog's tagify(): a tag is stored trimmed and in lower case.
 QString tagify(const QString &tag);

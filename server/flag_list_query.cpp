@@ -83,6 +83,8 @@ bool isAscii(const QString &text)
     return std::all_of(text.begin(), text.end(), [](QChar c) { return c.unicode() < 0x80; });
 }
 
+constexpr qsizetype kMaxSearchLength = 200;
+
 // The list's string filters, from a query value or a JSON value as Python's str() prints it.
 QString filterString(const QString &name, const QJsonValue &value)
 {
@@ -267,7 +269,11 @@ FlagListQuery FlagListQuery::fromFilters(const QJsonObject &filters)
                                       pythonRepr(value))};
             q.m_createdById = id;
         } else if (name == "search"_L1) {
-            q.m_search = filterString(name, value);
+            // PostHog trims the term and refuses a long one (rest-api-behaviour.md §4.1).
+            q.m_search = filterString(name, value).trimmed();
+            if (q.m_search->size() > kMaxSearchLength)
+                throw FilterError{
+                    name, u"Search term cannot exceed %1 characters"_s.arg(kMaxSearchLength)};
         } else if (name == "type"_L1) {
             const QString type = value.isString() ? value.toString() : QString();
             const bool known = type == "boolean"_L1 || type == "multivariant"_L1 ||

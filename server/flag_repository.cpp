@@ -84,6 +84,17 @@ void FlagRepository::insertVersion(const FeatureFlag &flag, qint64 userId)
               {flag.id, flag.version, flagDocument(flag), userId, flag.updatedAt});
 }
 
+void FlagRepository::rewriteCurrentVersion(qint64 projectId, const FeatureFlag &flag)
+{
+    const QString document = flagDocument(flag);
+    m_db.exec(u"UPDATE feature_flags SET key = ?, name = ?, active = ?, deleted = ?, "
+              "updated_at = ?, document = ? WHERE project_id = ? AND id = ?"_s,
+              {flag.key, flag.name, int(flag.active), int(flag.deleted), flag.updatedAt, document,
+               projectId, flag.id});
+    m_db.exec(u"UPDATE feature_flag_versions SET document = ? WHERE flag_id = ? AND version = ?"_s,
+              {document, flag.id, flag.version});
+}
+
 std::optional<FeatureFlag> FlagRepository::version(qint64 flagId, int version) const
 {
     const auto document = m_db.scalar(

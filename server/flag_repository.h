@@ -45,6 +45,9 @@ public:
     // Writes the flag's row and the snapshot of its (new) version.
     void update(qint64 projectId, const FeatureFlag &flag, qint64 userId);
     std::optional<FeatureFlag> version(qint64 flagId, int version) const;
+    // Writes the flag's row without a new version, as PostHog's bulk actions do: the snapshot of
+    // its current version becomes this content, so that version still reads as the row does.
+    void rewriteCurrentVersion(qint64 projectId, const FeatureFlag &flag);
 
     // Fields the server sets outside an edit (usage_dashboard, has_enriched_analytics): PostHog
     // saves them without a new version or activity entry, only touching updated_at.

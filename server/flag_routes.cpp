@@ -44,15 +44,15 @@ ApiResponse flagStatusResponse(Services &s, const ApiRequest &r)
 {
     const qint64 id = r.idParam(u"id"_s);
     const auto flag = s.flags.find(r.projectId, id);
-    // PostHog answers an unknown flag with the status "unknown" and a 404.
     if (!flag)
-        return ApiResponse::json(QJsonObject{{u"status"_s, statusValue(FlagStatus::Unknown)},
-                                             {u"reason"_s, u"Flag could not be found"_s}},
-                                 404);
-    const FlagStatusResult status = flagStatus(
-        flag->toJson(), s.flags.lastCalledAt(r.projectId, id), QDateTime::currentDateTimeUtc());
-    return ApiResponse::json(
-        QJsonObject{{u"status"_s, statusValue(status.status)}, {u"reason"_s, status.reason}});
+        throw ApiError::notFound(); // PostHog's get_object(), before any status is computed
+    const QJsonObject json = flag->toJson();
+    const FlagStatusResult status =
+        flagStatus(json, s.flags.lastCalledAt(r.projectId, id), QDateTime::currentDateTimeUtc());
+    return ApiResponse::json(QJsonObject{{u"status"_s, statusValue(status.status)},
+                                         {u"reason"_s, status.reason},
+                                         {u"reason_states_rollout"_s, status.reasonStatesRollout},
+                                         {u"rollout"_s, rolloutSummary(json)}});
 }
 
 ApiResponse dependentFlags(Services &s, const ApiRequest &r)
@@ -101,9 +101,10 @@ void addFlagRoutes(Router &router, Services &s)
             s.flagService.update(r.projectId, r.idParam(u"id"_s), r.principal, r.jsonObject());
         return ApiResponse::json(served(s, r.projectId, flag));
     });
-    // PostHog never hard-deletes a flag: deletion is PATCH {"deleted": true}.
+    // PostHog never hard-deletes a flag: deletion is PATCH {"deleted": true}. Its
+    // ForbidDestroyModel answers 405 with no body (rest-api-behaviour.md §3.5).
     router.add(Delete, base + u"/:id"_s, write,
-               [](ApiRequest &) -> ApiResponse { throw ApiError::methodNotAllowed(u"DELETE"_s); });
+               [](ApiRequest &) { return ApiResponse::empty(405); });
     router.add(Get, base + u"/:id/status"_s, read,
                [&s](ApiRequest &r) { return flagStatusResponse(s, r); });
     router.add(Get, base + u"/:id/dependent_flags"_s, read,

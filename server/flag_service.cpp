@@ -1,5 +1,6 @@
 #include "flag_service.h"
 
+#include "flag_conflict.h"
 #include "flag_diff.h"
 #include "flag_input.h"
 #include "timestamps.h"
@@ -106,19 +107,15 @@ FeatureFlag FlagService::update(qint64 projectId, qint64 id, const Principal &by
                                 const QJsonObject &body)
 {
     const FeatureFlag before = get(projectId, id);
-    const QJsonValue expectedVersion = body.value("version"_L1);
-    if (expectedVersion.isDouble() && expectedVersion.toInteger() != before.version)
-        throw ApiError(409, u"validation_error"_s, u"conflict"_s,
-                       u"The feature flag was changed since you loaded it (version %1, now %2). "
-                       "Reload it and apply your change again."_s.arg(expectedVersion.toInteger())
-                           .arg(before.version),
-                       u"version"_s);
-
     FeatureFlag after = before;
-    applyFlagInput(after, body);
+    applyFlagInput(after, mergeFiltersPatch(before.filters.toJson(), body));
     after.key = after.key.trimmed();
     const ValidationContext context = validationContext(projectId);
     throwFirst(validateFlag(after, context, &before));
+    // As PostHog: validation first, then the version check on what the body would store.
+    if (isStaleVersion(body, before.version) &&
+        !conflictingFields(before, after, body, by.userId).isEmpty())
+        throw ApiError(409, u"server_error"_s, u"conflict"_s, conflictDetail(before));
     const bool disabling = (before.active && !after.active) || (!before.deleted && after.deleted);
     if (disabling) {
         if (const auto refused = checkDependentsBeforeDisable(after, context))
@@ -141,6 +138,49 @@ FeatureFlag FlagService::update(qint64 projectId, qint64 id, const Principal &by
     m_db.transaction([&] {
         m_flags.update(projectId, after, by.userId);
         m_activity.record(projectId, u"FeatureFlag"_s, id, activity, by.userId, after.key, changes);
+    });
+    notify({projectId, by.userId, before, after, body});
+    return after;
+}
+
+FeatureFlag FlagService::setTagsInPlace(qint64 projectId, qint64 id, const Principal &by,
+                                        const QStringList &tags)
+{
+    const FeatureFlag before = get(projectId, id);
+    FeatureFlag after = before;
+    after.tags = tags;
+    after.tags.sort();
+    QStringList was = before.tags;
+    was.sort();
+    const QJsonArray changes{QJsonObject{{u"type"_s, u"FeatureFlag"_s},
+                                         {u"action"_s, u"changed"_s},
+                                         {u"field"_s, u"tags"_s},
+                                         {u"before"_s, QJsonArray::fromStringList(was)},
+                                         {u"after"_s, QJsonArray::fromStringList(after.tags)}}};
+    return writeInPlace(projectId, by, before, after, u"updated"_s, changes,
+                        QJsonObject{{u"tags"_s, QJsonArray::fromStringList(after.tags)}});
+}
+
+FeatureFlag FlagService::deleteInPlace(qint64 projectId, qint64 id, const Principal &by)
+{
+    const FeatureFlag before = get(projectId, id);
+    FeatureFlag after = before;
+    after.deleted = true;
+    after.updatedAt = nowTimestamp();
+    after.lastModifiedBy = user(by.userId);
+    return writeInPlace(projectId, by, before, after, u"deleted"_s, QJsonArray(),
+                        QJsonObject{{u"deleted"_s, true}});
+}
+
+FeatureFlag FlagService::writeInPlace(qint64 projectId, const Principal &by,
+                                      const FeatureFlag &before, const FeatureFlag &after,
+                                      const QString &activity, const QJsonArray &changes,
+                                      const QJsonObject &body)
+{
+    m_db.transaction([&] {
+        m_flags.rewriteCurrentVersion(projectId, after);
+        m_activity.record(projectId, u"FeatureFlag"_s, after.id, activity, by.userId, before.key,
+                          changes);
     });
     notify({projectId, by.userId, before, after, body});
     return after;

@@ -23,8 +23,17 @@ public:
     }
 
     FeatureFlag create(qint64 projectId, const Principal &by, const QJsonObject &body);
-    // A PATCH: `body.version`, when given, must be the stored version (else 409).
+    // A PATCH, with PostHog's conflict rule (flag_conflict.h) and its merge of `filters`.
     FeatureFlag update(qint64 projectId, qint64 id, const Principal &by, const QJsonObject &body);
+    // PostHog's bulk actions write the flag directly, outside its serializer's update: no new
+    // version, and only the activity entry each logs (rest-api-behaviour.md §3.7, §3.8, §5).
+    // bulk_update_tags: the tags (sorted), one `updated` entry with only the `tags` change;
+    // last_modified_by and updated_at stay.
+    FeatureFlag setTagsInPlace(qint64 projectId, qint64 id, const Principal &by,
+                               const QStringList &tags);
+    // bulk_delete: deleted, last_modified_by and updated_at; a `deleted` entry with no changes.
+    // The caller has checked the flag's dependents.
+    FeatureFlag deleteInPlace(qint64 projectId, qint64 id, const Principal &by);
     // 404 when the project has no flag with that id.
     FeatureFlag get(qint64 projectId, qint64 id) const;
 
@@ -48,6 +57,9 @@ public:
 
 private:
     void throwFirst(const QList<ValidationError> &errors) const;
+    FeatureFlag writeInPlace(qint64 projectId, const Principal &by, const FeatureFlag &before,
+                             const FeatureFlag &after, const QString &activity,
+                             const QJsonArray &changes, const QJsonObject &body);
     void notify(const Change &change) const;
 
     const Database &m_db;

@@ -3,6 +3,8 @@
 #include "python_repr.h"
 
 #include <QJsonArray>
+#include <cmath>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -41,12 +43,25 @@ QString pythonStr(const QJsonValue &v)
     return v.isString() ? v.toString() : pythonRepr(v);
 }
 
-// An active flag without any filters is legacy data that PostHog treats as on for everyone.
-bool booleanFullyRolledOut(const QJsonValue &filtersValue)
+QJsonObject filtersOf(const QJsonObject &flag)
 {
-    if (!filtersValue.isObject() || filtersValue.toObject().isEmpty())
+    return flag.value("filters"_L1).toObject(); // `flag.filters or {}`
+}
+
+// A flag with variants (an empty list counts as none, as PostHog's STALE filter reads it).
+bool hasVariants(const QJsonObject &filters)
+{
+    const QJsonValue multivariate = filters.value("multivariate"_L1);
+    return pythonTruthy(multivariate) && pythonTruthy(multivariate.toObject().value("variants"_L1));
+}
+
+// No conditions at all (missing filters, `{}` and `{"groups": []}`, all legacy data) is on for
+// everyone; otherwise a condition without properties at 100 %.
+bool booleanFullyRolledOut(const QJsonObject &filters)
+{
+    const QJsonArray groups = groupsOf(filters);
+    if (groups.isEmpty())
         return true;
-    const QJsonArray groups = groupsOf(filtersValue.toObject());
     return std::any_of(groups.begin(), groups.end(),
                        [](const QJsonValue &g) { return groupFullyRolledOut(g.toObject()); });
 }
@@ -57,57 +72,64 @@ struct VariantRollout
     QString variant;
 };
 
-// Fully rolled out when a condition without properties is at 100 % and either one variant is
-// at 100 % or such a condition overrides the variant.
+// Fully rolled out when a condition without properties is at 100 % and either a variant is at
+// 100 % or such a condition overrides the variant. Python's None is kept apart from a falsy
+// value: `override or group.get("variant")` ends on the last one when none is truthy.
 VariantRollout multivariateFullyRolledOut(const QJsonObject &filters)
 {
-    QJsonValue fullVariantKey = QJsonValue::Undefined;
+    std::optional<QJsonValue> fullVariantKey;
     const QJsonObject multivariate = filters.value("multivariate"_L1).toObject();
     for (const QJsonValue &v : multivariate.value("variants"_L1).toArray()) {
         const QJsonObject variant = v.toObject();
         if (isHundred(variant.value("rollout_percentage"_L1))) {
-            fullVariantKey = variant.value("key"_L1);
-            if (fullVariantKey.isNull())
-                fullVariantKey = QJsonValue::Undefined;
+            const QJsonValue key = variant.value("key"_L1);
+            if (!key.isUndefined() && !key.isNull())
+                fullVariantKey = key;
             break;
         }
     }
     bool someGroupFull = false;
-    QJsonValue override = QJsonValue::Undefined; // Python's `a or b` keeps the first truthy one
+    std::optional<QJsonValue> override;
     for (const QJsonValue &g : groupsOf(filters)) {
         const QJsonObject group = g.toObject();
         if (!groupFullyRolledOut(group))
             continue;
         someGroupFull = true;
-        if (!pythonTruthy(override)) {
+        if (!override || !pythonTruthy(*override)) {
             const QJsonValue variant = group.value("variant"_L1);
-            override = variant.isNull() ? QJsonValue(QJsonValue::Undefined) : variant;
+            override =
+                variant.isUndefined() || variant.isNull() ? std::nullopt : std::optional(variant);
         }
     }
     VariantRollout result;
-    result.full = someGroupFull && (!override.isUndefined() || !fullVariantKey.isUndefined());
-    if (pythonTruthy(override))
-        result.variant = pythonStr(override);
-    else if (pythonTruthy(fullVariantKey))
-        result.variant = pythonStr(fullVariantKey);
+    result.full = someGroupFull && (override || fullVariantKey);
+    if (override && pythonTruthy(*override))
+        result.variant = pythonStr(*override);
+    else if (fullVariantKey && pythonTruthy(*fullVariantKey))
+        result.variant = pythonStr(*fullVariantKey);
     return result;
 }
 
-// The explanation when the flag is fully rolled out, or an empty string.
+// PostHog's is_flag_fully_rolled_out: the explanation when it is, or an empty string.
 QString fullyRolledOut(const QJsonObject &flag)
 {
-    if (!flag.value("active"_L1).toBool())
-        return {};
-    const QJsonValue filters = flag.value("filters"_L1);
-    const bool multivariate = pythonTruthy(filters.toObject().value("multivariate"_L1));
-    if (multivariate) {
-        const VariantRollout rollout = multivariateFullyRolledOut(filters.toObject());
+    const QJsonObject filters = filtersOf(flag);
+    if (hasVariants(filters)) {
+        const VariantRollout rollout = multivariateFullyRolledOut(filters);
         if (rollout.full)
             return u"This flag will always use the variant \"%1\""_s.arg(rollout.variant);
     } else if (booleanFullyRolledOut(filters)) {
         return u"This boolean flag will always evaluate to \"true\""_s;
     }
     return {};
+}
+
+// Python's timedelta.days: whole days, rounded down.
+qint64 wholeDaysBetween(const QDateTime &from, const QDateTime &to)
+{
+    const qint64 secs = from.secsTo(to);
+    constexpr qint64 day = 24 * 3600;
+    return secs >= 0 ? secs / day : -((-secs + day - 1) / day);
 }
 
 } // namespace
@@ -117,32 +139,51 @@ FlagStatusResult flagStatus(const QJsonObject &flag, const QString &lastCalledAt
 {
     if (flag.value("deleted"_L1).toBool())
         return {FlagStatus::Deleted, u"Flag has been deleted"_s};
+    if (!flag.value("active"_L1).toBool())
+        return {FlagStatus::Active, u"Flag is disabled (not evaluated for staleness)"_s};
 
     const QDateTime threshold = now.addSecs(-kThirtyDaysSecs);
-    const QDateTime createdAt = parseTimestamp(flag.value("created_at"_L1).toString());
-    const bool oldEnough = createdAt.isValid() && createdAt < threshold;
-
-    QString inactiveReason;
     const QDateTime lastCalled = parseTimestamp(lastCalledAt);
-    if (lastCalledAt.isEmpty() || !lastCalled.isValid()) {
-        if (oldEnough)
-            inactiveReason = u"Flag has never been called and is over 30 days old"_s;
-    } else if (lastCalled < threshold) {
-        const qint64 days = lastCalled.secsTo(now) / (24 * 3600);
-        inactiveReason = u"Flag has not been called in %1 days"_s.arg(days);
+    if (lastCalled.isValid()) {
+        const qint64 days = wholeDaysBetween(lastCalled, now);
+        if (lastCalled < threshold)
+            return {FlagStatus::Stale, u"Flag has not been called in %1 days"_s.arg(days)};
+        if (days == 0)
+            return {FlagStatus::Active, u"Flag was called today"_s};
+        return {FlagStatus::Active, u"Flag was last called %1 day%2 ago"_s.arg(days).arg(
+                                        days != 1 ? u"s"_s : QString())};
     }
+    const QDateTime createdAt = parseTimestamp(flag.value("created_at"_L1).toString());
+    if (createdAt.isValid() && createdAt < threshold) {
+        const QString rolledOut = fullyRolledOut(flag);
+        if (!rolledOut.isEmpty())
+            return {FlagStatus::Stale, rolledOut, true};
+    }
+    return {FlagStatus::Active, u"Flag has no usage data yet"_s};
+}
 
-    const QString rolledOut = fullyRolledOut(flag);
-    const bool stale = !rolledOut.isEmpty() && oldEnough;
-    if (!inactiveReason.isEmpty()) {
-        if (stale)
-            return {FlagStatus::Inactive, inactiveReason + u". Additionally, "_s +
-                                              rolledOut.left(1).toLower() + rolledOut.mid(1)};
-        return {FlagStatus::Inactive, inactiveReason};
+QJsonObject rolloutSummary(const QJsonObject &flag)
+{
+    const QJsonObject filters = filtersOf(flag);
+    bool targeted = false;
+    std::optional<double> highest;
+    for (const QJsonValue &g : groupsOf(filters)) {
+        const QJsonObject group = g.toObject();
+        if (pythonTruthy(group.value("properties"_L1)))
+            targeted = true;
+        // A missing percentage is 100 % when evaluated, so it counts as 100 here.
+        const QJsonValue percentage = group.value("rollout_percentage"_L1);
+        const double value = percentage.isDouble() ? percentage.toDouble() : 100;
+        highest = highest ? std::max(*highest, value) : value;
     }
-    if (stale)
-        return {FlagStatus::Stale, rolledOut};
-    return {FlagStatus::Active, u"Flag is active and being evaluated"_s};
+    QJsonValue maxRollout;
+    if (highest)
+        maxRollout =
+            *highest == std::floor(*highest) ? QJsonValue(qint64(*highest)) : QJsonValue(*highest);
+    return QJsonObject{{u"effectively_full_rollout"_s, !fullyRolledOut(flag).isEmpty()},
+                       {u"has_targeting_conditions"_s, targeted},
+                       {u"max_rollout_percentage"_s, maxRollout},
+                       {u"is_multivariate"_s, hasVariants(filters)}};
 }
 
 QString statusValue(FlagStatus status)
@@ -155,8 +196,6 @@ QString statusName(FlagStatus status)
     switch (status) {
     case FlagStatus::Active:
         return u"ACTIVE"_s;
-    case FlagStatus::Inactive:
-        return u"INACTIVE"_s;
     case FlagStatus::Stale:
         return u"STALE"_s;
     case FlagStatus::Deleted:
@@ -177,15 +216,15 @@ QJsonObject flagResponse(const FeatureFlag &flag, const QString &lastCalledAt, c
 
 RolloutInfo rolloutInfo(const QJsonObject &flag)
 {
-    const QJsonValue filters = flag.value("filters"_L1);
-    if (pythonTruthy(filters.toObject().value("multivariate"_L1))) {
-        const VariantRollout rollout = multivariateFullyRolledOut(filters.toObject());
+    const QJsonObject filters = filtersOf(flag);
+    if (hasVariants(filters)) {
+        const VariantRollout rollout = multivariateFullyRolledOut(filters);
         if (rollout.full)
             return {u"fully_rolled_out"_s, rollout.variant};
     } else if (booleanFullyRolledOut(filters)) {
         return {u"fully_rolled_out"_s, QJsonValue()};
     }
-    const QJsonArray groups = groupsOf(filters.toObject());
+    const QJsonArray groups = groupsOf(filters);
     const bool allAtZero =
         !groups.isEmpty() && std::all_of(groups.begin(), groups.end(), [](const QJsonValue &g) {
             const QJsonValue rollout = g.toObject().value("rollout_percentage"_L1);

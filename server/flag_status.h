@@ -9,21 +9,27 @@
 
 namespace bunting::server {
 
-// PostHog's FeatureFlagStatusChecker (posthog/models/feature_flag/flag_status.py), computed from
-// the flag and from when the server last saw it called. Usage (never called, or not for 30 days)
-// outranks configuration (fully rolled out and 30 days old), as in PostHog.
-enum class FlagStatus { Active, Inactive, Stale, Deleted, Unknown };
+// PostHog's FeatureFlagStatusChecker (products/feature_flags/backend/flag_status.py), computed
+// from the flag and from when the server last saw it called: a disabled flag is active and not
+// judged; a called one is stale after 30 days without a call; one never called is stale only
+// when it is 30 days old and fully rolled out. Reasons word for word as PostHog's.
+enum class FlagStatus { Active, Stale, Deleted, Unknown };
 
 struct FlagStatusResult
 {
     FlagStatus status = FlagStatus::Unknown;
     QString reason;
+    bool reasonStatesRollout = false; // the reason is the rollout's, not the usage's
 };
 
 // `flag` is the flag's API document; `lastCalledAt` an ISO timestamp, empty when never called.
 FlagStatusResult flagStatus(const QJsonObject &flag, const QString &lastCalledAt,
                             const QDateTime &now);
-// The status endpoint's spelling: "active", "inactive", "stale", "deleted", "unknown".
+// PostHog's get_rollout_summary, the status endpoint's `rollout`: effectively_full_rollout,
+// has_targeting_conditions, max_rollout_percentage (a missing one counts as 100; null without
+// conditions) and is_multivariate.
+QJsonObject rolloutSummary(const QJsonObject &flag);
+// The status endpoint's spelling: "active", "stale", "deleted", "unknown".
 QString statusValue(FlagStatus status);
 // The serializer's `status` field, PostHog's enum member name: "ACTIVE", "STALE", ...
 QString statusName(FlagStatus status);

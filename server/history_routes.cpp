@@ -4,6 +4,7 @@
 #include "services.h"
 
 #include <QRegularExpression>
+#include <algorithm>
 #include <limits>
 
 using namespace Qt::StringLiterals;
@@ -152,15 +153,27 @@ void addHistoryRoutes(Router &router, Services &s)
                 throw ApiError::validation(
                     u"invalid_input"_s,
                     u"Version history is not available for remote configuration flags."_s);
+            // PostHog's route takes digits only: "-1" is no route of it.
+            const QString text = r.param(u"version"_s);
+            if (!std::all_of(text.begin(), text.end(), [](QChar c) { return c.isDigit(); }))
+                throw ApiError::notFound();
             const qint64 n = r.idParam(u"version"_s);
+            // PostHog answers these two with a bare {"detail"} (rest-api-behaviour.md §4.6).
             if (n < 1 || n > flag.version)
-                throw ApiError(404, u"invalid_request"_s, u"not_found"_s, u"Version not found."_s);
+                return ApiResponse::json(
+                    QJsonObject{
+                        {u"detail"_s, u"Version %1 not found (current version is %2)"_s.arg(n).arg(
+                                          flag.version)}},
+                    404);
             // Every change since the first writes its snapshot with it, so a gap means
             // the flag came from elsewhere with its history left behind.
             const auto then = s.flags.version(flag.id, int(n));
             if (!then)
-                throw ApiError(422, u"validation_error"_s, u"version_history_incomplete"_s,
-                               u"Activity log incomplete; cannot reconstruct this version."_s);
+                return ApiResponse::json(
+                    QJsonObject{
+                        {u"detail"_s,
+                         u"Activity log is incomplete. Cannot reconstruct version %1."_s.arg(n)}},
+                    422);
             return ApiResponse::json(versionJson(flag, *then));
         });
 }

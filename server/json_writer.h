@@ -31,6 +31,19 @@ public:
         m_comma = true;
         return *this;
     }
+    JsonWriter &beginArray()
+    {
+        separate();
+        raw('[');
+        m_comma = false;
+        return *this;
+    }
+    JsonWriter &endArray()
+    {
+        raw(']');
+        m_comma = true;
+        return *this;
+    }
     JsonWriter &key(QStringView name);
     // A key known to need no escaping (the answers' own field names).
     JsonWriter &key(QLatin1StringView name)

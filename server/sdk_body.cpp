@@ -1,5 +1,7 @@
 #include "sdk_body.h"
 
+#include "property_map.h"
+
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QUrlQuery>
@@ -15,6 +17,13 @@ namespace {
 constexpr qsizetype maxInflated = 64 * 1024 * 1024;
 
 } // namespace
+
+QString sdkIdText(const QJsonValue &value)
+{
+    if (value.isString() || value.isDouble())
+        return propertyText(value); // serde_json's text of a number, as PostHog's Rust services
+    return {};
+}
 
 std::optional<QByteArray> gunzip(const QByteArray &data)
 {

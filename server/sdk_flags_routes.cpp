@@ -22,25 +22,27 @@ namespace bunting::server {
 
 namespace {
 
-enum class Shape { Flags, Legacy }; // {flags: {...}} or {featureFlags, featureFlagPayloads}
+// What PostHog's flags service answers, by endpoint and `v` (its get_versioned_response):
+// /flags v2+ and /decide v4+ {flags: {...}}; /flags v1 and /decide v3 {featureFlags: every
+// flag's value, featureFlagPayloads}; /decide v2 {featureFlags: the enabled flags' values};
+// /decide v1, no v or any other v {featureFlags: [the enabled flags' keys]}.
+enum class Shape { Flags, Legacy, DecideV2, DecideV1 };
+
+Shape decideShape(int version)
+{
+    if (version >= 4)
+        return Shape::Flags;
+    if (version == 3)
+        return Shape::Legacy;
+    if (version == 2)
+        return Shape::DecideV2;
+    return Shape::DecideV1;
+}
 enum class Runtime { Unknown, All, Client, Server };
 
 ApiError tokenError(const QString &detail)
 {
     return {401, u"authentication_error"_s, u"invalid_api_key"_s, detail};
-}
-
-QString scalarText(const QJsonValue &value)
-{
-    if (value.isString())
-        return value.toString();
-    if (value.isDouble()) {
-        const double number = value.toDouble();
-        if (number == double(qint64(number)))
-            return QString::number(qint64(number));
-        return QString::number(number, 'g', 17);
-    }
-    return {};
 }
 
 QJsonObject optionalObject(const QJsonObject &body, const QString &name)
@@ -163,10 +165,10 @@ EvaluationContext buildContext(qint64 projectId, const ProjectSnapshot &snapshot
     context.personProperties.overlay(optionalObject(body, u"person_properties"_s));
     context.staticCohorts = stored->staticCohorts;
 
-    const QString deviceId = scalarText(body.value("$device_id"_L1));
+    const QString deviceId = sdkIdText(body.value("$device_id"_L1));
     if (!deviceId.isEmpty())
         context.deviceId = deviceId;
-    context.anonDistinctId = scalarText(body.value("$anon_distinct_id"_L1));
+    context.anonDistinctId = sdkIdText(body.value("$anon_distinct_id"_L1));
 
     const QJsonObject groups = optionalObject(body, u"groups"_s);
     const QJsonObject groupProperties = optionalObject(body, u"group_properties"_s);
@@ -174,7 +176,7 @@ EvaluationContext buildContext(qint64 projectId, const ProjectSnapshot &snapshot
     for (auto it = snapshot.groupTypeMapping.cbegin(); it != snapshot.groupTypeMapping.cend(); ++it)
         indexByType.insert(it.value(), it.key());
     for (auto it = groups.constBegin(); it != groups.constEnd(); ++it) {
-        const QString key = scalarText(it.value());
+        const QString key = sdkIdText(it.value());
         if (key.isEmpty())
             continue;
         context.groups.insert(it.key(), key);
@@ -302,7 +304,7 @@ ApiResponse evaluateForSdk(ApiRequest &r, Services &s, Shape shape)
                                    u"The distinct_id field is missing from the request. Please "
                                    "include a valid identifier."_s,
                                    u"distinct_id"_s);
-    const QString distinctId = scalarText(distinctValue);
+    const QString distinctId = sdkIdText(distinctValue);
     if (distinctId.trimmed().isEmpty())
         throw ApiError::validation(u"invalid_input"_s,
                                    u"The distinct_id field cannot be empty. Please provide a "
@@ -388,7 +390,7 @@ ApiResponse evaluateForSdk(ApiRequest &r, Services &s, Shape shape)
             writeFlagDetail(w.encodedKey(key), key, results[i]);
         }
         w.endObject();
-    } else {
+    } else if (shape == Shape::Legacy) {
         w.key("featureFlags"_L1).beginObject();
         for (qsizetype i = 0; i < results.size(); ++i)
             w.encodedKey(keyJson(i)).value(results[i].value.toJson());
@@ -398,8 +400,22 @@ ApiResponse evaluateForSdk(ApiRequest &r, Services &s, Shape shape)
             if (results[i].value.enabled && !results[i].payload.isUndefined())
                 w.encodedKey(keyJson(i)).value(results[i].payload);
         w.endObject();
+    } else if (shape == Shape::DecideV2) {
+        w.key("featureFlags"_L1).beginObject();
+        for (qsizetype i = 0; i < results.size(); ++i)
+            if (results[i].value.enabled)
+                w.encodedKey(keyJson(i)).value(results[i].value.toJson());
+        w.endObject();
+    } else {
+        w.key("featureFlags"_L1).beginArray();
+        for (qsizetype i = 0; i < results.size(); ++i)
+            if (results[i].value.enabled)
+                w.json(keyJson(i));
+        w.endArray();
     }
-    w.key("errorsWhileComputingFlags"_L1).value(errors);
+    // PostHog's two oldest shapes have no such field.
+    if (shape == Shape::Flags || shape == Shape::Legacy)
+        w.key("errorsWhileComputingFlags"_L1).value(errors);
     w.key("requestId"_L1).value(requestId());
     w.key("evaluatedAt"_L1).value(QDateTime::currentMSecsSinceEpoch());
     if (r.queryValue(u"config"_s) == "true"_L1)
@@ -427,11 +443,9 @@ void addSdkFlagRoutes(Router &router, Services &services)
                [&s](ApiRequest &r) {
                    return evaluateForSdk(r, s, versionParam(r) >= 2 ? Shape::Flags : Shape::Legacy);
                });
-    // /decide answers v4 as /flags v2 does, and v3 (and older) in the maps.
+    // /decide answers v4 as /flags v2 does, v3 in the maps, v2 and v1 in PostHog's older shapes.
     router.add(QHttpServerRequest::Method::Post, u"/decide"_s, RouteAccess::sdkConcurrent(),
-               [&s](ApiRequest &r) {
-                   return evaluateForSdk(r, s, versionParam(r) >= 4 ? Shape::Flags : Shape::Legacy);
-               });
+               [&s](ApiRequest &r) { return evaluateForSdk(r, s, decideShape(versionParam(r))); });
 }
 
 } // namespace bunting::server

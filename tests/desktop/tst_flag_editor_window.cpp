@@ -6,6 +6,7 @@
 #include "impact_preview_widget.h"
 #include "message_bar.h"
 #include "test_server.h"
+#include "window_test_support.h"
 
 #include <QAction>
 #include <QApplication>
@@ -31,6 +32,8 @@ private Q_SLOTS:
     void offersTheProjectsFlagsAndGroupTypesToTheFilterRows();
     void savesOnlyWhatChanged();
     void savingNothingSendsNothing();
+    void aConcurrentChangeElsewhereIsKept();
+    void twoEditorsOnOneFlag();
     void mergesOntoAConcurrentChange();
     void overwritesAConcurrentChange();
     void reloadDropsTheEditForTheServersVersion();
@@ -155,10 +158,12 @@ void TestFlagEditorWindow::savingNothingSendsNothing()
     QCOMPARE(serverFlag(m_id).value("version"_L1).toInt(), 1);
 }
 
-void TestFlagEditorWindow::mergesOntoAConcurrentChange()
+void TestFlagEditorWindow::aConcurrentChangeElsewhereIsKept()
 {
+    // PostHog's rule (rest-api-behaviour.md §3.4): a stale save whose fields nobody else changed
+    // goes through, and the other change stays.
     FlagEditorWindow *window = open(m_id);
-    window->setConflictChoice(FlagEditorWindow::ConflictChoice::Merge);
+    window->setConflictChoice(FlagEditorWindow::ConflictChoice::Reload); // would drop "Mine"
     window->editor()->setName(u"Mine"_s);
     QCOMPARE(m_server
                  ->patch(m_server->flags(u"%1/"_s.arg(m_id)),
@@ -166,14 +171,77 @@ void TestFlagEditorWindow::mergesOntoAConcurrentChange()
                  .status,
              200);
     window->save();
+    QTRY_COMPARE(window->editor()->loaded().version, 3);
+    QVERIFY(!window->editor()->isDirty());
+    QCOMPARE(window->editor()->loaded().tags, QStringList{u"theirs"_s});
+    const QJsonObject stored = serverFlag(m_id);
+    QCOMPARE(stored.value("name"_L1).toString(), u"Mine"_s);
+    QCOMPARE(stored.value("tags"_L1).toArray(), QJsonArray{u"theirs"_s});
+}
+
+void TestFlagEditorWindow::twoEditorsOnOneFlag()
+{
+    // Two windows of the app on the same flag, the user answering the real dialog.
+    auto first = std::unique_ptr<FlagEditorWindow>(open(m_id));
+    auto *second = new FlagEditorWindow(m_client.get(), m_id);
+    m_window = second; // cleanup() closes it
+    second->show();
+    QTRY_VERIFY(second->isLoaded());
+
+    // Different fields: both saves go through and both changes stay.
+    first->editor()->setName(u"From the first window"_s);
+    first->save();
+    QTRY_COMPARE(first->editor()->loaded().version, 2);
+    second->editor()->setTags({u"second"_s});
+    second->save();
+    QTRY_COMPARE(second->editor()->loaded().version, 3);
+    QCOMPARE(serverFlag(m_id).value("name"_L1).toString(), u"From the first window"_s);
+    QCOMPARE(serverFlag(m_id).value("tags"_L1).toArray(), QJsonArray{u"second"_s});
+
+    // The same field: the second save is refused with 409 and the user is asked.
+    first->editor()->setConditionRollout(0, 40);
+    first->save();
+    QTRY_COMPARE(first->editor()->loaded().version, 4);
+    second->editor()->setConditionRollout(0, 60);
+    QString asked;
+    window_test::whenModalOpens<QMessageBox>([&asked](QMessageBox *box) {
+        asked = box->text();
+        for (QAbstractButton *button : box->buttons())
+            if (button->text() == "Reload"_L1)
+                button->click();
+    });
+    second->save();
+    QTRY_VERIFY(!asked.isEmpty());
+    QVERIFY2(asked.contains("touch what you changed"_L1), qPrintable(asked));
+    QTRY_COMPARE(second->editor()->loaded().version, 4);
+    QCOMPARE(second->editor()->draft().filters.groups.at(0).rolloutPercentage, std::optional(40.0));
+    QCOMPARE(serverFlag(m_id)["filters"_L1]["groups"_L1][0]["rollout_percentage"_L1].toInt(), 40);
+}
+
+void TestFlagEditorWindow::mergesOntoAConcurrentChange()
+{
+    // Both change `filters`, PostHog's unit of conflict, in different parts (a payload here, the
+    // rollout there): 409, then the merge keeps both.
+    FlagEditorWindow *window = open(m_id);
+    window->setConflictChoice(FlagEditorWindow::ConflictChoice::Merge);
+    window->editor()->setPayload(u"true"_s, u"{\"a\": 1}"_s);
+    const QJsonObject theirs{{u"properties"_s, QJsonArray()}, {u"rollout_percentage"_s, 45}};
+    QCOMPARE(m_server
+                 ->patch(m_server->flags(u"%1/"_s.arg(m_id)),
+                         QJsonObject{{u"filters"_s, QJsonObject{{u"groups"_s, QJsonArray{theirs}}}},
+                                     {u"tags"_s, QJsonArray{u"theirs"_s}}})
+                 .status,
+             200);
+    window->save();
     QTRY_COMPARE(window->editor()->loaded().version, 2); // their version is the new base
     QVERIFY(window->editor()->isDirty());
     QCOMPARE(window->editor()->draft().tags, QStringList{u"theirs"_s});
-    QCOMPARE(window->editor()->draft().name, u"Mine"_s);
+    QCOMPARE(window->editor()->draft().filters.groups.at(0).rolloutPercentage, std::optional(45.0));
     window->save();
     QTRY_COMPARE(serverFlag(m_id).value("version"_L1).toInt(), 3);
     const QJsonObject stored = serverFlag(m_id);
-    QCOMPARE(stored.value("name"_L1).toString(), u"Mine"_s);
+    QCOMPARE(stored["filters"_L1]["groups"_L1][0]["rollout_percentage"_L1].toInt(), 45);
+    QCOMPARE(stored["filters"_L1]["payloads"_L1]["true"_L1].toString(), u"{\"a\": 1}"_s);
     QCOMPARE(stored.value("tags"_L1).toArray(), QJsonArray{u"theirs"_s});
 }
 

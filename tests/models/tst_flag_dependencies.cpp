@@ -54,7 +54,7 @@ private Q_SLOTS:
     void bothDirectionsOfAChain();
     void activeFlagStatus();
     void staleFlagStatusAndReason();
-    void neverCalledOldFlagIsInactive();
+    void notCalledFor30DaysIsStale();
     void deletedDependencyShowsAsDeleted();
     void unknownFlagIsUnknownAndReportsTheFailure();
     void reloadDropsTheOldLoad();
@@ -152,16 +152,15 @@ void TestFlagDependencies::activeFlagStatus()
     const qint64 id = m_server->createFlagId(u"fresh"_s, everyone(50));
     load(id);
     QCOMPARE(m_deps->status(), u"active"_s);
-    QCOMPARE(m_deps->statusReason(), u"Flag is active and being evaluated"_s);
+    QCOMPARE(m_deps->statusReason(), u"Flag has no usage data yet"_s);
 }
 
 void TestFlagDependencies::staleFlagStatusAndReason()
 {
-    // Fully rolled out, older than 30 days and still called: what the server calls stale.
+    // Fully rolled out, older than 30 days and never called: what PostHog calls stale, with the
+    // rollout as the reason.
     const qint64 id = m_server->createFlagId(u"old"_s, everyone());
     m_server->setFlagCreatedAt(id, QDateTime::currentDateTimeUtc().addDays(-45));
-    QVERIFY(m_server->sendEvents({test_builders::flagCalled(
-        u"old"_s, true, u"caller"_s, QDateTime::currentDateTimeUtc().addDays(-1))}));
     const auto expected = m_server->get(m_server->flags(u"%1/status"_s.arg(id))).object();
     QCOMPARE(expected.value(u"status"_s).toString(), u"stale"_s);
     load(id);
@@ -169,15 +168,16 @@ void TestFlagDependencies::staleFlagStatusAndReason()
     QCOMPARE(m_deps->statusReason(), u"This boolean flag will always evaluate to \"true\""_s);
 }
 
-void TestFlagDependencies::neverCalledOldFlagIsInactive()
+void TestFlagDependencies::notCalledFor30DaysIsStale()
 {
-    const qint64 id = m_server->createFlagId(u"forgotten"_s, everyone());
-    m_server->setFlagCreatedAt(id, QDateTime::currentDateTimeUtc().addDays(-45));
+    const qint64 id = m_server->createFlagId(u"forgotten"_s, everyone(50));
+    m_server->setFlagCreatedAt(id, QDateTime::currentDateTimeUtc().addDays(-60));
+    QVERIFY(m_server->sendEvents({test_builders::flagCalled(
+        u"forgotten"_s, true, u"caller"_s, QDateTime::currentDateTimeUtc().addDays(-40))}));
     load(id);
-    QCOMPARE(m_deps->status(), u"inactive"_s);
-    QVERIFY2(
-        m_deps->statusReason().startsWith(u"Flag has never been called and is over 30 days old"_s),
-        qPrintable(m_deps->statusReason()));
+    QCOMPARE(m_deps->status(), u"stale"_s);
+    QVERIFY2(m_deps->statusReason().startsWith(u"Flag has not been called in 4"_s),
+             qPrintable(m_deps->statusReason()));
 }
 
 void TestFlagDependencies::deletedDependencyShowsAsDeleted()
@@ -209,7 +209,7 @@ void TestFlagDependencies::unknownFlagIsUnknownAndReportsTheFailure()
     m_deps->setFlag(missing);
     QVERIFY(loaded.wait(kTimeout));
     QCOMPARE(m_deps->status(), u"unknown"_s);
-    QCOMPARE(m_deps->statusReason(), u"Flag could not be found"_s);
+    QCOMPARE(m_deps->statusReason(), u"Not found."_s);
     // dependent_flags of an unknown flag is a 404: reported once, not swallowed.
     QCOMPARE(failed.size(), 1);
     QCOMPARE(failed.first().first().value<api::ApiError>().status, 404);

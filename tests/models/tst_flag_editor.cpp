@@ -294,12 +294,17 @@ void TestFlagEditor::revertedByHandIsClean()
 void TestFlagEditor::patchBodyHasOnlyChangedFields()
 {
     FlagEditor editor(baseFlag());
+    // PostHog checks for a conflict only with the flag as it was loaded (original_flag) beside
+    // the version (rest-api-behaviour.md §3.4).
+    const QJsonObject loaded = editor.loaded().toJson();
     editor.setName(u"Renamed"_s);
-    QCOMPARE(editor.patchBody(), (QJsonObject{{u"name"_s, u"Renamed"_s}, {u"version"_s, 3}}));
+    QCOMPARE(
+        editor.patchBody(),
+        (QJsonObject{{u"name"_s, u"Renamed"_s}, {u"version"_s, 3}, {u"original_flag"_s, loaded}}));
 
     editor.setConditionRollout(0, 50);
     const QJsonObject body = editor.patchBody();
-    QCOMPARE(body.keys(), (QStringList{u"filters"_s, u"name"_s, u"version"_s}));
+    QCOMPARE(body.keys(), (QStringList{u"filters"_s, u"name"_s, u"original_flag"_s, u"version"_s}));
     QCOMPARE(body.value("filters"_L1).toObject(), editor.draft().filters.toJson());
     QCOMPARE(body.value("filters"_L1)["groups"_L1][0]["rollout_percentage"_L1].toDouble(), 50.0);
 
@@ -308,7 +313,8 @@ void TestFlagEditor::patchBodyHasOnlyChangedFields()
     QVERIFY(editor.patchBody().isEmpty());
 
     editor.setActive(false);
-    QCOMPARE(editor.patchBody(), (QJsonObject{{u"active"_s, false}, {u"version"_s, 3}}));
+    QCOMPARE(editor.patchBody(),
+             (QJsonObject{{u"active"_s, false}, {u"version"_s, 3}, {u"original_flag"_s, loaded}}));
 }
 
 void TestFlagEditor::unknownFieldsSurviveInPatch()
@@ -612,7 +618,7 @@ void TestFlagEditor::rebaseMergesDifferentFields()
     QCOMPARE(editor.loaded(), server);
     QVERIFY(editor.isDirty());
     const QJsonObject body = editor.patchBody();
-    QCOMPARE(body.keys(), (QStringList{u"filters"_s, u"version"_s}));
+    QCOMPARE(body.keys(), (QStringList{u"filters"_s, u"original_flag"_s, u"version"_s}));
     QCOMPARE(body.value("version"_L1).toInt(), 5);
     QCOMPARE(body.value("filters"_L1)["x_custom"_L1].toString(), u"f"_s);
 }
@@ -642,7 +648,10 @@ void TestFlagEditor::rebaseReportsConflicts()
 
     editor.mergeOntoServer(rebase);
     QCOMPARE(editor.draft().filters.groups.at(0).rolloutPercentage, std::optional(80.0));
-    QCOMPARE(editor.patchBody().keys(), (QStringList{u"filters"_s, u"version"_s}));
+    QCOMPARE(editor.patchBody().keys(),
+             (QStringList{u"filters"_s, u"original_flag"_s, u"version"_s}));
+    // The merge's base is the server's version: that is what the next save says it started from.
+    QCOMPARE(editor.patchBody().value("original_flag"_L1).toObject(), rebase.server.toJson());
 }
 
 void TestFlagEditor::overwriteKeepsUserValues()
@@ -662,7 +671,7 @@ void TestFlagEditor::overwriteKeepsUserValues()
     QCOMPARE(editor.draft().name, u"Checkout"_s);
     QCOMPARE(editor.draft().updatedAt, server.updatedAt);
     const QJsonObject body = editor.patchBody();
-    QCOMPARE(body.keys(), (QStringList{u"filters"_s, u"name"_s, u"version"_s}));
+    QCOMPARE(body.keys(), (QStringList{u"filters"_s, u"name"_s, u"original_flag"_s, u"version"_s}));
     QCOMPARE(body.value("version"_L1).toInt(), 6);
     QCOMPARE(body.value("name"_L1).toString(), u"Checkout"_s);
 }

@@ -197,6 +197,17 @@ QString TestServer::keyWithScopes(const QStringList &scopes, const QList<qint64>
     return auth.createKey(auth.ownerUserId(), u"test"_s, scopes, projects).value;
 }
 
+QString TestServer::keyForNewUser(const QString &email)
+{
+    const qint64 user = m_server->database()
+                            .scalar(u"INSERT INTO users (uuid, distinct_id, first_name, last_name, "
+                                    "email, created_at) VALUES (?, ?, ?, '', ?, "
+                                    "'2026-01-01T00:00:00Z') RETURNING id"_s,
+                                    {email, email, email.section(u'@', 0, 0), email})
+                            ->toLongLong();
+    return m_server->auth().createKey(user, u"test"_s, {u"*"_s}, {}).value;
+}
+
 void TestServer::setFlagCreatedAt(qint64 id, const QDateTime &time)
 {
     const Database &db = m_server->database();

@@ -52,6 +52,8 @@ public:
     Reply patchFlag(qint64 id, const QJsonObject &changes);
     // A key with only these scopes (and these projects, when given).
     QString keyWithScopes(const QStringList &scopes, const QList<qint64> &projects = {});
+    // A key with every scope for a new user of the owner's organization.
+    QString keyForNewUser(const QString &email);
     // Moves a flag's creation time, in its row (what lists sort on) and in its document.
     void setFlagCreatedAt(qint64 id, const QDateTime &time);
     // A second project in the same organization.

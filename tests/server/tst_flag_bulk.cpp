@@ -128,16 +128,26 @@ void TestFlagBulk::deleteByIds()
     }
     QCOMPARE(ids, (QSet<qint64>{a, b}));
 
-    // Soft deletes, each with its own version and activity entry.
+    // Soft deletes as PostHog's bulk_delete writes them (rest-api-behaviour.md §3.8): no new
+    // version, one `deleted` activity entry each with no changes and the flag's key.
     for (qint64 id : {a, b}) {
         const QJsonObject now = flag(id);
         QCOMPARE(now.value("deleted"_L1), QJsonValue(true));
-        QCOMPARE(now.value("version"_L1), QJsonValue(2));
+        QCOMPARE(now.value("version"_L1), QJsonValue(1));
         QCOMPARE(countRows(u"activity_log"_s, u"item_id = '%1' AND activity = 'deleted'"_s.arg(id)),
                  1);
     }
+    const QJsonObject entry = m_server->get(m_server->flags(u"%1/activity/"_s.arg(a)))
+                                  .object()["results"_L1][0]
+                                  .toObject();
+    QCOMPARE(entry.value("activity"_L1), QJsonValue(u"deleted"_s));
+    QCOMPARE(entry["detail"_L1]["changes"_L1], QJsonValue(QJsonArray()));
+    QCOMPARE(entry["detail"_L1]["name"_L1], QJsonValue(u"a"_s));
     QCOMPARE(flag(kept).value("deleted"_L1), QJsonValue(false));
-    QCOMPARE(countRows(u"feature_flag_versions"_s), 5);
+    QCOMPARE(countRows(u"feature_flag_versions"_s), 3);
+    // Version 1 still reads as the flag is now.
+    QCOMPARE(m_server->get(m_server->flags(u"%1/versions/1"_s.arg(a))).object().value("deleted"_L1),
+             QJsonValue(true));
     const QJsonArray listed =
         m_server->get(m_server->flags()).object().value("results"_L1).toArray();
     QCOMPARE(listed.size(), 1);
@@ -277,9 +287,8 @@ void TestFlagBulk::deleteReportsWhatTheServiceRefuses()
                                            "(ID: %1)"_s.arg(d)}},
                  QJsonObject{{u"id"_s, a},
                              {u"key"_s, u"a"_s},
-                             {u"reason"_s, u"Cannot delete this feature flag because other flags "
-                                           "depend on it: c (ID: %1). Please update or delete the "
-                                           "dependent flags first."_s.arg(c)}}}));
+                             {u"reason"_s, u"Cannot delete because other flags depend on it: "
+                                           "c (ID: %1)"_s.arg(c)}}}));
     QCOMPARE(countRows(u"activity_log"_s, u"activity = 'deleted'"_s), 0);
 }
 
@@ -437,11 +446,22 @@ void TestFlagBulk::updateTagsAdd()
                                              {u"tags"_s, QJsonArray{u"b"_s, u"c"_s, u"old"_s}}}}},
                      {u"skipped"_s, QJsonArray()}}));
     QCOMPARE(flag(a).value("tags"_L1), QJsonValue(QJsonArray{u"b"_s, u"c"_s, u"old"_s}));
-    QCOMPARE(flag(a).value("version"_L1), QJsonValue(2));
-    QCOMPARE(flag(b).value("version"_L1), QJsonValue(2));
-    // c already had them: no new version, no activity.
-    QCOMPARE(flag(c).value("version"_L1), QJsonValue(1));
+    // PostHog writes tags outside the flag's serializer (rest-api-behaviour.md §3.7): no new
+    // version, so an editor open on the flag does not meet a conflict.
+    QCOMPARE(flag(a).value("version"_L1), QJsonValue(1));
+    QCOMPARE(flag(b).value("version"_L1), QJsonValue(1));
+    // One `updated` entry for each flag whose tags changed, with only that change; none for c.
     QCOMPARE(countRows(u"activity_log"_s, u"activity = 'updated'"_s), 2);
+    const QJsonObject entry = m_server->get(m_server->flags(u"%1/activity/"_s.arg(a)))
+                                  .object()["results"_L1][0]
+                                  .toObject();
+    QCOMPARE(
+        entry["detail"_L1]["changes"_L1],
+        QJsonValue(QJsonArray{QJsonObject{{u"type"_s, u"FeatureFlag"_s},
+                                          {u"action"_s, u"changed"_s},
+                                          {u"field"_s, u"tags"_s},
+                                          {u"before"_s, QJsonArray{u"old"_s}},
+                                          {u"after"_s, QJsonArray{u"b"_s, u"c"_s, u"old"_s}}}}));
     QCOMPARE(countRows(u"activity_log"_s, u"activity = 'updated' AND item_id = '%1' AND detail "
                                           "LIKE '%%\"field\":\"tags\"%%'"_s.arg(a)),
              1);
@@ -469,7 +489,7 @@ void TestFlagBulk::updateTagsRemoveAndSet()
     QCOMPARE(cleared.object().value("updated"_L1),
              QJsonValue(QJsonArray{QJsonObject{{u"id"_s, a}, {u"tags"_s, QJsonArray()}}}));
     QCOMPARE(flag(a).value("tags"_L1), QJsonValue(QJsonArray()));
-    QCOMPARE(flag(a).value("version"_L1), QJsonValue(4));
+    QCOMPARE(flag(a).value("version"_L1), QJsonValue(1));
 }
 
 void TestFlagBulk::updateTagsSkipsMissingAndOtherProjects()

@@ -18,7 +18,6 @@ private Q_SLOTS:
     void createRetrieveUpdate();
     void trailingSlashAndCurrentProject();
     void tagsAreNormalized();
-    void staleVersionIsAConflict();
     void deleteIsNotAllowed();
     void softDeleteFreesTheKey();
     void everyChangeIsVersionedAndLogged();
@@ -107,28 +106,14 @@ void TestFlagCrud::tagsAreNormalized()
     QCOMPARE(flag.value("tags"_L1), QJsonValue(QJsonArray{u"team-a"_s, u"team-b"_s}));
 }
 
-void TestFlagCrud::staleVersionIsAConflict()
-{
-    const QJsonObject flag = m_server->createFlag({{u"key"_s, u"race"_s}});
-    const QString path = m_server->flags(QString::number(flag.value("id"_L1).toInteger()));
-    QCOMPARE(m_server->patch(path, QJsonObject{{u"active"_s, false}, {u"version"_s, 1}}).status,
-             200);
-    const auto stale =
-        m_server->patch(path, QJsonObject{{u"name"_s, u"lost"_s}, {u"version"_s, 1}});
-    QCOMPARE(stale.status, 409);
-    QCOMPARE(stale.object().value("attr"_L1), QJsonValue(u"version"_s));
-    const QJsonObject now = m_server->get(path).object();
-    QCOMPARE(now.value("name"_L1), QJsonValue(u""_s));
-    QCOMPARE(now.value("version"_L1), QJsonValue(2));
-}
-
 void TestFlagCrud::deleteIsNotAllowed()
 {
     const QJsonObject flag = m_server->createFlag({{u"key"_s, u"keep"_s}});
     const QString path = m_server->flags(QString::number(flag.value("id"_L1).toInteger()));
     const auto reply = m_server->del(path);
+    // PostHog's ForbidDestroyModel: 405 and no body at all.
     QCOMPARE(reply.status, 405);
-    QCOMPARE(reply.object().value("code"_L1), QJsonValue(u"method_not_allowed"_s));
+    QVERIFY2(reply.body.isEmpty(), reply.body.constData());
     QCOMPARE(m_server->get(path).object().value("deleted"_L1), QJsonValue(false));
 }
 
@@ -211,8 +196,6 @@ void TestFlagCrud::badBodies_data()
         << QByteArray(R"({"key": "k", "filters": []})") << 400 << u"filters"_s;
     QTest::newRow("tags not strings")
         << QByteArray(R"({"key": "k", "tags": [1]})") << 400 << u"tags"_s;
-    QTest::newRow("unknown field")
-        << QByteArray(R"({"key": "k", "colour": "red"})") << 400 << u"colour"_s;
     QTest::newRow("huge body") << QByteArray(R"({"key": "k", "name": ")" +
                                              QByteArray(11 * 1024 * 1024, 'x') + "\"}")
                                << 413 << QString();

@@ -340,6 +340,13 @@ void TestFlagList::searchFilter()
     QCOMPARE(sorted(u"search="_s + encoded(u"einstellungen"_s)), QStringList{u"dark_mode"_s});
     QCOMPARE(sorted(u"search=nothing"_s), QStringList());
     QCOMPARE(sorted(u"search="_s).size(), 3);
+    // PostHog trims the term, then refuses one over 200 characters (rest-api-behaviour.md §4.1).
+    QCOMPARE(sorted(u"search=%20%20payment%20%20"_s), QStringList{u"new-checkout"_s});
+    QCOMPARE(list(u"search="_s + QString(200, u'x')).status, 200);
+    const auto tooLong = list(u"search="_s + QString(201, u'x'));
+    QCOMPARE(tooLong.status, 400);
+    QCOMPARE(tooLong.object().value("detail"_L1),
+             QJsonValue(u"Search term cannot exceed 200 characters"_s));
 }
 
 void TestFlagList::typeFilter()
@@ -583,7 +590,9 @@ void TestFlagList::statusAndLastCalledInResults()
     const qint64 unused = create({{u"key"_s, u"unused"_s}, {u"filters"_s, rollout(30)}});
     m_server->setFlagCreatedAt(stale, now.addDays(-60));
     m_server->setFlagCreatedAt(unused, now.addDays(-60));
-    const QString called = bunting::server::formatApiTimestamp(now.addDays(-1));
+    // PostHog: stale when not called for 30 days; an old flag never called that is not fully
+    // rolled out is active, with no usage data.
+    const QString called = bunting::server::formatApiTimestamp(now.addDays(-40));
     setColumn(stale, u"last_called_at"_s, called);
     QHash<QString, QJsonObject> byKey;
     for (const QJsonValue &v : list({}).object().value("results"_L1).toArray())
@@ -591,7 +600,7 @@ void TestFlagList::statusAndLastCalledInResults()
     QCOMPARE(byKey.value(u"fresh"_s).value("status"_L1), QJsonValue(u"ACTIVE"_s));
     QCOMPARE(byKey.value(u"stale"_s).value("status"_L1), QJsonValue(u"STALE"_s));
     QCOMPARE(byKey.value(u"stale"_s).value("last_called_at"_L1), QJsonValue(called));
-    QCOMPARE(byKey.value(u"unused"_s).value("status"_L1), QJsonValue(u"INACTIVE"_s));
+    QCOMPARE(byKey.value(u"unused"_s).value("status"_L1), QJsonValue(u"ACTIVE"_s));
     QCOMPARE(m_server->get(m_server->flags(QString::number(stale))).object().value("status"_L1),
              QJsonValue(u"STALE"_s));
     Q_UNUSED(fresh);

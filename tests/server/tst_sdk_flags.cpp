@@ -68,6 +68,9 @@ private Q_SLOTS:
     void storedAndRequestProperties();
     void decideV3Maps();
     void decideV4IsFlagsV2();
+    void decideV1AndV2AreTheOlderShapes();
+    void distinctIdIsAPersonProperty();
+    void numericDistinctIdsAreOnePerson();
     void flagKeysToEvaluate();
     void evaluationRuntime();
     void evaluationContexts();
@@ -216,6 +219,65 @@ void TestSdkFlags::decideV4IsFlagsV2()
     const QJsonObject v2 = flags(request(u"alice"_s)).object();
     QCOMPARE(v4.value("flags"_L1), v2.value("flags"_L1));
     QVERIFY(!v4.contains("featureFlags"_L1));
+}
+
+void TestSdkFlags::decideV1AndV2AreTheOlderShapes()
+{
+    // PostHog's flags service (get_versioned_response): /decide v2 maps the enabled flags to
+    // their values, v1 (or no v, or an unknown one) lists their keys; neither has
+    // errorsWhileComputingFlags.
+    const QJsonObject v2 = flags(request(u"carol"_s), u"/decide/?v=2"_s).object();
+    QCOMPARE(v2.value("featureFlags"_L1).toObject(), (QJsonObject{{u"colour"_s, u"blue"_s}}));
+    QVERIFY(!v2.contains("featureFlagPayloads"_L1));
+    QVERIFY(!v2.contains("errorsWhileComputingFlags"_L1));
+    QVERIFY(!v2.value("requestId"_L1).toString().isEmpty());
+    for (const QString &path : {u"/decide/?v=1"_s, u"/decide/"_s, u"/decide/?v=0"_s}) {
+        const QJsonObject v1 = flags(request(u"alice"_s), path).object();
+        QStringList keys;
+        for (const QJsonValue &key : v1.value("featureFlags"_L1).toArray())
+            keys.append(key.toString());
+        keys.sort();
+        QCOMPARE(keys, (QStringList{u"beta"_s, u"colour"_s}));
+        QVERIFY(!v1.contains("errorsWhileComputingFlags"_L1));
+    }
+    QCOMPARE(flags(request(u"carol"_s), u"/decide/?v=1"_s).object().value("featureFlags"_L1),
+             QJsonValue(QJsonArray{u"colour"_s}));
+}
+
+void TestSdkFlags::distinctIdIsAPersonProperty()
+{
+    // PostHog's flags service adds the request's distinct id to the person properties
+    // (evaluation-behaviour.md §4.1): a condition on it needs nothing else from the caller.
+    m_server->createFlag(
+        {{u"key"_s, u"staff"_s},
+         {u"filters"_s,
+          QJsonObject{{u"groups"_s, QJsonArray{condition(QJsonArray{personFilter(
+                                        u"distinct_id"_s, u"carol"_s, u"exact"_s)})}}}}});
+    const auto staff = [this](const QString &id) {
+        return flags(request(id)).object()["flags"_L1]["staff"_L1]["enabled"_L1];
+    };
+    QCOMPARE(staff(u"carol"_s), QJsonValue(true));
+    QCOMPARE(staff(u"alice"_s), QJsonValue(false));
+    QCOMPARE(staff(u"nobody-we-know"_s), QJsonValue(false));
+}
+
+void TestSdkFlags::numericDistinctIdsAreOnePerson()
+{
+    // SDKs of typed languages send numbers; PostHog's services read a number as its JSON text
+    // ("1.5", "7"), the same for events and for /flags, so the person is found again.
+    QVERIFY(m_server->sendEvents(QJsonArray{
+        QJsonObject{{u"event"_s, u"$set"_s},
+                    {u"distinct_id"_s, 1.5},
+                    {u"properties"_s,
+                     QJsonObject{{u"$set"_s, QJsonObject{{u"email"_s, u"num@corp.com"_s}}}}}}}));
+    const auto beta = [this](const QJsonValue &id) {
+        QJsonObject body = request(u""_s);
+        body.insert(u"distinct_id"_s, id);
+        return flags(body).object()["flags"_L1]["beta"_L1]["enabled"_L1];
+    };
+    QCOMPARE(beta(1.5), QJsonValue(true));
+    QCOMPARE(beta(u"1.5"_s), QJsonValue(true));
+    QCOMPARE(beta(1), QJsonValue(false));
 }
 
 void TestSdkFlags::flagKeysToEvaluate()

@@ -107,7 +107,7 @@ void TestFlagStatusPanel::showsStatusAndBothLists()
     m_server->createFlagId(u"top"_s, dependingOn({middle}));
     show(middle);
     QCOMPARE(m_panel->statusText(), u"Active"_s);
-    QCOMPARE(m_panel->reasonText(), u"Flag is active and being evaluated."_s);
+    QCOMPARE(m_panel->reasonText(), u"Flag has no usage data yet."_s);
     QVERIFY(m_panel->dependentsView()->isVisible());
     QVERIFY(m_panel->dependenciesView()->isVisible());
     QCOMPARE(rows(m_panel->dependentsView()), QStringList{u"top"_s});
@@ -158,13 +158,14 @@ void TestFlagStatusPanel::enterAndDoubleClickOpenTheFlag()
 
 void TestFlagStatusPanel::staleFlagBadge()
 {
+    // Fully rolled out, 45 days old and never called: stale by PostHog's status checker.
     const qint64 id = m_server->createFlagId(u"forgotten"_s, everyone());
     m_server->setFlagCreatedAt(id, QDateTime::currentDateTimeUtc().addDays(-45));
     const QJsonObject expected = m_server->get(m_server->flags(u"%1/status"_s.arg(id))).object();
     show(id);
-    QCOMPARE(m_panel->statusText(), u"Inactive"_s);
+    QCOMPARE(m_panel->statusText(), u"Stale"_s);
     QCOMPARE(m_panel->reasonText(), expected.value(u"reason"_s).toString() + u"."_s);
-    saveScreenshot(m_panel.get(), u"flag_status_panel_inactive"_s);
+    saveScreenshot(m_panel.get(), u"flag_status_panel_stale"_s);
 }
 
 void TestFlagStatusPanel::refreshReloads()
@@ -191,7 +192,7 @@ void TestFlagStatusPanel::failureShowsInTheMessageBar()
     m_panel->setFlag(missing);
     QVERIFY(loaded.wait(kTimeout));
     QCOMPARE(m_panel->statusText(), u"Unknown"_s);
-    QCOMPARE(m_panel->reasonText(), u"Flag could not be found."_s);
+    QCOMPARE(m_panel->reasonText(), u"Not found."_s);
     auto *bar = m_panel->findChild<views::MessageBar *>(u"messageBar"_s);
     QVERIFY(bar->isVisible());
     QCOMPARE(bar->kind(), views::MessageBar::Kind::Error);

@@ -215,10 +215,12 @@ void TestVersionCompare::restoreAsksThenSaves()
 
 void TestVersionCompare::conflictShowsInTheMessageBar()
 {
+    // Someone changes what restoring version 5 would change too (its rollout): PostHog's 409.
     compare(5, 50);
+    const QJsonObject condition{{u"properties"_s, QJsonArray()}, {u"rollout_percentage"_s, 3}};
     QCOMPARE(m_server
                  ->patch(m_server->flags(QString::number(m_flagId)),
-                         QJsonObject{{u"name"_s, u"Changed meanwhile"_s}})
+                         QJsonObject{{u"filters"_s, QJsonObject{{u"groups"_s, QJsonArray{condition}}}}})
                  .status,
              200);
     m_view->setConfirmation([](const QString &, const QString &) { return true; });
