@@ -1,10 +1,12 @@
 #include "remote_config_panel.h"
 
 #include "api_error.h"
+#include "client.h"
 #include "icons.h"
 #include "message_bar.h"
 #include "remote_config_preview.h"
 #include "static_cohort_creator.h"
+#include "web_app_refusal.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -109,7 +111,9 @@ RemoteConfigPanel::RemoteConfigPanel(QWidget *parent)
     connect(m_creator, &models::StaticCohortCreator::created, this, &RemoteConfigPanel::showCohort);
     connect(m_creator, &models::StaticCohortCreator::failed, this,
             [this](const api::ApiError &error) {
-                showFailure(tr("Could not create the cohort"), error);
+                if (!showWebAppOnly(m_message, error, tr("create a static cohort of a flag"),
+                                    m_client, m_flag.id))
+                    showFailure(tr("Could not create the cohort"), error);
             });
     showPreview();
     updateCohortButton();
@@ -119,6 +123,7 @@ RemoteConfigPanel::~RemoteConfigPanel() = default;
 
 void RemoteConfigPanel::setClient(api::Client *client)
 {
+    m_client = client;
     m_preview->setClient(client);
     m_creator->setClient(client);
     updateCohortButton();

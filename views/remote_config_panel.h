@@ -3,6 +3,7 @@
 #include "feature_flag.h"
 
 #include <QJsonObject>
+#include <QPointer>
 #include <QWidget>
 #include <functional>
 
@@ -69,6 +70,7 @@ private:
     models::StaticCohortCreator *m_creator = nullptr;
     Confirmation m_confirm;
     FeatureFlag m_flag;
+    QPointer<api::Client> m_client;
     MessageBar *m_message = nullptr;
     QLabel *m_note = nullptr;
     QPlainTextEdit *m_text = nullptr;

@@ -1,8 +1,10 @@
 #include "usage_chart_panel.h"
 
+#include "client.h"
 #include "empty_state.h"
 #include "message_bar.h"
 #include "rollout_split_chart.h"
+#include "web_app_refusal.h"
 
 #include <QAction>
 #include <QChart>
@@ -149,8 +151,12 @@ UsageChartPanel::UsageChartPanel(QWidget *parent) : QWidget(parent)
     connect(m_loader, &models::UsageLoader::stateChanged, this, &UsageChartPanel::updateState);
     connect(m_loader, &models::UsageLoader::loaded, this, &UsageChartPanel::showSeries);
     connect(m_loader, &models::UsageLoader::flagChanged, this, &UsageChartPanel::flagChanged);
-    connect(m_loader, &models::UsageLoader::failed, this, [this] {
-        m_message->showMessage(MessageBar::Kind::Error, m_loader->errorText());
+    connect(m_loader, &models::UsageLoader::failed, this, [this](const api::ApiError &error) {
+        const QString action = m_loader->flag().usageDashboard
+                                   ? tr("add the enriched insights to a usage dashboard")
+                                   : tr("create a flag's usage dashboard");
+        if (!showWebAppOnly(m_message, error, action, m_client, m_loader->flag().id))
+            m_message->showMessage(MessageBar::Kind::Error, m_loader->errorText());
         m_message->show();
     });
     connect(m_loader, &models::UsageLoader::enriched, this, [this] {
@@ -165,6 +171,7 @@ UsageChartPanel::UsageChartPanel(QWidget *parent) : QWidget(parent)
 void UsageChartPanel::setClient(api::Client *client)
 {
     m_message->hide();
+    m_client = client;
     m_loader->setClient(client);
 }
 

@@ -3,6 +3,7 @@
 #include "feature_flag.h"
 #include "usage_series.h"
 
+#include <QPointer>
 #include <QWidget>
 
 class QAction;
@@ -62,6 +63,7 @@ private:
     void onEmptyButton();
 
     models::UsageLoader *m_loader = nullptr;
+    QPointer<api::Client> m_client;
     QLabel *m_title = nullptr;
     QLabel *m_range = nullptr;
     QPushButton *m_enrich = nullptr;

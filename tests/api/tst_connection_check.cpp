@@ -1,11 +1,10 @@
 // The connection check against a real server, a port nobody listens on, a web server that is not
 // PostHog and one that never answers; and the verdicts on PostHog's own error answers.
+#include "canned_http_server.h"
 #include "connection_check.h"
 #include "test_server.h"
 
 #include <QSignalSpy>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTest>
 #include <memory>
 
@@ -17,41 +16,6 @@ using bunting::api::Endpoint;
 using Verdict = ConnectionCheck::Verdict;
 
 namespace {
-
-// Answers every request with the same canned HTTP response, or, with an empty one, not at all.
-class CannedServer : public QObject
-{
-public:
-    explicit CannedServer(QByteArray response) : m_response(std::move(response))
-    {
-        connect(&m_server, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket *socket = m_server.nextPendingConnection()) {
-                connect(socket, &QTcpSocket::readyRead, socket, [this, socket] {
-                    m_request += socket->readAll();
-                    if (!m_response.isEmpty() && m_request.contains("\r\n\r\n")) {
-                        socket->write(m_response);
-                        socket->disconnectFromHost();
-                    }
-                });
-            }
-        });
-        QVERIFY(m_server.listen(QHostAddress::LocalHost));
-    }
-    quint16 port() const { return m_server.serverPort(); }
-    const QByteArray &request() const { return m_request; }
-
-private:
-    QTcpServer m_server;
-    QByteArray m_response;
-    QByteArray m_request;
-};
-
-QByteArray httpResponse(const QByteArray &status, const QByteArray &type, const QByteArray &body)
-{
-    return "HTTP/1.1 " + status + "\r\nContent-Type: " + type +
-           "\r\nContent-Length: " + QByteArray::number(body.size()) +
-           "\r\nConnection: close\r\n\r\n" + body;
-}
 
 Endpoint local(quint16 port, const QString &project, const QString &key)
 {

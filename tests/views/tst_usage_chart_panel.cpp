@@ -2,7 +2,9 @@
 // several days, the dashboard created with the panel's button, and the chart's lines compared
 // point by point with the calls sent. Also the empty, no-calls and failed states, enriching,
 // and F5. BUNTING_SCREENSHOTS=<dir> saves how it looks (BUNTING_SCREENSHOTS_DARK=1: dark).
+#include "canned_http_server.h"
 #include "client.h"
+#include "message_bar.h"
 #include "test_builders.h"
 #include "test_server.h"
 #include "usage_chart_panel.h"
@@ -46,6 +48,7 @@ private Q_SLOTS:
     void createButtonCreatesAndChartsCalls();
     void noCallsSaysSo();
     void enrichRefusalShowsInMessageBar();
+    void postHogsWebAppOnlyRefusalOffersItsPage();
     void refreshWithF5();
     void missingDashboardFails();
 
@@ -209,6 +212,41 @@ void TestUsageChartPanel::enrichRefusalShowsInMessageBar()
     QVERIFY(m_panel->enrichButton()->isEnabled());
     QCOMPARE(m_panel->enrichButton()->text(), u"Add enriched insights"_s);
     widget_test::saveScreenshot(m_panel.get(), u"usage_chart_enrich_refused"_s);
+}
+
+void TestUsageChartPanel::postHogsWebAppOnlyRefusalOffersItsPage()
+{
+    // PostHog gives `:id/dashboard` no API-key scope: a personal key gets its APIScopePermission
+    // 403 (rest-api-behaviour.md §1.2). The panel says so and links the flag's page instead.
+    CannedServer posthog(httpResponse(
+        "403 Forbidden", "application/json",
+        R"({"type": "authentication_error", "code": "permission_denied", "detail": "This action does not support Personal API Key access", "attr": null})"));
+    api::Client client(api::Endpoint{QUrl(u"http://127.0.0.1:%1/"_s.arg(posthog.port())),
+                                     u"7"_s, u"phx_test"_s});
+    m_panel->setClient(&client);
+    FeatureFlag flag;
+    flag.id = 5;
+    flag.key = u"checkout"_s;
+    m_panel->setFlag(flag);
+    showPanel();
+    QTRY_COMPARE(m_panel->page(), UsageChartPanel::Page::Empty);
+    QTest::mouseClick(m_panel->createButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_panel->messageText().isEmpty(), kTimeout);
+    QVERIFY2(m_panel->messageText().startsWith(
+                 "PostHog lets only a person signed in to its web app create a flag's usage "
+                 "dashboard"_L1),
+             qPrintable(m_panel->messageText()));
+    auto *bar = m_panel->findChild<views::MessageBar *>();
+    QVERIFY(bar);
+    QCOMPARE(bar->property("webAppPage").toUrl(),
+             QUrl(u"http://127.0.0.1:%1/project/7/feature_flags/5"_s.arg(posthog.port())));
+    QStringList buttons;
+    for (QAbstractButton *button : bar->findChildren<QAbstractButton *>())
+        if (button->isVisible())
+            buttons.append(button->text());
+    QVERIFY2(buttons.contains(u"Open in PostHog"_s), qPrintable(buttons.join(u", "_s)));
+    widget_test::saveScreenshot(m_panel.get(), u"usage_chart_web_app_only"_s);
+    m_panel->setClient(m_client.get());
 }
 
 void TestUsageChartPanel::refreshWithF5()
