@@ -206,6 +206,7 @@ void TestFlagEditorWindow::twoEditorsOnOneFlag()
     QString asked;
     window_test::whenModalOpens<QMessageBox>([&asked](QMessageBox *box) {
         asked = box->text();
+        widget_test::saveScreenshot(box, u"conflict-dialog"_s);
         for (QAbstractButton *button : box->buttons())
             if (button->text() == "Reload"_L1)
                 button->click();
