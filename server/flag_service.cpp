@@ -2,6 +2,7 @@
 
 #include "flag_conflict.h"
 #include "flag_diff.h"
+#include "filters_shape.h"
 #include "flag_input.h"
 #include "timestamps.h"
 
@@ -83,6 +84,7 @@ FeatureFlag FlagService::create(qint64 projectId, const Principal &by, const QJs
     if (!body.contains("key"_L1))
         throw ApiError::validation(u"required"_s, u"This field is required."_s, u"key"_s);
     FeatureFlag flag = newFlagTemplate();
+    throwFirst(filtersShapeErrors(body.value("filters"_L1)));
     applyFlagInput(flag, body);
     flag.key = flag.key.trimmed();
     const ValidationContext context = validationContext(projectId);
@@ -108,6 +110,7 @@ FeatureFlag FlagService::update(qint64 projectId, qint64 id, const Principal &by
 {
     const FeatureFlag before = get(projectId, id);
     FeatureFlag after = before;
+    throwFirst(filtersShapeErrors(body.value("filters"_L1))); // what was sent, before merging
     applyFlagInput(after, mergeFiltersPatch(before.filters.toJson(), body));
     after.key = after.key.trimmed();
     const ValidationContext context = validationContext(projectId);

@@ -25,6 +25,7 @@ private Q_SLOTS:
     void validationErrorsChangeNothing();
     void badBodies_data();
     void badBodies();
+    void wrongTypesInAPatchChangeNothing();
     void authentication();
     void scopes();
     void otherProjects();
@@ -196,6 +197,31 @@ void TestFlagCrud::badBodies_data()
         << QByteArray(R"({"key": "k", "filters": []})") << 400 << u"filters"_s;
     QTest::newRow("tags not strings")
         << QByteArray(R"({"key": "k", "tags": [1]})") << 400 << u"tags"_s;
+    // Wrong JSON types inside `filters`, refused before parsing could read them as defaults
+    // (a rollout of "0" as no rollout, that is everyone).
+    QTest::newRow("rollout as text")
+        << QByteArray(
+               R"({"key": "k", "filters": {"groups": [{"properties": [], "rollout_percentage": "0"}]}})")
+        << 400 << u"filters"_s;
+    QTest::newRow("rollout as a bool")
+        << QByteArray(R"({"key": "k", "filters": {"groups": [{"rollout_percentage": true}]}})")
+        << 400 << u"filters"_s;
+    QTest::newRow("groups of numbers")
+        << QByteArray(R"({"key": "k", "filters": {"groups": [1]}})") << 400 << u"filters"_s;
+    QTest::newRow("properties as text")
+        << QByteArray(R"({"key": "k", "filters": {"groups": [{"properties": "x"}]}})") << 400
+        << u"filters"_s;
+    QTest::newRow("operator as a number")
+        << QByteArray(
+               R"({"key": "k", "filters": {"groups": [{"properties": [{"key": "a", "value": "b", "operator": 5}]}]}})")
+        << 400 << u"filters"_s;
+    QTest::newRow("variants as text")
+        << QByteArray(
+               R"({"key": "k", "filters": {"groups": [{}], "multivariate": {"variants": "x"}}})")
+        << 400 << u"filters"_s;
+    QTest::newRow("payloads as text")
+        << QByteArray(R"({"key": "k", "filters": {"groups": [{}], "payloads": "x"}})") << 400
+        << u"filters"_s;
     QTest::newRow("huge body") << QByteArray(R"({"key": "k", "name": ")" +
                                              QByteArray(11 * 1024 * 1024, 'x') + "\"}")
                                << 413 << QString();
@@ -217,6 +243,23 @@ void TestFlagCrud::badBodies()
              reply.body.left(300).constData());
     QCOMPARE(error.value("attr"_L1).toString(), attr);
     QCOMPARE(countRows(u"feature_flags"_s), 0);
+}
+
+void TestFlagCrud::wrongTypesInAPatchChangeNothing()
+{
+    const QJsonObject group{{u"properties"_s, QJsonArray()}, {u"rollout_percentage"_s, 30}};
+    const QJsonObject flag = m_server->createFlag(
+        {{u"key"_s, u"careful"_s}, {u"filters"_s, QJsonObject{{u"groups"_s, QJsonArray{group}}}}});
+    const QString path = m_server->flags(QString::number(flag.value("id"_L1).toInteger()));
+    const QJsonObject text{{u"properties"_s, QJsonArray()}, {u"rollout_percentage"_s, u"0"_s}};
+    const auto reply = m_server->patch(
+        path, QJsonObject{{u"filters"_s, QJsonObject{{u"groups"_s, QJsonArray{text}}}}});
+    QCOMPARE(reply.status, 400);
+    QCOMPARE(reply.object().value("detail"_L1),
+             QJsonValue(u"groups[0].rollout_percentage must be a number or null, got str"_s));
+    const QJsonObject now = m_server->get(path).object();
+    QCOMPARE(now.value("version"_L1).toInt(), 1);
+    QCOMPARE(now["filters"_L1]["groups"_L1][0]["rollout_percentage"_L1].toInt(), 30);
 }
 
 void TestFlagCrud::authentication()
