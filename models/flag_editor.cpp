@@ -166,8 +166,8 @@ QJsonObject FlagEditor::patchBody() const
             continue;
         // A field the draft no longer writes is sent as null, so the server forgets it too.
         if (key == "filters"_L1)
-            body.insert(key, filtersReplacing(after.value(key).toObject(),
-                                              before.value(key).toObject()));
+            body.insert(
+                key, filtersReplacing(after.value(key).toObject(), before.value(key).toObject()));
         else
             body.insert(key, after.contains(key) ? after.value(key) : QJsonValue());
     }

@@ -273,10 +273,10 @@ QJsonObject VersionHistory::restoreBody(const FeatureFlag &old, const FeatureFla
     for (QLatin1StringView key : editableFlagFields()) {
         if (!json.contains(key))
             continue;
-        const QJsonValue value =
-            key == "filters"_L1 ? QJsonValue(filtersReplacing(json.value(key).toObject(),
-                                                              now.value(key).toObject()))
-                                : json.value(key);
+        const QJsonValue value = key == "filters"_L1
+                                     ? QJsonValue(filtersReplacing(json.value(key).toObject(),
+                                                                   now.value(key).toObject()))
+                                     : json.value(key);
         if (value != now.value(key))
             body.insert(key, value);
     }

@@ -1,8 +1,8 @@
 #include "flag_service.h"
 
+#include "filters_shape.h"
 #include "flag_conflict.h"
 #include "flag_diff.h"
-#include "filters_shape.h"
 #include "flag_input.h"
 #include "timestamps.h"
 

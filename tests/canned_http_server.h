@@ -33,10 +33,10 @@ private:
     QByteArray m_request;
 };
 
-inline QByteArray httpResponse(const QByteArray &status, const QByteArray &type, const QByteArray &body)
+inline QByteArray httpResponse(const QByteArray &status, const QByteArray &type,
+                               const QByteArray &body)
 {
     return "HTTP/1.1 " + status + "\r\nContent-Type: " + type +
            "\r\nContent-Length: " + QByteArray::number(body.size()) +
            "\r\nConnection: close\r\n\r\n" + body;
 }
-

@@ -7,9 +7,9 @@
 #include <QAbstractItemModelTester>
 #include <QFont>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QRegularExpression>
 #include <QSignalSpy>
-#include <QJsonDocument>
 #include <QTest>
 #include <memory>
 
@@ -297,12 +297,13 @@ void TestVersionHistory::restoreAfterAConcurrentChangeIsAConflict()
 {
     // Someone changes what the restore changes too (the rollout): PostHog's rule answers 409.
     const QJsonObject condition{{u"properties"_s, QJsonArray()}, {u"rollout_percentage"_s, 3}};
-    QCOMPARE(m_server
-                 ->patch(m_server->flags(QString::number(m_flagId)),
-                         QJsonObject{{u"name"_s, u"Someone else"_s},
-                                     {u"filters"_s, QJsonObject{{u"groups"_s, QJsonArray{condition}}}}})
-                 .status,
-             200);
+    QCOMPARE(
+        m_server
+            ->patch(m_server->flags(QString::number(m_flagId)),
+                    QJsonObject{{u"name"_s, u"Someone else"_s},
+                                {u"filters"_s, QJsonObject{{u"groups"_s, QJsonArray{condition}}}}})
+            .status,
+        200);
     std::optional<api::Result<FeatureFlag>> saved;
     m_history->restore(3, [&saved](const api::Result<FeatureFlag> &r) { saved = r; });
     QTRY_VERIFY(saved);

@@ -221,8 +221,8 @@ void TestUsageChartPanel::postHogsWebAppOnlyRefusalOffersItsPage()
     CannedServer posthog(httpResponse(
         "403 Forbidden", "application/json",
         R"({"type": "authentication_error", "code": "permission_denied", "detail": "This action does not support Personal API Key access", "attr": null})"));
-    api::Client client(api::Endpoint{QUrl(u"http://127.0.0.1:%1/"_s.arg(posthog.port())),
-                                     u"7"_s, u"phx_test"_s});
+    api::Client client(
+        api::Endpoint{QUrl(u"http://127.0.0.1:%1/"_s.arg(posthog.port())), u"7"_s, u"phx_test"_s});
     m_panel->setClient(&client);
     FeatureFlag flag;
     flag.id = 5;

@@ -218,11 +218,12 @@ void TestVersionCompare::conflictShowsInTheMessageBar()
     // Someone changes what restoring version 5 would change too (its rollout): PostHog's 409.
     compare(5, 50);
     const QJsonObject condition{{u"properties"_s, QJsonArray()}, {u"rollout_percentage"_s, 3}};
-    QCOMPARE(m_server
-                 ->patch(m_server->flags(QString::number(m_flagId)),
-                         QJsonObject{{u"filters"_s, QJsonObject{{u"groups"_s, QJsonArray{condition}}}}})
-                 .status,
-             200);
+    QCOMPARE(
+        m_server
+            ->patch(m_server->flags(QString::number(m_flagId)),
+                    QJsonObject{{u"filters"_s, QJsonObject{{u"groups"_s, QJsonArray{condition}}}}})
+            .status,
+        200);
     m_view->setConfirmation([](const QString &, const QString &) { return true; });
     QTest::mouseClick(m_view->restoreButton(), Qt::LeftButton);
     QTRY_COMPARE(m_view->messageBar()->kind(), MessageBar::Kind::Error);
