@@ -213,13 +213,29 @@ ApiResponse FlagBulk::deleteFlags(qint64 projectId, const Principal &by, const Q
     }
 
     // Dependents first, each flag checked when its turn comes, as PostHog does: a dependent
-    // deleted earlier in the request no longer blocks, one that was refused still does.
+    // deleted earlier in the request no longer blocks, one that was refused still does. The
+    // dependents outside the request are read once; those inside it are known from the targets.
+    QSet<qint64> batch;
+    for (const FlagRecord &r : targets)
+        batch.insert(r.flag.id);
+    QHash<qint64, QList<FeatureFlag>> blockedBy;
+    for (const auto &[dependent, named] : m_flags.dependents(projectId, batch))
+        for (qint64 id : named)
+            blockedBy[id].append(dependent);
+    for (const FlagRecord &r : targets)
+        if (r.flag.active)
+            for (qint64 dependency : dependenciesIn(r.flag, batch))
+                if (dependency != r.flag.id)
+                    blockedBy[dependency].append(r.flag);
+    QSet<qint64> deletedIds;
+
     QJsonArray deleted;
     for (const FlagRecord &target : dependentsFirst(targets)) {
         const FeatureFlag &flag = target.flag;
-        QList<FeatureFlag> dependents;
-        for (const auto &[dependent, named] : m_flags.dependents(projectId, {flag.id}))
-            dependents.append(dependent);
+        QList<FeatureFlag> dependents = blockedBy.value(flag.id);
+        dependents.removeIf([&](const FeatureFlag &d) { return deletedIds.contains(d.id); });
+        std::sort(dependents.begin(), dependents.end(),
+                  [](const FeatureFlag &a, const FeatureFlag &b) { return a.key < b.key; });
         if (!dependents.isEmpty()) {
             QStringList names;
             for (const FeatureFlag &d : dependents.mid(0, kListedDependents))
@@ -236,6 +252,7 @@ ApiResponse FlagBulk::deleteFlags(qint64 projectId, const Principal &by, const Q
         const RolloutInfo rollout = rolloutInfo(flag.toJson());
         try {
             m_service.deleteInPlace(projectId, flag.id, by);
+            deletedIds.insert(flag.id);
         } catch (const ApiError &error) {
             errors.append(QJsonObject{
                 {u"id"_s, flag.id}, {u"key"_s, flag.key}, {u"reason"_s, errorDetail(error)}});

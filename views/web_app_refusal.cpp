@@ -23,7 +23,7 @@ bool showWebAppOnly(MessageBar *bar, const api::ApiError &error, const QString &
                                     "do it there.")
                          .arg(action, error.message()),
                      {open});
-    bar->setProperty("webAppPage", page);
+    bar->setProperty("webAppPage", page); // where the button goes, for tests to read
     return true;
 }
 
