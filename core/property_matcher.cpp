@@ -65,8 +65,7 @@ PropertyMatcher::PropertyMatcher(const PropertyFilter &filter)
         break;
     case Operator::Regex:
     case Operator::NotRegex:
-        m_regex.setPattern(propertyText(value));
-        m_regex.optimize();
+        m_regex = BoundedRegex(propertyText(value));
         break;
     case Operator::Gt:
     case Operator::Gte:
@@ -204,11 +203,11 @@ bool PropertyMatcher::matchesValue(const PropertyValue &actual, const QDateTime 
     case Operator::NotEndsWith:
         return !actual.foldedText.endsWith(m_needle);
     case Operator::Regex:
-    case Operator::NotRegex:
-        // An invalid pattern matches nothing, whichever way round.
-        if (!m_regex.isValid())
-            return false;
-        return m_regex.match(actual.text).hasMatch() == (m_op == Operator::Regex);
+    case Operator::NotRegex: {
+        // An invalid pattern, or a search past the step limit, matches nothing either way round.
+        const std::optional<bool> found = m_regex.search(actual.text);
+        return found && *found == (m_op == Operator::Regex);
+    }
     case Operator::Gt:
     case Operator::Gte:
     case Operator::Lt:

@@ -1,12 +1,12 @@
 #pragma once
 
+#include "bounded_regex.h"
 #include "date_matching.h"
 #include "property_filter.h"
 #include "property_map.h"
 #include "semver.h"
 
 #include <QDateTime>
-#include <QRegularExpression>
 #include <QStringList>
 #include <optional>
 
@@ -42,7 +42,7 @@ private:
     // string operators
     QString m_needle; // ASCII-folded
     // regex
-    QRegularExpression m_regex;
+    BoundedRegex m_regex;
     // gt, gte, lt, lte
     std::optional<double> m_number;
     // dates

@@ -112,6 +112,14 @@ void TestOperators::matches_data()
     row("not_regex match", "not_regex", R"("^ada")", R"("ada")", false);
     row("regex missing", "regex", R"(".*")", missing, false);
     row("not_regex missing", "not_regex", R"(".*")", missing, true);
+    // PostHog's flags service: look-around and backreferences run on a backtracking engine that
+    // errs (false, either way round) past 10,000 backtracks; other patterns run in linear time.
+    row("regex lookahead", "regex", R"("^(?=.*@)ada")", R"("ada@example.com")", true);
+    row("regex backreference", "regex", R"("(da)\\1")", R"("dada")", true);
+    row("regex past step limit", "regex", R"("^(a*)*\\1b")",
+        R"("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!b")", false);
+    row("not_regex past step limit", "not_regex", R"("^(a*)*\\1b")",
+        R"("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!b")", false);
 
     // Ordering: numeric when both sides are numbers (or numeric strings); anything else is no
     // match, as PostHog's flags service has it (evaluation-behaviour.md §3.4; posthog-node

@@ -83,6 +83,7 @@ private Q_SLOTS:
     void editIsServedNext();
     void personUpdateIsServedAfterInvalidation();
     void keyOfDeletedFlagReused();
+    void regexesRunInBoundedTime();
 
 private:
     TestServer::Reply flags(const QJsonObject &body, const QString &path = u"/flags/?v=2"_s);
@@ -625,6 +626,30 @@ void TestSdkFlags::keyOfDeletedFlagReused()
     QCOMPARE(legacy.value("featureFlags"_L1).toObject().value("beta"_L1), QJsonValue(true));
     QCOMPARE(legacy.value("featureFlagPayloads"_L1).toObject().value("beta"_L1),
              QJsonValue(u"7"_s));
+}
+
+// PostHog's flags service (spec/posthog/evaluation-behaviour.md §3.3) searches a pattern without
+// look-around or backreferences in linear time, and gives up on the others (false) after 10,000
+// backtracks: neither of these may hold the server for minutes as a plain backtracking search did.
+void TestSdkFlags::regexesRunInBoundedTime()
+{
+    auto regexFlag = [this](const QString &key, const QString &property, const QString &pattern) {
+        m_server->createFlag(
+            {{u"key"_s, key},
+             {u"filters"_s, QJsonObject{{u"groups"_s, QJsonArray{condition(QJsonArray{personFilter(
+                                                          property, pattern, u"regex"_s)})}}}}});
+    };
+    regexFlag(u"greedy"_s, u"email"_s, u"(.*a){25}"_s);
+    regexFlag(u"backreference"_s, u"nickname"_s, u"^(a*)*\\1b"_s);
+    const QJsonObject person{{u"email"_s, QString(25, u'a') + QString(10'000, u'b')},
+                             {u"nickname"_s, QString(30, u'a') + u"!b"_s}};
+    const QJsonObject body = flags(request(u"alice"_s, {{u"person_properties"_s, person}}))
+                                 .object()
+                                 .value("flags"_L1)
+                                 .toObject();
+    QCOMPARE(body.value("greedy"_L1).toObject().value("enabled"_L1), QJsonValue(true));
+    QCOMPARE(body.value("backreference"_L1).toObject().value("enabled"_L1), QJsonValue(false));
+    QCOMPARE(m_server->get(u"/_health"_s, QString()).status, 200);
 }
 
 QTEST_GUILESS_MAIN(TestSdkFlags)
