@@ -3,6 +3,7 @@
 #include "evaluate_command.h"
 #include "json_log.h"
 #include "local_server.h"
+#include "termination_signals.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -102,10 +103,13 @@ int serve(LocalServer &server, const QCommandLineParser &parser)
     if (port == 0)
         return fail(u"cannot listen on %1 (in use, or not an address of this machine)"_s.arg(
             parser.value(u"listen"_s)));
+    quitOnTerminationSignals(std::chrono::seconds(20));
     QTextStream(stdout) << "bunting-server " << BUNTING_VERSION << " listening on http://"
                         << listen->first.toString() << ':' << port << " ("
                         << server.database().location().describe() << ")\n";
-    return QCoreApplication::exec();
+    const int status = QCoreApplication::exec();
+    QTextStream(stdout) << "bunting-server stopping: finishing requests, writing queued events\n";
+    return status;
 }
 
 } // namespace
