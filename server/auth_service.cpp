@@ -3,6 +3,7 @@
 #include "timestamps.h"
 
 #include <QCryptographicHash>
+#include <QDeadlineTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRandomGenerator>
@@ -89,9 +90,22 @@ Principal AuthService::authenticate(const ApiRequest &request)
         p.scopes.append(scope.toString());
     for (const QJsonValue &project : fromJsonText(q.value(3).toString()))
         p.scopedProjects.append(project.toInteger());
-    m_db.exec(u"UPDATE personal_api_keys SET last_used_at = ? WHERE id = ?"_s,
-              {nowTimestamp(), p.keyId});
+    noteUse(p.keyId);
     return p;
+}
+
+void AuthService::noteUse(qint64 keyId)
+{
+    const qint64 now = QDeadlineTimer::current().deadline();
+    {
+        QMutexLocker lock(&m_lastUsedMutex);
+        const auto written = m_lastUsedWrittenMs.constFind(keyId);
+        if (written != m_lastUsedWrittenMs.cend() && now - *written < lastUsedIntervalMs)
+            return;
+        m_lastUsedWrittenMs.insert(keyId, now);
+    }
+    m_db.exec(u"UPDATE personal_api_keys SET last_used_at = ? WHERE id = ?"_s,
+              {nowTimestamp(), keyId});
 }
 
 qint64 AuthService::resolveProject(const Principal &principal, const QString &text)

@@ -3,7 +3,9 @@
 #include "database.h"
 #include "http_server.h"
 
+#include <QHash>
 #include <QJsonArray>
+#include <QMutex>
 #include <QStringList>
 #include <optional>
 
@@ -50,8 +52,15 @@ public:
     static QString randomToken(const QString &prefix);
     static const QStringList &knownScopes();
 
+    // A key's last_used_at is written at most this often, so reads do not each write.
+    static constexpr qint64 lastUsedIntervalMs = 60'000;
+
 private:
+    void noteUse(qint64 keyId);
+
     const Database &m_db;
+    QMutex m_lastUsedMutex;
+    QHash<qint64, qint64> m_lastUsedWrittenMs; // key id -> steady clock time of the last write
 };
 
 } // namespace bunting::server

@@ -273,6 +273,14 @@ void TestFlagCrud::authentication()
 
     const QString key = m_server->keyWithScopes({u"feature_flag:read"_s});
     QCOMPARE(m_server->get(m_server->flags(), key).status, 200);
+    // A read does not write: last_used_at moves at most once a minute per key (issue 20: two
+    // servers on one file failed with "database is locked" on these writes).
+    auto &db = m_server->server().database();
+    const QString used = u"SELECT last_used_at FROM personal_api_keys ORDER BY id DESC LIMIT 1"_s;
+    QVERIFY(!db.scalar(used).value_or(QVariant()).toString().isEmpty());
+    db.exec(u"UPDATE personal_api_keys SET last_used_at = '2000-01-01T00:00:00Z'"_s);
+    QCOMPARE(m_server->get(m_server->flags(), key).status, 200);
+    QCOMPARE(db.scalar(used).value_or(QVariant()).toString(), u"2000-01-01T00:00:00Z"_s);
     auto &auth = m_server->server().auth();
     const auto keys = auth.listKeys();
     QVERIFY(auth.revokeKey(keys.last().toObject().value("id"_L1).toInteger()));
