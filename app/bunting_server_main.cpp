@@ -29,7 +29,7 @@ int fail(const QString &message)
 QString defaultDatabase()
 {
     const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    QDir().mkpath(dir);
+    makePrivateDirectory(dir);
     return QDir(dir).filePath(u"bunting.sqlite"_s);
 }
 

@@ -65,7 +65,7 @@ bool LocalSession::start(QString *error)
 
 bool LocalSession::startOnServerThread(QString *error)
 {
-    QDir().mkpath(QFileInfo(m_databasePath).absolutePath());
+    server::makePrivateDirectory(QFileInfo(m_databasePath).absolutePath());
     auto server =
         std::make_unique<server::LocalServer>(server::DatabaseLocation::parse(m_databasePath));
     try {

@@ -4,6 +4,8 @@
 
 #include <QAtomicInt>
 #include <QDateTime>
+#include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QLoggingCategory>
 #include <QMutexLocker>
@@ -12,6 +14,8 @@
 #include <QThread>
 #include <QUrl>
 #include <QUrlQuery>
+#include <fcntl.h>
+#include <unistd.h>
 #include <unordered_map>
 
 using namespace Qt::StringLiterals;
@@ -264,8 +268,28 @@ void Database::transaction(const std::function<void()> &work) const
     }
 }
 
+bool makePrivateDirectory(const QString &dir)
+{
+    QStringList missing;
+    for (QString at = QDir::cleanPath(QDir(dir).absolutePath()); !QFileInfo::exists(at);
+         at = QFileInfo(at).path())
+        missing.prepend(at);
+    if (!QDir().mkpath(dir))
+        return false;
+    for (const QString &created : std::as_const(missing))
+        QFile::setPermissions(created, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    return true;
+}
+
 void Database::open()
 {
+    // A new SQLite file is its owner's only; SQLite gives its -wal and -shm files the same mode.
+    if (!m_location.isPostgres() && !QFileInfo::exists(m_location.sqlitePath)) {
+        const int fd = ::open(QFile::encodeName(m_location.sqlitePath).constData(),
+                              O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0)
+            ::close(fd);
+    }
     connection();
     migrate();
 }

@@ -24,6 +24,10 @@ struct DatabaseLocation
     QString describe() const; // for logs and /_health, without any password
 };
 
+// Creates `dir` and any missing parents; those it creates are readable by their owner only, as
+// they hold databases of person properties and key hashes. False when it cannot.
+bool makePrivateDirectory(const QString &dir);
+
 class DatabaseError : public std::runtime_error
 {
 public:

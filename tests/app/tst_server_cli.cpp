@@ -368,6 +368,32 @@ private Q_SLOTS:
         QCOMPARE(persons.json.toObject().value("results"_L1).toArray().size(), 50);
     }
 
+    // The database holds person properties and key hashes: a new one, its WAL files and the
+    // folders created for it are their owner's only, whatever the umask.
+    void newFilesAreTheOwnersOnly()
+    {
+        const auto mode = [](const QString &path) {
+            return QFileInfo(path).permissions() &
+                   (QFile::ReadGroup | QFile::WriteGroup | QFile::ExeGroup | QFile::ReadOther |
+                    QFile::WriteOther | QFile::ExeOther);
+        };
+        {
+            Served served(home(), withDb({}));
+            QVERIFY2(served.isUp(), qPrintable(served.describe()));
+            QVERIFY(QFileInfo::exists(db() + u"-wal"_s));
+            for (const QString &file : {db(), db() + u"-wal"_s, db() + u"-shm"_s})
+                QCOMPARE(mode(file), QFileDevice::Permissions());
+        }
+        Served byDefault(home(), {});
+        QVERIFY2(byDefault.isUp(), qPrintable(byDefault.describe()));
+        const QString folder = home() + u"/data/Bunting"_s;
+        QVERIFY2(QFileInfo::exists(folder + u"/bunting-server/bunting.sqlite"_s),
+                 qPrintable(folder));
+        QCOMPARE(mode(folder), QFileDevice::Permissions());
+        QCOMPARE(mode(folder + u"/bunting-server"_s), QFileDevice::Permissions());
+        QCOMPARE(mode(folder + u"/bunting-server/bunting.sqlite"_s), QFileDevice::Permissions());
+    }
+
     void keysCreateGivesAWorkingScopedKey()
     {
         const Run r = cli(withDb({u"keys"_s, u"create"_s, u"--scopes"_s, u"feature_flag:read"_s,
