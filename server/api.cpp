@@ -25,6 +25,18 @@ QString ApiRequest::queryValue(const QString &name) const
     return query.queryItemValue(name, QUrl::FullyDecoded);
 }
 
+void ApiRequest::takeQueryApiKey()
+{
+    static const QString name = u"personal_api_key"_s;
+    if (!query.hasQueryItem(name))
+        return;
+    queryApiKey = query.queryItemValue(name, QUrl::FullyDecoded);
+    query.removeAllQueryItems(name);
+    QUrlQuery inUrl(url);
+    inUrl.removeAllQueryItems(name);
+    url.setQuery(inUrl);
+}
+
 QJsonObject ApiRequest::jsonObject() const
 {
     if (body.trimmed().isEmpty())

@@ -28,6 +28,9 @@ struct ApiRequest
     QUrl url;
     QStringList segments; // the path split at '/', without empty parts
     QUrlQuery query;
+    // A personal API key sent as `?personal_api_key=`, taken out of `url` and `query` so that no
+    // link the answer builds (a `next` page) and no log line repeats it.
+    QString queryApiKey;
     QByteArray body;
     QHash<QByteArray, QByteArray> headers; // lower-case names
     QHash<QString, QString> params;        // from the route pattern
@@ -38,6 +41,8 @@ struct ApiRequest
     QByteArray header(const QByteArray &name) const { return headers.value(name.toLower()); }
     QString param(const QString &name) const { return params.value(name); }
     QString queryValue(const QString &name) const;
+    // Moves `?personal_api_key=` out of `url` and `query` into `queryApiKey`.
+    void takeQueryApiKey();
     // The body as a JSON object; an ApiError (400 parse_error) for anything else.
     QJsonObject jsonObject() const;
     // The integer path parameter, or a 404 as PostHog answers for a malformed id.

@@ -74,7 +74,7 @@ Principal AuthService::authenticate(const ApiRequest &request)
     if (authorization.toLower().startsWith("bearer "))
         key = QString::fromUtf8(authorization.mid(7)).trimmed();
     if (key.isEmpty())
-        key = request.queryValue(u"personal_api_key"_s);
+        key = request.queryApiKey;
     if (key.isEmpty())
         throw ApiError::notAuthenticated();
 

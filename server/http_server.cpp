@@ -68,6 +68,7 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     api.url = request.url();
     api.segments = request.url().path().split(u'/', Qt::SkipEmptyParts);
     api.query = request.query();
+    api.takeQueryApiKey();
     api.body = request.body();
     for (const auto &[name, value] : request.headers())
         api.headers.insert(name.toLower(), value);

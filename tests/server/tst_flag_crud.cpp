@@ -281,6 +281,15 @@ void TestFlagCrud::authentication()
     db.exec(u"UPDATE personal_api_keys SET last_used_at = '2000-01-01T00:00:00Z'"_s);
     QCOMPARE(m_server->get(m_server->flags(), key).status, 200);
     QCOMPARE(db.scalar(used).value_or(QVariant()).toString(), u"2000-01-01T00:00:00Z"_s);
+    // A key in the query string works, and the answer's links do not repeat it.
+    m_server->createFlag({{u"key"_s, u"first"_s}});
+    m_server->createFlag({{u"key"_s, u"second"_s}});
+    const auto viaQuery =
+        m_server->get(m_server->flags() + u"?limit=1&personal_api_key="_s + key, QString());
+    QCOMPARE(viaQuery.status, 200);
+    const QString next = viaQuery.object().value("next"_L1).toString();
+    QVERIFY2(next.contains(u"offset=1"_s), qPrintable(next));
+    QVERIFY2(!next.contains(key) && !next.contains(u"personal_api_key"_s), qPrintable(next));
     auto &auth = m_server->server().auth();
     const auto keys = auth.listKeys();
     QVERIFY(auth.revokeKey(keys.last().toObject().value("id"_L1).toInteger()));
