@@ -520,12 +520,22 @@ void TestFlagValidation::propertyShape_data()
     QTest::newRow("alias operator")
         << QByteArray(R"({"key": "age", "type": "person", "value": 3, "operator": "min"})")
         << QStringList();
-    QTest::newRow("missing key")
-        << QByteArray(R"({"type": "person", "value": "a"})")
-        << QStringList{filtersLine(u"groups[0].properties[0].key: a property key is required"_s)};
+    // PostHog's structural tier (filters_schema.py's PropertyKeyField, a CharField) as its write
+    // path reports it: "<path>: <DRF message>", code the index-free rule id, attr "filters".
+    const QString keyRule = u"structural.groups[].properties[].key."_s;
+    QTest::newRow("missing key") << QByteArray(R"({"type": "person", "value": "a"})")
+                                 << QStringList{filtersLine(
+                                        u"groups[0].properties[0].key: This field is required."_s,
+                                        keyRule + u"required"_s)};
     QTest::newRow("null key") << QByteArray(R"({"key": null, "type": "person", "value": "a"})")
                               << QStringList{filtersLine(
-                                     u"groups[0].properties[0].key: a property key is required"_s)};
+                                     u"groups[0].properties[0].key: This field may not be null."_s,
+                                     keyRule + u"null"_s)};
+    // What the editor's "Add filter" left behind when saved untouched: it matched nobody.
+    QTest::newRow("blank key")
+        << QByteArray(R"({"key": "", "type": "person", "operator": "exact", "value": ""})")
+        << QStringList{filtersLine(u"groups[0].properties[0].key: This field may not be blank."_s,
+                                   keyRule + u"blank"_s)};
     QTest::newRow("event type")
         << QByteArray(R"({"key": "$browser", "type": "event", "value": "a"})")
         << QStringList{filtersLine(u"groups[0].properties[0].type: invalid property type"_s)};
