@@ -587,13 +587,6 @@ private:
         }
     }
 
-    // PostHog takes `multivariate` as present when it is a non-empty object.
-    bool isMultivariate() const
-    {
-        return m_filters.variants && (m_filters.multivariateRecord.had("variants"_L1) ||
-                                      !m_filters.multivariateRecord.extra().isEmpty());
-    }
-
     void checkPayloads()
     {
         const QJsonObject &payloads = m_filters.payloads;
@@ -604,7 +597,8 @@ private:
             }
         }
         const QStringList keys = payloads.keys();
-        if (isMultivariate()) {
+        // PostHog takes `multivariate` as present when it is a non-empty object.
+        if (m_filters.writesMultivariate()) {
             if (!std::all_of(keys.begin(), keys.end(),
                              [&](const QString &k) { return m_filters.findVariant(k); }))
                 addFilters(u"Payload keys must match a variant key for multivariate flags"_s);
@@ -679,6 +673,11 @@ QJsonObject ValidationError::toJson() const
             {u"code"_s, code},
             {u"detail"_s, detail},
             {u"attr"_s, attr.isEmpty() ? QJsonValue() : QJsonValue(attr)}};
+}
+
+bool isValidPayload(const QJsonValue &payload)
+{
+    return !payload.isString() || isJsonText(payload.toString());
 }
 
 QList<ValidationError> validateFlag(const FeatureFlag &flag, const ValidationContext &context,

@@ -150,6 +150,7 @@ private Q_SLOTS:
     void variantOverride();
     void payloads_data();
     void payloads();
+    void variantsAddedToABooleanFlagTakePayloads();
     void propertyShape_data();
     void propertyShape();
     void stringValueOperators_data();
@@ -506,6 +507,31 @@ void TestFlagValidation::payloads()
     QFETCH(QByteArray, filters);
     QFETCH(QStringList, expected);
     QCOMPARE(validate(flagWithFilters('{' + filters)), expected);
+}
+
+// A boolean flag read from the server ("multivariate": null) given variants in memory, as the
+// editor's "Serve variants" does, is judged as the server will judge what it is sent: a
+// multivariate flag, whose payloads belong to its variants.
+void TestFlagValidation::variantsAddedToABooleanFlagTakePayloads()
+{
+    FeatureFlag flag = flagWithFilters(
+        R"({"groups": [{"properties": [], "rollout_percentage": 30}], "multivariate": null})");
+    Variant control, test;
+    control.key = u"control"_s;
+    control.rolloutPercentage = 50;
+    test.key = u"test"_s;
+    test.rolloutPercentage = 50;
+    flag.filters.variants = QList<Variant>{control, test};
+    flag.filters.payloads.insert(u"control"_s, u"{\"color\": \"blue\"}"_s);
+    QVERIFY(flag.filters.writesMultivariate());
+    QCOMPARE(validate(flag), QStringList());
+    // What it writes reads back the same way, and is as valid.
+    QCOMPARE(validate(FeatureFlag::fromJson(flag.toJson())), QStringList());
+    // A payload for no variant is still refused, with the multivariate rule.
+    flag.filters.payloads.insert(u"true"_s, u"1"_s);
+    QCOMPARE(validate(flag),
+             QStringList{
+                 filtersLine(u"Payload keys must match a variant key for multivariate flags"_s)});
 }
 
 void TestFlagValidation::propertyShape_data()
