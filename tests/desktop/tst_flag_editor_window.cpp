@@ -1,18 +1,32 @@
 // The flag editor window against a real server: load, save only what changed, the 409 path with
 // each of its answers, and the server's refusals shown without losing the edit.
 #include "flag_editor.h"
+#include "flag_editor_conditions.h"
+#include "flag_editor_variants.h"
+#include "flag_editor_widget.h"
 #include "flag_editor_window.h"
 #include "group_repository.h"
 #include "impact_preview_widget.h"
+#include "json_editor.h"
 #include "message_bar.h"
+#include "percent_editor.h"
+#include "property_filter_editor.h"
 #include "test_server.h"
 #include "window_test_support.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QLabel>
+#include <QLineEdit>
 #include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTabWidget>
+#include <QTableView>
 #include <QTest>
 #include <QTimer>
 
@@ -25,6 +39,7 @@ class TestFlagEditorWindow : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase() { widget_test::useDarkPaletteWhenAsked(); }
     void init();
     void cleanup();
 
@@ -40,6 +55,8 @@ private Q_SLOTS:
     void aRefusedSaveKeepsTheEdit();
     void closingWithUnsavedChangesAsks();
     void previewsTheImpactOfTheDraftOnKnownPersons();
+    void aSaveThatWidensTheFlagSaysSoFirst();
+    void aSaveThatNarrowsTheFlagAsksNothing();
 
 private:
     FlagEditorWindow *open(qint64 id);
@@ -186,6 +203,9 @@ void TestFlagEditorWindow::twoEditorsOnOneFlag()
     auto *second = new FlagEditorWindow(m_client.get(), m_id);
     m_window = second; // cleanup() closes it
     second->show();
+    // Both raise the rollout: each save says so first, answered here with Save.
+    first->setWideningChoice(FlagEditorWindow::WideningChoice::Save);
+    second->setWideningChoice(FlagEditorWindow::WideningChoice::Save);
     QTRY_VERIFY(second->isLoaded());
 
     // Different fields: both saves go through and both changes stay.
@@ -339,6 +359,95 @@ void TestFlagEditorWindow::previewsTheImpactOfTheDraftOnKnownPersons()
     // An edit makes the preview stale.
     window->editor()->setName(u"Something else"_s);
     QVERIFY(panel->headline().isEmpty());
+}
+
+void TestFlagEditorWindow::aSaveThatWidensTheFlagSaysSoFirst()
+{
+    FlagEditorWindow *window = open(m_id);
+    views::FlagEditorWidget *widget = window->editorWidget();
+    widget->formTabs()->setCurrentIndex(1);
+    widget->conditions()->setCurrentCondition(0);
+    widget->findChild<views::PercentEditor *>(u"conditionRollout"_s)->spinBox()->setValue(50);
+    QCOMPARE(window->editor()->draft().filters.groups.at(0).rolloutPercentage, 50.0);
+
+    // Asked in one line; "Keep editing" sends nothing.
+    QString asked;
+    window_test::whenModalOpens<QMessageBox>([&asked](QMessageBox *box) {
+        asked = box->text();
+        widget_test::saveScreenshot(box, u"widening-confirmation"_s);
+        for (QAbstractButton *button : box->buttons())
+            if (button->text() == "Keep editing"_L1)
+                button->click();
+    });
+    window->saveAction()->trigger();
+    QTRY_VERIFY(!asked.isEmpty());
+    QCOMPARE(asked, u"This raises condition 1 from 30% to 50%."_s);
+    QTest::qWait(200);
+    QCOMPARE(serverFlag(m_id).value("version"_L1).toInt(), 1);
+    QVERIFY(window->editor()->isDirty());
+
+    // "Save" sends it.
+    asked.clear();
+    window_test::whenModalOpens<QMessageBox>([&asked](QMessageBox *box) {
+        asked = box->text();
+        for (QAbstractButton *button : box->buttons())
+            if (button->text() == "Save"_L1)
+                button->click();
+    });
+    window->saveAction()->trigger();
+    QTRY_COMPARE(serverFlag(m_id).value("version"_L1).toInt(), 2);
+    QCOMPARE(asked, u"This raises condition 1 from 30% to 50%."_s);
+    QCOMPARE(serverFlag(m_id)["filters"_L1]["groups"_L1][0]["rollout_percentage"_L1].toInt(), 50);
+
+    // Where the impact preview runs, its numbers for this draft go with the question.
+    window->setImpactPreviewAvailable(true);
+    window->editor()->setConditionRollout(0, 70);
+    QString impact;
+    window_test::whenModalOpens<QMessageBox>([](QMessageBox *box) {
+        for (QAbstractButton *button : box->buttons())
+            if (button->text() == "Preview the impact first"_L1)
+                button->click();
+    });
+    window->saveAction()->trigger();
+    views::ImpactPreviewWidget *panel = window->impactWidget();
+    QTRY_VERIFY(!panel->headline().isEmpty());
+    QCOMPARE(serverFlag(m_id).value("version"_L1).toInt(), 2);
+    window_test::whenModalOpens<QMessageBox>([&impact](QMessageBox *box) {
+        impact = box->informativeText();
+        for (QAbstractButton *button : box->buttons())
+            if (button->text() == "Keep editing"_L1)
+                button->click();
+    });
+    window->saveAction()->trigger();
+    QTRY_VERIFY(!impact.isEmpty());
+    QCOMPARE(impact, panel->headline());
+    window->editor()->setConditionRollout(0, 50);
+    QVERIFY(!window->editor()->isDirty());
+
+    // Switching the flag back on after switching it off says who gets it.
+    window->setWideningChoice(FlagEditorWindow::WideningChoice::Save);
+    window->editor()->setActive(false);
+    window->saveAction()->trigger();
+    QTRY_COMPARE(serverFlag(m_id).value("version"_L1).toInt(), 3);
+    QVERIFY(window->lastWidening().isEmpty());
+    window->setWideningChoice(FlagEditorWindow::WideningChoice::KeepEditing);
+    window->editor()->setActive(true);
+    window->saveAction()->trigger();
+    QCOMPARE(window->lastWidening(), QStringList{u"This turns checkout on for 50% of everyone."_s});
+    QTest::qWait(200);
+    QCOMPARE(serverFlag(m_id).value("version"_L1).toInt(), 3);
+}
+
+void TestFlagEditorWindow::aSaveThatNarrowsTheFlagAsksNothing()
+{
+    FlagEditorWindow *window = open(m_id);
+    // Were a question asked, this answer would stop the save.
+    window->setWideningChoice(FlagEditorWindow::WideningChoice::KeepEditing);
+    window->editor()->setConditionRollout(0, 10);
+    window->editor()->addCondition(); // at 0 %: reaches no one yet
+    window->saveAction()->trigger();
+    QTRY_COMPARE(serverFlag(m_id).value("version"_L1).toInt(), 2);
+    QVERIFY(window->lastWidening().isEmpty());
 }
 
 QTEST_MAIN(TestFlagEditorWindow)

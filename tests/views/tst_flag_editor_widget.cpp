@@ -243,6 +243,11 @@ private Q_SLOTS:
         child<QToolButton>(m_widget.get(), u"addCondition"_s)->click();
         QCOMPARE(descriptions().size(), 4);
         QCOMPARE(m_widget->conditions()->currentCondition(), 3);
+        // A new condition reaches no one until its rollout is raised.
+        QCOMPARE(m_editor->draft().filters.groups.at(3).rolloutPercentage, std::optional(0.0));
+        QCOMPARE(
+            child<bunting::views::PercentEditor>(m_widget.get(), u"conditionRollout"_s)->value(),
+            0.0);
 
         m_widget->conditions()->setCurrentCondition(1);
         child<QToolButton>(m_widget.get(), u"duplicateCondition"_s)->click();
