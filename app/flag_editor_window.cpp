@@ -288,8 +288,8 @@ void FlagEditorWindow::save()
             close();
         return;
     }
-    // A wider audience is said first.
-    if (!confirmWidening()) {
+    // What the editor itself calls wrong is never sent, and a wider audience is said first.
+    if (!m_widget->checkBeforeSave() || !confirmWidening()) {
         m_closeAfterSave = false;
         return;
     }

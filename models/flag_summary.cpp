@@ -284,6 +284,9 @@ QString propertyText(const PropertyFilter &filter)
     default:
         break;
     }
+    // A row added in the editor and not filled in yet.
+    if (filter.key.isEmpty())
+        return tr("(no property chosen)");
     const Operator op = filter.effectiveOperator();
     QString text;
     if (op == Operator::IsSet)

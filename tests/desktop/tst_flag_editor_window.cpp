@@ -55,6 +55,8 @@ private Q_SLOTS:
     void aRefusedSaveKeepsTheEdit();
     void closingWithUnsavedChangesAsks();
     void previewsTheImpactOfTheDraftOnKnownPersons();
+    void aFilterLeftEmptyIsNotSaved();
+    void aMultivariateFlagWithPayloadsBuiltInAnyOrderHasNoFalseAlarm();
     void aSaveThatWidensTheFlagSaysSoFirst();
     void aSaveThatNarrowsTheFlagAsksNothing();
 
@@ -359,6 +361,96 @@ void TestFlagEditorWindow::previewsTheImpactOfTheDraftOnKnownPersons()
     // An edit makes the preview stale.
     window->editor()->setName(u"Something else"_s);
     QVERIFY(panel->headline().isEmpty());
+}
+
+void TestFlagEditorWindow::aFilterLeftEmptyIsNotSaved()
+{
+    // "Add filter", then Ctrl+S with the row untouched: the editor says the filter needs a
+    // property, so the save is refused rather than sending {"key": ""} that matches nobody.
+    FlagEditorWindow *window = open(m_id);
+    views::FlagEditorWidget *widget = window->editorWidget();
+    widget->formTabs()->setCurrentIndex(1);
+    widget->conditions()->setCurrentCondition(0);
+    auto *addFilter = widget->findChild<QPushButton *>(u"addFilter"_s);
+    QVERIFY(addFilter);
+    addFilter->click();
+    QCOMPARE(window->editor()->draft().filters.groups.at(0).properties.size(), 1);
+    QVERIFY(widget->hasProblems());
+    QLabel *problems = widget->problemsLabel();
+    QVERIFY(problems->isVisible());
+    QVERIFY2(problems->text().contains(u"Condition 1, filter 1: choose a property."_s),
+             qPrintable(problems->text()));
+
+    widget->formTabs()->setCurrentIndex(0); // looking elsewhere when saving
+    QTest::keySequence(window, QKeySequence::Save);
+    window->saveAction()->trigger();
+    QTest::qWait(300);
+    QCOMPARE(serverFlag(m_id).value("version"_L1).toInt(), 1);
+    QVERIFY(window->editor()->isDirty());
+    auto *messages = widget->findChild<views::MessageBar *>(u"flagEditorMessages"_s);
+    QVERIFY(messages);
+    QCOMPARE(messages->kind(), views::MessageBar::Kind::Error);
+    QVERIFY2(messages->text().contains(u"Condition 1, filter 1: choose a property."_s),
+             qPrintable(messages->text()));
+    // Taken to the problem: the conditions tab, the filter's property field.
+    QCOMPARE(widget->formTabs()->currentIndex(), 1);
+    auto *row = widget->findChild<views::PropertyFilterEditor *>(u"propertyFilter"_s);
+    QVERIFY(row);
+    auto *key = row->findChild<QComboBox *>(u"keyCombo"_s);
+    QVERIFY(window->focusWidget() == key || window->focusWidget() == key->lineEdit());
+    widget_test::saveScreenshot(window, u"editor-problem"_s);
+
+    // The listed problem is a link to the same place.
+    widget->formTabs()->setCurrentIndex(2);
+    Q_EMIT problems->linkActivated(u"0"_s);
+    QCOMPARE(widget->formTabs()->currentIndex(), 1);
+
+    // Choosing a property clears the problem, and the save goes.
+    window->setWideningChoice(FlagEditorWindow::WideningChoice::Save);
+    QTest::keyClicks(key->lineEdit(), u"email"_s);
+    QVERIFY(!widget->hasProblems());
+    QVERIFY(problems->isHidden());
+    window->saveAction()->trigger();
+    QTRY_COMPARE(serverFlag(m_id).value("version"_L1).toInt(), 2);
+    QCOMPARE(serverFlag(m_id)["filters"_L1]["groups"_L1][0]["properties"_L1][0]["key"_L1],
+             QJsonValue(u"email"_s));
+}
+
+void TestFlagEditorWindow::aMultivariateFlagWithPayloadsBuiltInAnyOrderHasNoFalseAlarm()
+{
+    // A boolean flag made multivariate in the editor, a payload given to a variant: correct, as
+    // the server agrees, so the editor must not call it wrong ("Payload keys must be 'true' for
+    // boolean flags" was shown while the flag was built).
+    FlagEditorWindow *window = open(m_id);
+    views::FlagEditorWidget *widget = window->editorWidget();
+    widget->formTabs()->setCurrentIndex(2);
+    auto *multivariate = widget->findChild<QCheckBox *>(u"multivariate"_s);
+    QVERIFY(multivariate);
+    multivariate->click();
+    QVERIFY(window->editor()->draft().filters.isMultivariate());
+    QTableView *table = widget->variants()->table();
+    table->setCurrentIndex(table->model()->index(0, 0));
+    QCOMPARE(widget->variants()->payloadKey(), u"control"_s);
+    QPlainTextEdit *payload = widget->variants()->payloadEditor()->textEdit();
+    payload->setFocus();
+    QTest::keyClicks(payload, u"{\"color\": \"blue\"}"_s);
+    QCOMPARE(window->editor()->payloadText(u"control"_s), u"{\"color\": \"blue\"}"_s);
+    QVERIFY2(!widget->hasProblems(), qPrintable(widget->problemsLabel()->text()));
+    QVERIFY(!widget->formTabs()->tabText(2).contains(u"problem"_s));
+    // Another variant, then a payload for it too: still nothing wrong.
+    widget->findChild<QPushButton *>(u"addVariant"_s)->click();
+    widget->findChild<QPushButton *>(u"distributeEvenly"_s)->click();
+    window->editor()->setPayload(u"variant-3"_s, u"[1, 2]"_s);
+    QVERIFY2(!widget->hasProblems(), qPrintable(widget->problemsLabel()->text()));
+
+    // And the server takes it as it is.
+    window->setWideningChoice(FlagEditorWindow::WideningChoice::Save);
+    window->saveAction()->trigger();
+    QTRY_COMPARE(serverFlag(m_id).value("version"_L1).toInt(), 2);
+    const QJsonObject stored = serverFlag(m_id);
+    QCOMPARE(stored["filters"_L1]["payloads"_L1]["control"_L1].toString(),
+             u"{\"color\": \"blue\"}"_s);
+    QCOMPARE(stored["filters"_L1]["multivariate"_L1]["variants"_L1].toArray().size(), 3);
 }
 
 void TestFlagEditorWindow::aSaveThatWidensTheFlagSaysSoFirst()
