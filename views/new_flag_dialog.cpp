@@ -43,8 +43,11 @@ NewFlagDialog::NewFlagDialog(QWidget *parent) : QDialog(parent)
     m_startAtZero = new QRadioButton(tr("Start switched on, for &0% of users"), this);
     m_startAtZero->setObjectName(u"startAtZero"_s);
     m_startInactive->setChecked(true);
-    form->addRow(tr("Start"), m_startInactive);
-    form->addRow(QString(), m_startAtZero);
+    // Below the key's hint, which is about the key.
+    auto *startForm = new QFormLayout;
+    startForm->addRow(tr("Start"), m_startInactive);
+    startForm->addRow(QString(), m_startAtZero);
+    layout->addLayout(startForm);
     auto *startHint = new QLabel(
         tr("Either way, no one gets the flag until you roll it out in the editor."), this);
     startHint->setWordWrap(true);

@@ -1,4 +1,5 @@
 #include "new_flag_dialog.h"
+#include "widget_test_support.h"
 
 #include <QDialogButtonBox>
 #include <QLabel>
@@ -18,6 +19,8 @@ class TestNewFlagDialog : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase() { widget_test::useDarkPaletteWhenAsked(); }
+
     void keyFromName_data()
     {
         QTest::addColumn<QString>("name");
@@ -83,6 +86,8 @@ private Q_SLOTS:
             dialog.findChild<QRadioButton *>(u"startAtZero"_s)->click();
             QCOMPARE(dialog.start(), NewFlagDialog::Start::ZeroPercent);
             QTest::keyClicks(dialog.findChild<QLineEdit *>(u"name"_s), u"Remembered"_s);
+            dialog.show();
+            widget_test::saveScreenshot(&dialog, u"new-flag-dialog"_s);
             dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
         }
         NewFlagDialog next;
