@@ -8,6 +8,7 @@
 #include "percent_editor.h"
 #include "property_filter_editor.h"
 #include "variant_table_model.h"
+#include "widget_test_support.h"
 
 #include <QAction>
 #include <QApplication>
@@ -341,6 +342,11 @@ private Q_SLOTS:
         QVERIFY(m_widget->formTabs()->tabText(2).contains(u"problem"_s));
         // The cursor stays at the end of what was typed.
         QCOMPARE(payload->textEdit()->textCursor().position(), int(payload->text().size()));
+        // Listed above the form too, in words, as what stops a save.
+        QVERIFY2(m_widget->problemsLabel()->text().contains(
+                     u"Payload of “test-b”: the payload is not valid JSON."_s),
+                 qPrintable(m_widget->problemsLabel()->text()));
+        widget_test::saveScreenshot(m_widget.get(), u"editor-payload-problem"_s);
     }
 
     void duplicateVariantKeyIsShownBesideTheVariants()
