@@ -7,6 +7,7 @@
 #include "impact_preview.h"
 #include "impact_preview_widget.h"
 #include "message_bar.h"
+#include "rollout_widening.h"
 
 #include <QAction>
 #include <QCloseEvent>
@@ -287,6 +288,11 @@ void FlagEditorWindow::save()
             close();
         return;
     }
+    // What the editor itself calls wrong is never sent, and a wider audience is said first.
+    if (!m_widget->checkBeforeSave() || !confirmWidening()) {
+        m_closeAfterSave = false;
+        return;
+    }
     setBusy(true, tr("Saving…"));
     m_client->updateFlag(m_flagId, patch, this, [this](const api::Result<FeatureFlag> &result) {
         setBusy(false);
@@ -385,6 +391,39 @@ FlagEditorWindow::ConflictChoice FlagEditorWindow::askConflict(const QString &su
     if (box.clickedButton() == reload)
         return ConflictChoice::Reload;
     return ConflictChoice::Merge;
+}
+
+bool FlagEditorWindow::confirmWidening()
+{
+    m_lastWidening = models::rolloutWidening(m_editor->loaded(), m_editor->draft());
+    if (m_lastWidening.isEmpty() || m_wideningChoice == WideningChoice::Save)
+        return true;
+    if (m_wideningChoice == WideningChoice::KeepEditing)
+        return false;
+    QMessageBox box(this);
+    box.setObjectName(u"wideningConfirmation"_s);
+    box.setIcon(QMessageBox::Question);
+    box.setWindowTitle(tr("Save %1").arg(m_editor->draft().key));
+    box.setText(m_lastWidening.first());
+    // The impact preview's numbers when it has run on this draft (an edit clears them); where
+    // it can run, the way to get them.
+    QStringList details = m_lastWidening.mid(1);
+    const QString impact = m_impactWidget->headline();
+    if (!impact.isEmpty())
+        details.append(impact);
+    box.setInformativeText(details.join(u'\n'));
+    QPushButton *save = box.addButton(tr("Save"), QMessageBox::AcceptRole);
+    QPushButton *keep = box.addButton(tr("Keep editing"), QMessageBox::RejectRole);
+    QPushButton *preview = nullptr;
+    if (impact.isEmpty() && m_impactWidget->previewButton()->isEnabled())
+        preview = box.addButton(tr("Preview the impact first"), QMessageBox::ActionRole);
+    // The safe answer is the one a stray Enter gives.
+    box.setDefaultButton(keep);
+    box.setEscapeButton(keep);
+    box.exec();
+    if (preview && box.clickedButton() == preview)
+        Q_EMIT m_impactWidget->requested();
+    return box.clickedButton() == save;
 }
 
 void FlagEditorWindow::closeEvent(QCloseEvent *event)

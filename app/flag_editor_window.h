@@ -44,6 +44,11 @@ public:
     // How the window answers a 409, asked of the user unless a test sets it.
     enum class ConflictChoice { Ask, Merge, Overwrite, Reload };
     void setConflictChoice(ConflictChoice choice) { m_conflictChoice = choice; }
+    // How a save that widens who gets the flag is confirmed: asked of the user unless a test
+    // sets it. The sentences said are kept for tests to read.
+    enum class WideningChoice { Ask, Save, KeepEditing };
+    void setWideningChoice(WideningChoice choice) { m_wideningChoice = choice; }
+    QStringList lastWidening() const { return m_lastWidening; }
 
     const views::PropertyFilterChoices &choices() const { return m_choices; }
     // The impact preview evaluates the draft for every known person; only the local server
@@ -72,6 +77,8 @@ private:
     void choiceFailed(const QString &what, const api::ApiError &error);
     void resolveConflict();
     ConflictChoice askConflict(const QString &summary, bool conflicts);
+    // Says, before a save goes, how it lets more users get the flag; false to keep editing.
+    bool confirmWidening();
     void updateTitle();
     void setBusy(bool busy, const QString &what = {});
 
@@ -89,6 +96,8 @@ private:
     bool m_busy = false;
     bool m_closeAfterSave = false;
     ConflictChoice m_conflictChoice = ConflictChoice::Ask;
+    WideningChoice m_wideningChoice = WideningChoice::Ask;
+    QStringList m_lastWidening;
     views::PropertyFilterChoices m_choices;
     QStringList m_knownTags;
 };

@@ -566,8 +566,10 @@ void MainWindow::newFlag()
         return;
     auto *dialog = new views::NewFlagDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setSettings(m_setup.settings);
     connect(dialog, &views::NewFlagDialog::submitted, this, [this, dialog] {
         QPointer<views::NewFlagDialog> guard(dialog);
+        m_model->setNewFlagStart(dialog->start());
         m_model->createFlag(dialog->key(), dialog->name(), [this, guard](const auto &result) {
             if (!guard)
                 return;

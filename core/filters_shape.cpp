@@ -55,7 +55,7 @@ public:
         const QJsonValue key = p.value("key"_L1);
         // A flag dependency names the flag's id, which clients send as a number or as text.
         const bool flagType = p.value("type"_L1) == QJsonValue(u"flag"_s);
-        // A missing key is flag validation's to name ("a property key is required").
+        // A missing key is flag validation's to name ("This field is required.").
         require(!present(key) || key.isString() || (flagType && isInteger(key)), path + u".key"_s,
                 flagType ? u"a string or an integer"_s : u"a string"_s, key);
         optionalString(p, "type"_L1, path);

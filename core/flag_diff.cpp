@@ -371,9 +371,10 @@ private:
             c.conditionIndex = condition;
             c.propertyIndex = index;
             const QString type = property.value("type"_L1).toString();
+            // The operator as the editor names it ("contains", not "icontains").
             c.subject = (type == "person"_L1 ? QString() : type + u' ') +
                         property.value("key"_L1).toString() + u' ' +
-                        property.value("operator"_L1).toString();
+                        operatorLabel(property.value("operator"_L1).toString());
             return c;
         };
         walk(m, a, b, base,
@@ -494,6 +495,8 @@ QString valueText(const QString &attribute, const QJsonValue &v, ChangeLevel lev
 {
     if (attribute == "rollout_percentage"_L1)
         return render(isUnset(v) ? QJsonValue(100) : v) + u'%';
+    if (attribute == "operator"_L1 && v.isString())
+        return quoted(operatorLabel(v.toString()));
     if (attribute == "aggregation_group_type_index"_L1) {
         if (isUnset(v))
             return level == ChangeLevel::Condition ? u"flag default"_s : u"persons"_s;

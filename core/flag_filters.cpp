@@ -149,6 +149,12 @@ FlagFilters FlagFilters::fromJson(const QJsonObject &o)
     return f;
 }
 
+bool FlagFilters::writesMultivariate() const
+{
+    return variants && (!variants->isEmpty() || multivariateRecord.had("variants"_L1) ||
+                        !multivariateRecord.extraFields().isEmpty());
+}
+
 QJsonObject FlagFilters::toJson() const
 {
     QJsonObject o = record.extraFields();

@@ -65,6 +65,11 @@ struct FlagFilters
     JsonRecord record;
 
     bool isMultivariate() const { return variants && !variants->isEmpty(); }
+    // Whether toJson() writes `multivariate` as a non-empty object, which is what makes PostHog
+    // treat the flag as multivariate (its payload keys must then be variant keys). Validation
+    // asks this rather than how the filters were read, so a flag made multivariate in the editor
+    // is judged as the server will judge it.
+    bool writesMultivariate() const;
     const Variant *findVariant(const QString &key) const;
 
     static FlagFilters fromJson(const QJsonObject &object);

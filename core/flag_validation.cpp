@@ -259,9 +259,8 @@ private:
                 const QString path = propertyPath(g, p);
                 if (!filter.op.isEmpty() && !isSupportedOperator(filter.op))
                     addFilters(path + u".operator: unsupported operator for feature flags"_s);
-                if (filter.key.isEmpty() &&
-                    (!filter.record.had("key"_L1) || wasNull(filter.record, "key"_L1)))
-                    addFilters(path + u".key: a property key is required"_s);
+                if (filter.key.isEmpty())
+                    checkPropertyKey(filter, path);
                 if (!isKnownPropertyType(filter.type))
                     addFilters(path + u".type: invalid property type"_s);
             }
@@ -277,6 +276,20 @@ private:
                            u"equal to 0."_s,
                            u"structural.holdout.exclusion_percentage.min_value"_s);
         }
+    }
+
+    // PostHog's structural tier reads a property's key as a non-blank string (DRF's CharField)
+    // and reports each problem as "<path>: <message>" with the index-free rule as its code. An
+    // empty key would match nobody, silently: it is refused however it came to be empty.
+    void checkPropertyKey(const PropertyFilter &filter, const QString &path)
+    {
+        const QString rule = u"structural.groups[].properties[].key."_s;
+        if (!filter.record.had("key"_L1))
+            addFilters(path + u".key: This field is required."_s, rule + u"required"_s);
+        else if (wasNull(filter.record, "key"_L1))
+            addFilters(path + u".key: This field may not be null."_s, rule + u"null"_s);
+        else
+            addFilters(path + u".key: This field may not be blank."_s, rule + u"blank"_s);
     }
 
     // A condition's own index wins, even an explicit null (person); otherwise the flag's applies.
@@ -574,13 +587,6 @@ private:
         }
     }
 
-    // PostHog takes `multivariate` as present when it is a non-empty object.
-    bool isMultivariate() const
-    {
-        return m_filters.variants && (m_filters.multivariateRecord.had("variants"_L1) ||
-                                      !m_filters.multivariateRecord.extra().isEmpty());
-    }
-
     void checkPayloads()
     {
         const QJsonObject &payloads = m_filters.payloads;
@@ -591,7 +597,8 @@ private:
             }
         }
         const QStringList keys = payloads.keys();
-        if (isMultivariate()) {
+        // PostHog takes `multivariate` as present when it is a non-empty object.
+        if (m_filters.writesMultivariate()) {
             if (!std::all_of(keys.begin(), keys.end(),
                              [&](const QString &k) { return m_filters.findVariant(k); }))
                 addFilters(u"Payload keys must match a variant key for multivariate flags"_s);
@@ -666,6 +673,11 @@ QJsonObject ValidationError::toJson() const
             {u"code"_s, code},
             {u"detail"_s, detail},
             {u"attr"_s, attr.isEmpty() ? QJsonValue() : QJsonValue(attr)}};
+}
+
+bool isValidPayload(const QJsonValue &payload)
+{
+    return !payload.isString() || isJsonText(payload.toString());
 }
 
 QList<ValidationError> validateFlag(const FeatureFlag &flag, const ValidationContext &context,

@@ -41,6 +41,11 @@ struct ValidationContext
 QList<ValidationError> validateFlag(const FeatureFlag &flag, const ValidationContext &context,
                                     const FeatureFlag *previous = nullptr);
 
+// Whether PostHog accepts `payload` as a flag payload: a JSON text (as PostHog stores payloads,
+// read as Python's json.loads reads it) or a JSON value that is not a string. The editor marks a
+// payload with the same rule validateFlag() applies.
+bool isValidPayload(const QJsonValue &payload);
+
 // The error that refuses to disable or delete `flag` while active flags depend on it, or nullopt.
 // `flag` is the requested state: `deleted` set asks about a deletion, otherwise a disabling.
 std::optional<ValidationError> checkDependentsBeforeDisable(const FeatureFlag &flag,

@@ -1,5 +1,6 @@
 #include "property_filter.h"
 
+#include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <array>
@@ -53,6 +54,86 @@ QString operatorName(Operator op)
         if (candidate == op)
             return QString(name);
     return {};
+}
+
+QString operatorLabel(Operator op)
+{
+    const auto tr = [](const char *text) {
+        return QCoreApplication::translate("bunting::PropertyFilter", text);
+    };
+    switch (op) {
+    case Operator::Exact:
+        return tr("equals");
+    case Operator::IsNot:
+        return tr("doesn't equal");
+    case Operator::IsSet:
+        return tr("is set");
+    case Operator::IsNotSet:
+        return tr("is not set");
+    case Operator::Icontains:
+        return tr("contains");
+    case Operator::NotIcontains:
+        return tr("doesn't contain");
+    case Operator::Regex:
+        return tr("matches regex");
+    case Operator::NotRegex:
+        return tr("doesn't match regex");
+    case Operator::Gt:
+        return tr("greater than");
+    case Operator::Gte:
+        return tr("greater than or equal to");
+    case Operator::Lt:
+        return tr("less than");
+    case Operator::Lte:
+        return tr("less than or equal to");
+    case Operator::StartsWith:
+        return tr("starts with");
+    case Operator::NotStartsWith:
+        return tr("doesn't start with");
+    case Operator::EndsWith:
+        return tr("ends with");
+    case Operator::NotEndsWith:
+        return tr("doesn't end with");
+    case Operator::IsDateBefore:
+        return tr("before");
+    case Operator::IsDateAfter:
+        return tr("after");
+    case Operator::IsDateExact:
+        return tr("on");
+    case Operator::SemverEq:
+        return tr("semver =");
+    case Operator::SemverNeq:
+        return tr("semver ≠");
+    case Operator::SemverGt:
+        return tr("semver >");
+    case Operator::SemverGte:
+        return tr("semver ≥");
+    case Operator::SemverLt:
+        return tr("semver <");
+    case Operator::SemverLte:
+        return tr("semver ≤");
+    case Operator::SemverTilde:
+        return tr("semver ~ (same minor)");
+    case Operator::SemverCaret:
+        return tr("semver ^ (compatible)");
+    case Operator::SemverWildcard:
+        return tr("semver wildcard");
+    case Operator::In:
+        return tr("in");
+    case Operator::NotIn:
+        return tr("not in");
+    case Operator::FlagEvaluatesTo:
+        return tr("evaluates to");
+    case Operator::Unknown:
+        break;
+    }
+    return {};
+}
+
+QString operatorLabel(const QString &name)
+{
+    const QString label = operatorLabel(operatorFromName(name));
+    return label.isEmpty() ? name : label;
 }
 
 Operator operatorFromName(const QString &name)

@@ -49,6 +49,13 @@ enum class Operator {
 };
 
 QString operatorName(Operator op);
+// An operator in words, as people read it wherever the app shows one (the filter editor, the
+// activity log, the diff of two versions, validation problems): "equals", "contains",
+// "doesn't contain", "semver ≥"; empty for an operator this app does not know.
+QString operatorLabel(Operator op);
+// The words for an operator as a filter stores it ("icontains", "" for exact); an operator this
+// app does not know keeps its name.
+QString operatorLabel(const QString &name);
 // Absent or empty means `exact`, as in PostHog.
 Operator operatorFromName(const QString &name);
 PropertyType propertyTypeFromName(const QString &name);

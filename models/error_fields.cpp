@@ -92,7 +92,8 @@ private:
             payloads([](const QString &, const QJsonValue &v) { return !isValidPayload(v); });
         else if (detailStarts("Payload keys must"_L1))
             payloads([this](const QString &key, const QJsonValue &) {
-                return m_filters.isMultivariate() ? !m_filters.findVariant(key) : key != "true"_L1;
+                return m_filters.writesMultivariate() ? !m_filters.findVariant(key)
+                                                      : key != "true"_L1;
             });
         else if (detailHas("variant override does not exist"_L1))
             overrides();
@@ -241,20 +242,6 @@ QList<FieldPath> fieldsOfError(const FeatureFlag &flag, const ValidationError &e
                                const ValidationContext &context)
 {
     return Locator(flag, error, context).run();
-}
-
-bool isValidPayload(const QJsonValue &payload)
-{
-    if (!payload.isString())
-        return true;
-    // As Python's json.loads: any JSON value at the top level, NaN and the infinities as well.
-    const QString trimmed = payload.toString().trimmed();
-    if (trimmed == "NaN"_L1 || trimmed == "Infinity"_L1 || trimmed == "-Infinity"_L1)
-        return true;
-    QJsonParseError error;
-    const QJsonDocument doc =
-        QJsonDocument::fromJson((u'[' + payload.toString() + u']').toUtf8(), &error);
-    return error.error == QJsonParseError::NoError && doc.array().size() == 1;
 }
 
 } // namespace bunting::models

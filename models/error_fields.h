@@ -17,8 +17,7 @@ namespace bunting::models {
 QList<FieldPath> fieldsOfError(const FeatureFlag &flag, const ValidationError &error,
                                const ValidationContext &context);
 
-// Whether a payload value is one PostHog accepts: a JSON text (as PostHog stores payloads) or a
-// JSON value that is not a string.
-bool isValidPayload(const QJsonValue &payload);
+// Whether a payload value is one PostHog accepts: core's rule, the one validation applies.
+using bunting::isValidPayload;
 
 } // namespace bunting::models

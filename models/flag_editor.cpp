@@ -332,6 +332,9 @@ int FlagEditor::addCondition()
 {
     Condition condition;
     condition.hasProperties = true;
+    // A new condition reaches no one until its rollout is raised: adding one never widens the
+    // flag by itself.
+    condition.rolloutPercentage = 0;
     const int index = int(m_draft.filters.groups.size());
     insertCondition(index, condition);
     return index;

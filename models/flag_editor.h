@@ -77,7 +77,7 @@ public:
     void setHoldout(const std::optional<Holdout> &holdout);
 
     // --- conditions ---
-    int addCondition(); // at the end, everyone at 100 %; returns its position
+    int addCondition(); // at the end, no filters at 0 %; returns its position
     void insertCondition(int index, const Condition &condition);
     void duplicateCondition(int index); // the copy goes right after the original
     void removeCondition(int index);

@@ -30,14 +30,16 @@ api::ApiError notConnected()
     return error;
 }
 
-QJsonObject newFlagBody(const QString &key, const QString &name)
+QJsonObject newFlagBody(const QString &key, const QString &name, bool active)
 {
-    const QJsonObject condition{{u"properties"_s, QJsonArray()}, {u"variant"_s, QJsonValue::Null}};
+    const QJsonObject condition{{u"properties"_s, QJsonArray()},
+                                {u"rollout_percentage"_s, 0},
+                                {u"variant"_s, QJsonValue::Null}};
     const QJsonObject filters{{u"groups"_s, QJsonArray{condition}},
                               {u"multivariate"_s, QJsonValue::Null},
                               {u"payloads"_s, QJsonObject()}};
     return QJsonObject{
-        {u"key"_s, key}, {u"name"_s, name}, {u"filters"_s, filters}, {u"active"_s, true}};
+        {u"key"_s, key}, {u"name"_s, name}, {u"filters"_s, filters}, {u"active"_s, active}};
 }
 
 } // namespace
@@ -407,7 +409,7 @@ void FlagListModel::createFlag(const QString &key, const QString &name, Done<Fea
             done(notConnected());
         return;
     }
-    m_client->createFlag(newFlagBody(key, name), this,
+    m_client->createFlag(newFlagBody(key, name, m_newFlagStart == NewFlagStart::ZeroPercent), this,
                          [this, done](const api::Result<FeatureFlag> &result) {
                              if (result) {
                                  if (rowOfFlag(result->id) >= 0) {

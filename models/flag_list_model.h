@@ -81,9 +81,18 @@ public:
     // error.
     template<typename T> using Done = std::function<void(const api::Result<T> &)>;
 
-    // New flag with a key and a name, created as PostHog's own "New feature flag" form creates
-    // it: active, one condition without properties and no rollout percentage (everyone), no
-    // variants. Inserted at the top of the list on success, whatever the filters.
+    // How a new flag starts. Neither reaches anyone: widening it is a decision of its own, made
+    // in the editor, which says so before it saves.
+    enum class NewFlagStart {
+        Inactive,    // switched off, its one condition at 0 %
+        ZeroPercent, // switched on, its one condition (no filters) at 0 % of users
+    };
+    // How the flags createFlag() makes start: the user's choice, Inactive until told.
+    void setNewFlagStart(NewFlagStart start) { m_newFlagStart = start; }
+    NewFlagStart newFlagStart() const { return m_newFlagStart; }
+    // New flag with a key and a name: one condition without properties at 0 %, no variants,
+    // active or not as newFlagStart() says. Inserted at the top of the list on success,
+    // whatever the filters.
     void createFlag(const QString &key, const QString &name, Done<FeatureFlag> done);
     // Turns a flag on or off; the server refuses to turn off a flag others depend on.
     void setActive(qint64 id, bool active, Done<FeatureFlag> done);
@@ -124,6 +133,7 @@ private:
     QList<FlagRow> m_flags;
     QSet<qint64> m_ids; // of m_flags, to skip rows a later page repeats
     int m_totalCount = 0;
+    NewFlagStart m_newFlagStart = NewFlagStart::Inactive;
     int m_pageSize = 100;
     bool m_hasMore = false;
     QPointer<api::PendingCall> m_loading;

@@ -44,8 +44,8 @@ QString relativeTimeText(const QDateTime &time, const QDateTime &now);
 // The exact time for a tooltip: "2024-01-02 03:04:05 UTC"; empty when missing or unreadable.
 QString exactTimeText(const QString &timestamp);
 
-// An operator in words, as the filter editor offers it: "equals", "doesn't contain",
-// "semver ≥"; empty for an operator this app does not know.
-QString operatorLabel(Operator op);
+// Operators are named by core's operatorLabel(), the one naming the editor, the activity log
+// and the version diff share.
+using bunting::operatorLabel;
 
 } // namespace bunting::models

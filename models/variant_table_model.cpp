@@ -3,6 +3,7 @@
 #include "error_fields.h"
 #include "flag_editor.h"
 #include "flag_summary.h"
+#include "problem_text.h"
 
 #include <QColor>
 #include <QUndoStack>
@@ -89,8 +90,8 @@ QStringList VariantTableModel::errors(int row, int column) const
     QStringList list;
     const auto add = [&](const QList<ValidationError> &errors) {
         for (const ValidationError &error : errors)
-            if (!list.contains(error.detail))
-                list.append(error.detail);
+            if (const QString text = problemMessage(error); !list.contains(text))
+                list.append(text);
     };
     const Variant &variant = m_rows.at(row);
     switch (column) {

@@ -6,6 +6,7 @@
 #include "flag_editor_sync.h"
 #include "icons.h"
 #include "percent_editor.h"
+#include "problem_text.h"
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -418,8 +419,8 @@ void FlagEditorConditions::refreshErrors()
     QStringList aboutList;
     for (const models::FieldError &e : m_errors->all())
         if (e.path.field == u"filters"_s && e.path.section == u"groups"_s && e.path.condition < 0 &&
-            !aboutList.contains(e.error.detail))
-            aboutList.append(e.error.detail);
+            !aboutList.contains(models::problemMessage(e.error)))
+            aboutList.append(models::problemMessage(e.error));
     showErrors(nullptr, m_listError, aboutList);
     const int index = currentCondition();
     if (index < 0) {
@@ -443,10 +444,32 @@ void FlagEditorConditions::refreshErrors()
         if (path.field != u"filters"_s || path.section != u"groups"_s || path.property >= 0 ||
             path.condition != index || shown.contains(path.attribute))
             continue;
-        if (!rest.contains(e.error.detail))
-            rest.append(e.error.detail);
+        if (const QString text = models::problemMessage(e.error); !rest.contains(text))
+            rest.append(text);
     }
     showErrors(nullptr, m_conditionError, rest);
+}
+
+void FlagEditorConditions::focusProblem(const models::FieldPath &path)
+{
+    if (path.condition < 0 || path.condition >= m_model->rowCount()) {
+        m_list->setFocus(Qt::OtherFocusReason);
+        return;
+    }
+    if (path.condition != currentCondition())
+        setCurrentCondition(path.condition);
+    if (path.property >= 0 && path.property < m_rows.size()) {
+        m_rows.at(path.property)->focusPart(path.attribute);
+        return;
+    }
+    QWidget *field = m_list;
+    if (path.attribute == "rollout_percentage"_L1)
+        field = m_rollout->spinBox();
+    else if (path.attribute == "variant"_L1)
+        field = m_variant;
+    else if (path.attribute == "description"_L1)
+        field = m_description;
+    field->setFocus(Qt::OtherFocusReason);
 }
 
 } // namespace bunting::views

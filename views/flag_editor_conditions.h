@@ -41,6 +41,8 @@ public:
     int currentCondition() const;
     void setCurrentCondition(int index);
     QListView *listView() const { return m_list; }
+    // Shows the condition `path` is in and focuses the field it names.
+    void focusProblem(const models::FieldPath &path);
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;

@@ -2,6 +2,7 @@
 
 #include "api_error.h"
 #include "flag_editor.h"
+#include "problem_text.h"
 
 #include <QLabel>
 #include <QStyle>
@@ -35,15 +36,18 @@ QStringList FlagEditorErrors::messagesIn(const models::FieldPath &path) const
 {
     QStringList messages;
     for (const models::FieldError &e : all())
-        if (path.contains(e.path) && !messages.contains(e.error.detail))
-            messages.append(e.error.detail);
+        if (const QString text = models::problemMessage(e.error);
+            path.contains(e.path) && !messages.contains(text))
+            messages.append(text);
     return messages;
 }
 
 void FlagEditorErrors::setServerError(const api::ApiError &error)
 {
     m_server.clear();
-    if (m_editor) {
+    // Only a refusal of what the flag says is a problem of the draft; a server that could not be
+    // reached says nothing about it, and saving again must stay possible.
+    if (m_editor && error.type == "validation_error"_L1) {
         const ValidationError asValidation{error.code, error.message(), error.attr};
         for (const models::FieldPath &path : m_editor->fieldsOfServerError(error))
             m_server.append({path, asValidation});

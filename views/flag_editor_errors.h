@@ -27,8 +27,9 @@ public:
     explicit FlagEditorErrors(models::FlagEditor *editor, QObject *parent = nullptr);
 
     QList<models::FieldError> all() const;
-    // The messages at `path` or inside it, each once.
+    // The messages at `path` or inside it, each once, in the editor's words (problemMessage()).
     QStringList messagesIn(const models::FieldPath &path) const;
+    // The server's refusal of the draft (a validation error); any other error clears it.
     void setServerError(const api::ApiError &error);
 
 Q_SIGNALS:

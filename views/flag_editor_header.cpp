@@ -158,6 +158,27 @@ void FlagEditorHeader::setGroupTypes(const QList<std::pair<int, QString>> &group
     fillMatchBy();
 }
 
+void FlagEditorHeader::focusField(const models::FieldPath &path)
+{
+    const QList<std::pair<QLatin1StringView, QWidget *>> fields = {
+        {"key"_L1, m_key},
+        {"name"_L1, m_name},
+        {"tags"_L1, m_tags},
+        {"active"_L1, m_active},
+        {"evaluation_runtime"_L1, m_runtime},
+        {"evaluation_contexts"_L1, m_contexts},
+        {"ensure_experience_continuity"_L1, m_continuity},
+        {"is_remote_configuration"_L1, m_remoteConfig},
+    };
+    QWidget *field = m_key;
+    for (const auto &[name, widget] : fields)
+        if (path.field == name)
+            field = widget;
+    if (path.field == "filters"_L1)
+        field = m_matchBy;
+    field->setFocus(Qt::OtherFocusReason);
+}
+
 bool FlagEditorHeader::eventFilter(QObject *watched, QEvent *event)
 {
     if (event->type() == QEvent::FocusOut && m_editor)

@@ -34,6 +34,8 @@ public:
     void setKnownTags(const QStringList &tags);
     // Besides persons, what the flag can match by: index and name ("company").
     void setGroupTypes(const QList<std::pair<int, QString>> &groupTypes);
+    // Focuses the field `path` names (the key, the tags, what the flag matches by, ...).
+    void focusField(const models::FieldPath &path);
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;

@@ -6,6 +6,7 @@
 #include "flag_summary.h"
 #include "icons.h"
 #include "json_editor.h"
+#include "problem_text.h"
 #include "variant_table_model.h"
 
 #include <QAbstractItemDelegate>
@@ -215,9 +216,8 @@ void FlagEditorVariants::refreshErrors()
     for (const models::FieldError &e : m_errors->all()) {
         if (!FieldPath::atVariants().contains(e.path))
             continue;
-        const QString text = e.path.variant >= 0
-                                 ? tr("Variant %1: %2").arg(e.path.variant + 1).arg(e.error.detail)
-                                 : e.error.detail;
+        const QString text =
+            e.path.variant >= 0 ? models::problemText(e) : models::problemMessage(e.error);
         if (!messages.contains(text))
             messages.append(text);
     }
@@ -230,9 +230,34 @@ void FlagEditorVariants::refreshErrors()
         payload = m_errors->messagesIn(FieldPath::atPayload(m_payloadKey));
     // Payload errors about no one variant in particular (keys that match no variant).
     for (const models::FieldError &e : m_errors->all())
-        if (e.path == FieldPath::atFilters(u"payloads"_s) && !payload.contains(e.error.detail))
-            payload.append(e.error.detail);
+        if (e.path == FieldPath::atFilters(u"payloads"_s) &&
+            !payload.contains(models::problemMessage(e.error)))
+            payload.append(models::problemMessage(e.error));
     showErrors(m_payload->textEdit(), m_payloadError, payload);
+}
+
+void FlagEditorVariants::focusProblem(const models::FieldPath &path)
+{
+    using Model = models::VariantTableModel;
+    int row = path.variant;
+    if (row < 0 && !path.payloadKey.isNull())
+        for (int i = 0; i < m_model->rowCount(); ++i)
+            if (m_model->index(i, Model::KeyColumn).data().toString() == path.payloadKey)
+                row = i;
+    if (row >= 0 && row < m_model->rowCount()) {
+        int column = Model::KeyColumn;
+        if (path.attribute == "rollout_percentage"_L1)
+            column = Model::ShareColumn;
+        else if (path.attribute == "name"_L1)
+            column = Model::NameColumn;
+        m_table->setCurrentIndex(m_model->index(row, column));
+    }
+    if (!path.payloadKey.isNull() && m_payload->isEnabled())
+        m_payload->textEdit()->setFocus(Qt::OtherFocusReason);
+    else if (m_table->isVisible())
+        m_table->setFocus(Qt::OtherFocusReason);
+    else
+        m_multivariate->setFocus(Qt::OtherFocusReason);
 }
 
 } // namespace bunting::views

@@ -34,6 +34,8 @@ public:
     JsonEditor *payloadEditor() const { return m_payload; }
     // The variant key, or "true", whose payload the editor shows; empty when there is none.
     QString payloadKey() const { return m_payloadKey; }
+    // Selects the variant (or payload) `path` is about and focuses the field it names.
+    void focusProblem(const models::FieldPath &path);
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;

@@ -9,6 +9,7 @@
 #include "flag_editor_variants.h"
 #include "icons.h"
 #include "message_bar.h"
+#include "problem_text.h"
 
 #include <QAction>
 #include <QLabel>
@@ -80,9 +81,19 @@ FlagEditorWidget::FlagEditorWidget(models::FlagEditor *editor, QWidget *parent)
     m_messages->setObjectName(u"flagEditorMessages"_s);
     m_messages->hide();
     layout->addWidget(m_messages);
-    m_otherErrors = makeErrorLabel(this);
-    m_otherErrors->setObjectName(u"otherErrors"_s);
-    layout->addWidget(m_otherErrors);
+    // Every problem, in words, each a link to the field it is about.
+    m_problems = makeErrorLabel(this);
+    m_problems->setObjectName(u"editorProblems"_s);
+    m_problems->setTextFormat(Qt::RichText);
+    m_problems->setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
+    m_problems->setFocusPolicy(Qt::TabFocus);
+    connect(m_problems, &QLabel::linkActivated, this, [this](const QString &link) {
+        const QList<models::FieldError> all = problems();
+        const int index = link.toInt();
+        if (index >= 0 && index < all.size())
+            focusProblem(all.at(index).path);
+    });
+    layout->addWidget(m_problems);
 
     m_splitter = new QSplitter(Qt::Horizontal, this);
     m_splitter->setChildrenCollapsible(false);
@@ -162,34 +173,95 @@ void FlagEditorWidget::setChoices(const PropertyFilterChoices &choices)
 
 void FlagEditorWidget::showServerError(const api::ApiError &error)
 {
-    m_messages->showMessage(MessageBar::Kind::Error, tr("Not saved: %1").arg(error.message()));
+    const QList<models::FieldPath> paths =
+        m_editor ? m_editor->fieldsOfServerError(error) : QList<models::FieldPath>();
+    // A refusal of the flag's content in the editor's words; any other (a network error, a
+    // refused key) as the client says it.
+    const QString text =
+        error.type == "validation_error"_L1 && !paths.isEmpty()
+            ? models::problemText({paths.first(), {error.code, error.message(), error.attr}})
+            : error.message();
+    m_messages->showMessage(MessageBar::Kind::Error, tr("Not saved: %1").arg(text));
     m_errors->setServerError(error);
     // The first field named is where the user needs to look.
-    if (m_editor) {
-        const QList<models::FieldPath> paths = m_editor->fieldsOfServerError(error);
-        if (!paths.isEmpty())
-            m_tabs->setCurrentIndex(tabOf(paths.first()));
-        if (!paths.isEmpty() && paths.first().condition >= 0)
-            m_conditions->setCurrentCondition(paths.first().condition);
+    if (!paths.isEmpty())
+        focusProblem(paths.first());
+}
+
+QList<models::FieldError> FlagEditorWidget::problems() const
+{
+    QList<models::FieldError> list;
+    QStringList seen;
+    for (const models::FieldError &e : m_errors->all()) {
+        const QString text = models::problemText(e);
+        if (seen.contains(text))
+            continue;
+        seen.append(text);
+        list.append(e);
     }
+    std::stable_sort(list.begin(), list.end(),
+                     [](const models::FieldError &a, const models::FieldError &b) {
+                         return tabOf(a.path) < tabOf(b.path);
+                     });
+    return list;
+}
+
+void FlagEditorWidget::focusProblem(const models::FieldPath &path)
+{
+    const int tab = tabOf(path);
+    m_tabs->setCurrentIndex(tab);
+    if (tab == ConditionsTab)
+        m_conditions->focusProblem(path);
+    else if (tab == VariantsTab)
+        m_variants->focusProblem(path);
+    else
+        m_header->focusField(path);
+}
+
+bool FlagEditorWidget::checkBeforeSave()
+{
+    const QList<models::FieldError> all = problems();
+    if (all.isEmpty())
+        return true;
+    const QString first = models::problemText(all.first());
+    m_messages->showMessage(
+        MessageBar::Kind::Error,
+        all.size() == 1
+            ? tr("Not saved until this is fixed: %1").arg(first)
+            : tr("Not saved until %n problems are fixed, the first: %1", nullptr, int(all.size()))
+                  .arg(first));
+    focusProblem(all.first().path);
+    return false;
 }
 
 void FlagEditorWidget::refreshErrors()
 {
-    QStringList other;
     QList<int> counts(m_tabs->count(), 0);
-    for (const models::FieldError &e : m_errors->all()) {
-        if (!shownByForm(e.path)) {
-            const QString where = e.path.toString();
-            const QString text =
-                where.isEmpty() ? e.error.detail : u"%1: %2"_s.arg(where, e.error.detail);
-            if (!other.contains(text))
-                other.append(text);
-            continue;
-        }
-        ++counts[tabOf(e.path)];
-    }
-    showErrors(nullptr, m_otherErrors, other);
+    for (const models::FieldError &e : m_errors->all())
+        if (shownByForm(e.path))
+            ++counts[tabOf(e.path)];
+    // The list above the form: what stops a save, each problem a link to its field.
+    const QList<models::FieldError> all = problems();
+    constexpr int kListed = 5;
+    // The label's palette holds the error red; rich text links take their colour from the
+    // application's palette, so the red is given to them here, for every palette.
+    const QString red = m_problems->palette().color(QPalette::WindowText).name();
+    QStringList lines;
+    for (int i = 0; i < all.size() && i < kListed; ++i)
+        lines.append(u"<a href=\"%1\" style=\"color: %2\">%3</a>"_s.arg(i).arg(
+            red, models::problemText(all.at(i)).toHtmlEscaped()));
+    if (all.size() > kListed)
+        lines.append(tr("and %n more", nullptr, int(all.size() - kListed)).toHtmlEscaped());
+    if (all.size() == 1)
+        m_problems->setText(u"<b>%1</b> %2"_s.arg(
+            tr("To fix before saving (click to go there):").toHtmlEscaped(), lines.first()));
+    else if (!all.isEmpty())
+        m_problems->setText(u"<b>%1</b><br>%2"_s.arg(
+            tr("%n problems to fix before saving (click one to go there):", nullptr,
+               int(all.size()))
+                .toHtmlEscaped(),
+            lines.join(u"<br>"_s)));
+    m_problems->setVisible(!all.isEmpty());
     // A tab hiding a problem says so, since its fields' labels are out of sight.
     const QStringList titles = {tr("&Flag"), tr("Release &conditions"),
                                 tr("&Variants and payloads")};

@@ -53,6 +53,17 @@ public:
     // until the next edit.
     void showServerError(const api::ApiError &error);
 
+    // The problems the editor shows (its validation, and what the server last refused), each
+    // once, in the order of the form's tabs. Listed above the form, each a link to its field.
+    QList<models::FieldError> problems() const;
+    bool hasProblems() const { return !problems().isEmpty(); }
+    // Shows the tab, condition or variant `path` is in and gives its field the focus.
+    void focusProblem(const models::FieldPath &path);
+    // Whether the draft may be sent: not while the editor shows a problem, which is then said
+    // above the form in plain words, and the first one's field focused.
+    bool checkBeforeSave();
+    QLabel *problemsLabel() const { return m_problems; }
+
     // Undo and redo of the editor's stack, named for the step ("Undo Change key"), with the
     // standard shortcuts; for the window's Edit menu and toolbar.
     QAction *undoAction() const { return m_undo; }
@@ -74,7 +85,7 @@ private:
     QPointer<models::FlagEditor> m_editor;
     FlagEditorErrors *m_errors = nullptr;
     MessageBar *m_messages = nullptr;
-    QLabel *m_otherErrors = nullptr;
+    QLabel *m_problems = nullptr;
     QSplitter *m_splitter = nullptr;
     QTabWidget *m_tabs = nullptr;
     FlagEditorHeader *m_header = nullptr;

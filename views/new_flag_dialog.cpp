@@ -5,8 +5,10 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QRadioButton>
 #include <QRegularExpression>
 #include <QRegularExpressionValidator>
+#include <QSettings>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -35,6 +37,22 @@ NewFlagDialog::NewFlagDialog(QWidget *parent) : QDialog(parent)
     hint->setWordWrap(true);
     hint->setForegroundRole(QPalette::PlaceholderText);
     layout->addWidget(hint);
+    // A new flag reaches no one: who gets it is decided in the editor, which says so on save.
+    m_startInactive = new QRadioButton(tr("Start switched &off"), this);
+    m_startInactive->setObjectName(u"startInactive"_s);
+    m_startAtZero = new QRadioButton(tr("Start switched on, for &0% of users"), this);
+    m_startAtZero->setObjectName(u"startAtZero"_s);
+    m_startInactive->setChecked(true);
+    // Below the key's hint, which is about the key.
+    auto *startForm = new QFormLayout;
+    startForm->addRow(tr("Start"), m_startInactive);
+    startForm->addRow(QString(), m_startAtZero);
+    layout->addLayout(startForm);
+    auto *startHint = new QLabel(
+        tr("Either way, no one gets the flag until you roll it out in the editor."), this);
+    startHint->setWordWrap(true);
+    startHint->setForegroundRole(QPalette::PlaceholderText);
+    layout->addWidget(startHint);
     m_error = new QLabel(this);
     m_error->setObjectName(u"error"_s);
     m_error->setWordWrap(true);
@@ -51,6 +69,9 @@ NewFlagDialog::NewFlagDialog(QWidget *parent) : QDialog(parent)
     connect(m_buttons, &QDialogButtonBox::accepted, this, [this] {
         if (!isValidKey(key()))
             return;
+        if (m_settings)
+            m_settings->setValue(u"newFlag/start"_s,
+                                 start() == Start::ZeroPercent ? u"zero"_s : u"inactive"_s);
         setBusy(true);
         Q_EMIT submitted();
     });
@@ -78,6 +99,24 @@ QString NewFlagDialog::key() const
 QString NewFlagDialog::name() const
 {
     return m_name->text().trimmed();
+}
+
+NewFlagDialog::Start NewFlagDialog::start() const
+{
+    return m_startAtZero->isChecked() ? Start::ZeroPercent : Start::Inactive;
+}
+
+void NewFlagDialog::setStart(Start start)
+{
+    (start == Start::ZeroPercent ? m_startAtZero : m_startInactive)->setChecked(true);
+}
+
+void NewFlagDialog::setSettings(QSettings *settings)
+{
+    m_settings = settings;
+    if (settings)
+        setStart(settings->value(u"newFlag/start"_s).toString() == "zero"_L1 ? Start::ZeroPercent
+                                                                             : Start::Inactive);
 }
 
 void NewFlagDialog::showKeyError(const QString &message)

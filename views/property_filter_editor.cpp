@@ -475,4 +475,24 @@ void PropertyFilterEditor::setError(const QString &message)
     d->showError();
 }
 
+void PropertyFilterEditor::focusPart(const QString &attribute)
+{
+    QWidget *part = nullptr;
+    if (attribute == "operator"_L1)
+        part = d->op;
+    else if (attribute == "value"_L1)
+        part = d->value;
+    else if (attribute == "type"_L1)
+        part = d->type;
+    else if (d->propertyType() == PropertyType::Flag)
+        part = d->flag;
+    else if (d->propertyType() == PropertyType::Cohort)
+        part = d->value;
+    else
+        part = d->key;
+    if (!part || !part->isVisible() || !part->isEnabled())
+        part = d->key->isVisible() ? static_cast<QWidget *>(d->key) : d->type;
+    part->setFocus(Qt::OtherFocusReason);
+}
+
 } // namespace bunting::views

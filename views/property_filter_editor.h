@@ -43,6 +43,9 @@ public:
     PropertyFilter filter() const;
     // A message from validation to show on this row (empty clears it).
     void setError(const QString &message);
+    // Gives the focus to the part of the row a problem is about: "key" (the property, or the
+    // flag or cohort picked), "operator", "value" or "type"; anything else focuses the key.
+    void focusPart(const QString &attribute);
 
 Q_SIGNALS:
     void filterEdited(const bunting::PropertyFilter &filter);

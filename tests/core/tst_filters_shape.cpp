@@ -87,7 +87,7 @@ QList<Field> fields()
             {c, at, {Object}},
             {c + u".properties"_s, at + QList<QVariant>{u"properties"_s}, {Null, List}},
             {p, prop, {Object}},
-            // A null key is flag validation's to refuse: "a property key is required".
+            // A null key is flag validation's to refuse: "This field may not be null.".
             {p + u".key"_s, prop + QList<QVariant>{u"key"_s}, {Null, Text}},
             {p + u".type"_s, prop + QList<QVariant>{u"type"_s}, {Null, Text}},
             {p + u".operator"_s, prop + QList<QVariant>{u"operator"_s}, {Null, Text}},

@@ -81,6 +81,8 @@ private Q_SLOTS:
     void conditionsReorderedAndEdited();
     void propertyValueEdit();
     void propertyOperatorEdit();
+    void operatorsAreNamedAsTheEditorNamesThem_data();
+    void operatorsAreNamedAsTheEditorNamesThem();
     void propertyAddedAndRemoved();
     void propertiesReordered();
     void variantShares();
@@ -336,9 +338,9 @@ void TestFlagDiff::conditionsReorderedAndEdited()
     QCOMPARE(changes[0].kind, ChangeKind::Moved);
     QCOMPARE(changes[0].summary(), u"Condition set 2 moved to position 1"_s);
     QCOMPARE(changes[1].path, u"filters.groups[0].properties[0].value"_s);
-    QCOMPARE(changes[1].subject, u"country exact"_s);
+    QCOMPARE(changes[1].subject, u"country equals"_s);
     QCOMPARE(changes[2].path, u"filters.groups[1].properties[0].value"_s);
-    QCOMPARE(changes[2].subject, u"email icontains"_s);
+    QCOMPARE(changes[2].subject, u"email contains"_s);
 }
 
 void TestFlagDiff::propertyValueEdit()
@@ -353,12 +355,12 @@ void TestFlagDiff::propertyValueEdit()
     QCOMPARE(only.path, u"filters.groups[0].properties[0].value"_s);
     QCOMPARE(only.conditionIndex, std::optional<int>(0));
     QCOMPARE(only.propertyIndex, std::optional<int>(0));
-    QCOMPARE(only.subject, u"email icontains"_s);
+    QCOMPARE(only.subject, u"email contains"_s);
     QCOMPARE(only.before, QJsonValue(u"@acme.com"_s));
     QCOMPARE(only.after, QJsonValue(u"@acme.io"_s));
     QCOMPARE(
         only.summary(),
-        u"Value of property email icontains in condition set 1: \"@acme.com\" → \"@acme.io\""_s);
+        u"Value of property email contains in condition set 1: \"@acme.com\" → \"@acme.io\""_s);
 }
 
 void TestFlagDiff::propertyOperatorEdit()
@@ -369,8 +371,40 @@ void TestFlagDiff::propertyOperatorEdit()
     const QList<FlagChange> changes = diffFlags(a, b);
     ONLY_CHANGE(changes);
     QCOMPARE(only.path, u"filters.groups[0].properties[0].operator"_s);
-    QCOMPARE(only.summary(), u"Operator of property email not_icontains in condition set 1: "
-                             u"\"icontains\" → \"not_icontains\""_s);
+    QCOMPARE(only.summary(), u"Operator of property email doesn't contain in condition set 1: "
+                             u"\"contains\" → \"doesn't contain\""_s);
+}
+
+// The history and the activity log name an operator with the words of the editor's operator
+// combo box (core's operatorLabel(), which both use), never PostHog's name for it.
+void TestFlagDiff::operatorsAreNamedAsTheEditorNamesThem_data()
+{
+    QTest::addColumn<QString>("op");
+    QTest::addColumn<QString>("words");
+    QTest::newRow("icontains") << u"icontains"_s << u"contains"_s;
+    QTest::newRow("not_icontains") << u"not_icontains"_s << u"doesn't contain"_s;
+    QTest::newRow("not_regex") << u"not_regex"_s << u"doesn't match regex"_s;
+    QTest::newRow("gt") << u"gt"_s << u"greater than"_s;
+    QTest::newRow("is_date_before") << u"is_date_before"_s << u"before"_s;
+    QTest::newRow("semver_gte") << u"semver_gte"_s << u"semver ≥"_s;
+    QTest::newRow("is_not_set") << u"is_not_set"_s << u"is not set"_s;
+}
+
+void TestFlagDiff::operatorsAreNamedAsTheEditorNamesThem()
+{
+    QFETCH(QString, op);
+    QFETCH(QString, words);
+    QCOMPARE(operatorLabel(operatorFromName(op)), words);
+    const FeatureFlag a = base();
+    FeatureFlag b = a;
+    PropertyFilter added = propertyFilter(R"({"key": "plan", "type": "person", "value": "x"})");
+    added.op = op;
+    b.filters.groups[0].properties.append(added);
+    const QList<FlagChange> changes = diffFlags(a, b);
+    ONLY_CHANGE(changes);
+    QCOMPARE(only.subject, u"plan "_s + words);
+    QVERIFY2(only.summary().startsWith(u"Property plan "_s + words + u" \"x\" added"_s),
+             qPrintable(only.summary()));
 }
 
 void TestFlagDiff::propertyAddedAndRemoved()
@@ -387,14 +421,14 @@ void TestFlagDiff::propertyAddedAndRemoved()
     QCOMPARE(removed.kind, ChangeKind::Removed);
     QCOMPARE(removed.path, u"filters.groups[0].properties[0]"_s);
     QCOMPARE(removed.summary(),
-             u"Property email icontains \"@acme.com\" removed from condition set 1"_s);
+             u"Property email contains \"@acme.com\" removed from condition set 1"_s);
     const FlagChange &added = changes[1];
     QCOMPARE(added.kind, ChangeKind::Added);
     QCOMPARE(added.path, u"filters.groups[1].properties[0]"_s);
     QCOMPARE(added.conditionIndex, std::optional<int>(1));
     QCOMPARE(added.propertyIndex, std::optional<int>(0));
     QCOMPARE(added.after.toObject().value("key"_L1), QJsonValue(u"country"_s));
-    QCOMPARE(added.summary(), u"Property country exact [\"US\"] added to condition set 2"_s);
+    QCOMPARE(added.summary(), u"Property country equals [\"US\"] added to condition set 2"_s);
 
     b = a;
     b.filters.groups[1].properties.append(
@@ -412,9 +446,9 @@ void TestFlagDiff::propertiesReordered()
     ONLY_CHANGE(changes);
     QCOMPARE(only.level, ChangeLevel::Property);
     QCOMPARE(only.kind, ChangeKind::Moved);
-    QCOMPARE(only.subject, u"plan exact"_s);
+    QCOMPARE(only.subject, u"plan equals"_s);
     QCOMPARE(only.summary(),
-             u"Property plan exact in condition set 1 moved from position 2 to 1"_s);
+             u"Property plan equals in condition set 1 moved from position 2 to 1"_s);
 }
 
 void TestFlagDiff::variantShares()

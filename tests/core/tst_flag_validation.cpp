@@ -150,6 +150,7 @@ private Q_SLOTS:
     void variantOverride();
     void payloads_data();
     void payloads();
+    void variantsAddedToABooleanFlagTakePayloads();
     void propertyShape_data();
     void propertyShape();
     void stringValueOperators_data();
@@ -508,6 +509,31 @@ void TestFlagValidation::payloads()
     QCOMPARE(validate(flagWithFilters('{' + filters)), expected);
 }
 
+// A boolean flag read from the server ("multivariate": null) given variants in memory, as the
+// editor's "Serve variants" does, is judged as the server will judge what it is sent: a
+// multivariate flag, whose payloads belong to its variants.
+void TestFlagValidation::variantsAddedToABooleanFlagTakePayloads()
+{
+    FeatureFlag flag = flagWithFilters(
+        R"({"groups": [{"properties": [], "rollout_percentage": 30}], "multivariate": null})");
+    Variant control, test;
+    control.key = u"control"_s;
+    control.rolloutPercentage = 50;
+    test.key = u"test"_s;
+    test.rolloutPercentage = 50;
+    flag.filters.variants = QList<Variant>{control, test};
+    flag.filters.payloads.insert(u"control"_s, u"{\"color\": \"blue\"}"_s);
+    QVERIFY(flag.filters.writesMultivariate());
+    QCOMPARE(validate(flag), QStringList());
+    // What it writes reads back the same way, and is as valid.
+    QCOMPARE(validate(FeatureFlag::fromJson(flag.toJson())), QStringList());
+    // A payload for no variant is still refused, with the multivariate rule.
+    flag.filters.payloads.insert(u"true"_s, u"1"_s);
+    QCOMPARE(validate(flag),
+             QStringList{
+                 filtersLine(u"Payload keys must match a variant key for multivariate flags"_s)});
+}
+
 void TestFlagValidation::propertyShape_data()
 {
     QTest::addColumn<QByteArray>("property");
@@ -520,12 +546,22 @@ void TestFlagValidation::propertyShape_data()
     QTest::newRow("alias operator")
         << QByteArray(R"({"key": "age", "type": "person", "value": 3, "operator": "min"})")
         << QStringList();
-    QTest::newRow("missing key")
-        << QByteArray(R"({"type": "person", "value": "a"})")
-        << QStringList{filtersLine(u"groups[0].properties[0].key: a property key is required"_s)};
+    // PostHog's structural tier (filters_schema.py's PropertyKeyField, a CharField) as its write
+    // path reports it: "<path>: <DRF message>", code the index-free rule id, attr "filters".
+    const QString keyRule = u"structural.groups[].properties[].key."_s;
+    QTest::newRow("missing key") << QByteArray(R"({"type": "person", "value": "a"})")
+                                 << QStringList{filtersLine(
+                                        u"groups[0].properties[0].key: This field is required."_s,
+                                        keyRule + u"required"_s)};
     QTest::newRow("null key") << QByteArray(R"({"key": null, "type": "person", "value": "a"})")
                               << QStringList{filtersLine(
-                                     u"groups[0].properties[0].key: a property key is required"_s)};
+                                     u"groups[0].properties[0].key: This field may not be null."_s,
+                                     keyRule + u"null"_s)};
+    // What the editor's "Add filter" left behind when saved untouched: it matched nobody.
+    QTest::newRow("blank key")
+        << QByteArray(R"({"key": "", "type": "person", "operator": "exact", "value": ""})")
+        << QStringList{filtersLine(u"groups[0].properties[0].key: This field may not be blank."_s,
+                                   keyRule + u"blank"_s)};
     QTest::newRow("event type")
         << QByteArray(R"({"key": "$browser", "type": "event", "value": "a"})")
         << QStringList{filtersLine(u"groups[0].properties[0].type: invalid property type"_s)};

@@ -1,18 +1,32 @@
 // The flag editor window against a real server: load, save only what changed, the 409 path with
 // each of its answers, and the server's refusals shown without losing the edit.
 #include "flag_editor.h"
+#include "flag_editor_conditions.h"
+#include "flag_editor_variants.h"
+#include "flag_editor_widget.h"
 #include "flag_editor_window.h"
 #include "group_repository.h"
 #include "impact_preview_widget.h"
+#include "json_editor.h"
 #include "message_bar.h"
+#include "percent_editor.h"
+#include "property_filter_editor.h"
 #include "test_server.h"
 #include "window_test_support.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QLabel>
+#include <QLineEdit>
 #include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTabWidget>
+#include <QTableView>
 #include <QTest>
 #include <QTimer>
 
@@ -25,6 +39,7 @@ class TestFlagEditorWindow : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase() { widget_test::useDarkPaletteWhenAsked(); }
     void init();
     void cleanup();
 
@@ -40,6 +55,10 @@ private Q_SLOTS:
     void aRefusedSaveKeepsTheEdit();
     void closingWithUnsavedChangesAsks();
     void previewsTheImpactOfTheDraftOnKnownPersons();
+    void aFilterLeftEmptyIsNotSaved();
+    void aMultivariateFlagWithPayloadsBuiltInAnyOrderHasNoFalseAlarm();
+    void aSaveThatWidensTheFlagSaysSoFirst();
+    void aSaveThatNarrowsTheFlagAsksNothing();
 
 private:
     FlagEditorWindow *open(qint64 id);
@@ -186,6 +205,9 @@ void TestFlagEditorWindow::twoEditorsOnOneFlag()
     auto *second = new FlagEditorWindow(m_client.get(), m_id);
     m_window = second; // cleanup() closes it
     second->show();
+    // Both raise the rollout: each save says so first, answered here with Save.
+    first->setWideningChoice(FlagEditorWindow::WideningChoice::Save);
+    second->setWideningChoice(FlagEditorWindow::WideningChoice::Save);
     QTRY_VERIFY(second->isLoaded());
 
     // Different fields: both saves go through and both changes stay.
@@ -339,6 +361,185 @@ void TestFlagEditorWindow::previewsTheImpactOfTheDraftOnKnownPersons()
     // An edit makes the preview stale.
     window->editor()->setName(u"Something else"_s);
     QVERIFY(panel->headline().isEmpty());
+}
+
+void TestFlagEditorWindow::aFilterLeftEmptyIsNotSaved()
+{
+    // "Add filter", then Ctrl+S with the row untouched: the editor says the filter needs a
+    // property, so the save is refused rather than sending {"key": ""} that matches nobody.
+    FlagEditorWindow *window = open(m_id);
+    views::FlagEditorWidget *widget = window->editorWidget();
+    widget->formTabs()->setCurrentIndex(1);
+    widget->conditions()->setCurrentCondition(0);
+    auto *addFilter = widget->findChild<QPushButton *>(u"addFilter"_s);
+    QVERIFY(addFilter);
+    addFilter->click();
+    QCOMPARE(window->editor()->draft().filters.groups.at(0).properties.size(), 1);
+    QVERIFY(widget->hasProblems());
+    QLabel *problems = widget->problemsLabel();
+    QVERIFY(problems->isVisible());
+    QVERIFY2(problems->text().contains(u"Condition 1, filter 1: choose a property."_s),
+             qPrintable(problems->text()));
+
+    widget->formTabs()->setCurrentIndex(0); // looking elsewhere when saving
+    QTest::keySequence(window, QKeySequence::Save);
+    window->saveAction()->trigger();
+    QTest::qWait(300);
+    QCOMPARE(serverFlag(m_id).value("version"_L1).toInt(), 1);
+    QVERIFY(window->editor()->isDirty());
+    auto *messages = widget->findChild<views::MessageBar *>(u"flagEditorMessages"_s);
+    QVERIFY(messages);
+    QCOMPARE(messages->kind(), views::MessageBar::Kind::Error);
+    QVERIFY2(messages->text().contains(u"Condition 1, filter 1: choose a property."_s),
+             qPrintable(messages->text()));
+    // Taken to the problem: the conditions tab, the filter's property field.
+    QCOMPARE(widget->formTabs()->currentIndex(), 1);
+    auto *row = widget->findChild<views::PropertyFilterEditor *>(u"propertyFilter"_s);
+    QVERIFY(row);
+    auto *key = row->findChild<QComboBox *>(u"keyCombo"_s);
+    QVERIFY(window->focusWidget() == key || window->focusWidget() == key->lineEdit());
+    widget_test::saveScreenshot(window, u"editor-problem"_s);
+
+    // The listed problem is a link to the same place.
+    widget->formTabs()->setCurrentIndex(2);
+    Q_EMIT problems->linkActivated(u"0"_s);
+    QCOMPARE(widget->formTabs()->currentIndex(), 1);
+
+    // Choosing a property clears the problem, and the save goes.
+    window->setWideningChoice(FlagEditorWindow::WideningChoice::Save);
+    QTest::keyClicks(key->lineEdit(), u"email"_s);
+    QVERIFY(!widget->hasProblems());
+    QVERIFY(problems->isHidden());
+    window->saveAction()->trigger();
+    QTRY_COMPARE(serverFlag(m_id).value("version"_L1).toInt(), 2);
+    QCOMPARE(serverFlag(m_id)["filters"_L1]["groups"_L1][0]["properties"_L1][0]["key"_L1],
+             QJsonValue(u"email"_s));
+}
+
+void TestFlagEditorWindow::aMultivariateFlagWithPayloadsBuiltInAnyOrderHasNoFalseAlarm()
+{
+    // A boolean flag made multivariate in the editor, a payload given to a variant: correct, as
+    // the server agrees, so the editor must not call it wrong ("Payload keys must be 'true' for
+    // boolean flags" was shown while the flag was built).
+    FlagEditorWindow *window = open(m_id);
+    views::FlagEditorWidget *widget = window->editorWidget();
+    widget->formTabs()->setCurrentIndex(2);
+    auto *multivariate = widget->findChild<QCheckBox *>(u"multivariate"_s);
+    QVERIFY(multivariate);
+    multivariate->click();
+    QVERIFY(window->editor()->draft().filters.isMultivariate());
+    QTableView *table = widget->variants()->table();
+    table->setCurrentIndex(table->model()->index(0, 0));
+    QCOMPARE(widget->variants()->payloadKey(), u"control"_s);
+    QPlainTextEdit *payload = widget->variants()->payloadEditor()->textEdit();
+    payload->setFocus();
+    QTest::keyClicks(payload, u"{\"color\": \"blue\"}"_s);
+    QCOMPARE(window->editor()->payloadText(u"control"_s), u"{\"color\": \"blue\"}"_s);
+    QVERIFY2(!widget->hasProblems(), qPrintable(widget->problemsLabel()->text()));
+    QVERIFY(!widget->formTabs()->tabText(2).contains(u"problem"_s));
+    // Another variant, then a payload for it too: still nothing wrong.
+    widget->findChild<QPushButton *>(u"addVariant"_s)->click();
+    widget->findChild<QPushButton *>(u"distributeEvenly"_s)->click();
+    window->editor()->setPayload(u"variant-3"_s, u"[1, 2]"_s);
+    QVERIFY2(!widget->hasProblems(), qPrintable(widget->problemsLabel()->text()));
+
+    // And the server takes it as it is.
+    window->setWideningChoice(FlagEditorWindow::WideningChoice::Save);
+    window->saveAction()->trigger();
+    QTRY_COMPARE(serverFlag(m_id).value("version"_L1).toInt(), 2);
+    const QJsonObject stored = serverFlag(m_id);
+    QCOMPARE(stored["filters"_L1]["payloads"_L1]["control"_L1].toString(),
+             u"{\"color\": \"blue\"}"_s);
+    QCOMPARE(stored["filters"_L1]["multivariate"_L1]["variants"_L1].toArray().size(), 3);
+}
+
+void TestFlagEditorWindow::aSaveThatWidensTheFlagSaysSoFirst()
+{
+    FlagEditorWindow *window = open(m_id);
+    views::FlagEditorWidget *widget = window->editorWidget();
+    widget->formTabs()->setCurrentIndex(1);
+    widget->conditions()->setCurrentCondition(0);
+    widget->findChild<views::PercentEditor *>(u"conditionRollout"_s)->spinBox()->setValue(50);
+    QCOMPARE(window->editor()->draft().filters.groups.at(0).rolloutPercentage, 50.0);
+
+    // Asked in one line; "Keep editing" sends nothing.
+    QString asked;
+    window_test::whenModalOpens<QMessageBox>([&asked](QMessageBox *box) {
+        asked = box->text();
+        widget_test::saveScreenshot(box, u"widening-confirmation"_s);
+        for (QAbstractButton *button : box->buttons())
+            if (button->text() == "Keep editing"_L1)
+                button->click();
+    });
+    window->saveAction()->trigger();
+    QTRY_VERIFY(!asked.isEmpty());
+    QCOMPARE(asked, u"This raises condition 1 from 30% to 50%."_s);
+    QTest::qWait(200);
+    QCOMPARE(serverFlag(m_id).value("version"_L1).toInt(), 1);
+    QVERIFY(window->editor()->isDirty());
+
+    // "Save" sends it.
+    asked.clear();
+    window_test::whenModalOpens<QMessageBox>([&asked](QMessageBox *box) {
+        asked = box->text();
+        for (QAbstractButton *button : box->buttons())
+            if (button->text() == "Save"_L1)
+                button->click();
+    });
+    window->saveAction()->trigger();
+    QTRY_COMPARE(serverFlag(m_id).value("version"_L1).toInt(), 2);
+    QCOMPARE(asked, u"This raises condition 1 from 30% to 50%."_s);
+    QCOMPARE(serverFlag(m_id)["filters"_L1]["groups"_L1][0]["rollout_percentage"_L1].toInt(), 50);
+
+    // Where the impact preview runs, its numbers for this draft go with the question.
+    window->setImpactPreviewAvailable(true);
+    window->editor()->setConditionRollout(0, 70);
+    QString impact;
+    window_test::whenModalOpens<QMessageBox>([](QMessageBox *box) {
+        for (QAbstractButton *button : box->buttons())
+            if (button->text() == "Preview the impact first"_L1)
+                button->click();
+    });
+    window->saveAction()->trigger();
+    views::ImpactPreviewWidget *panel = window->impactWidget();
+    QTRY_VERIFY(!panel->headline().isEmpty());
+    QCOMPARE(serverFlag(m_id).value("version"_L1).toInt(), 2);
+    window_test::whenModalOpens<QMessageBox>([&impact](QMessageBox *box) {
+        impact = box->informativeText();
+        for (QAbstractButton *button : box->buttons())
+            if (button->text() == "Keep editing"_L1)
+                button->click();
+    });
+    window->saveAction()->trigger();
+    QTRY_VERIFY(!impact.isEmpty());
+    QCOMPARE(impact, panel->headline());
+    window->editor()->setConditionRollout(0, 50);
+    QVERIFY(!window->editor()->isDirty());
+
+    // Switching the flag back on after switching it off says who gets it.
+    window->setWideningChoice(FlagEditorWindow::WideningChoice::Save);
+    window->editor()->setActive(false);
+    window->saveAction()->trigger();
+    QTRY_COMPARE(serverFlag(m_id).value("version"_L1).toInt(), 3);
+    QVERIFY(window->lastWidening().isEmpty());
+    window->setWideningChoice(FlagEditorWindow::WideningChoice::KeepEditing);
+    window->editor()->setActive(true);
+    window->saveAction()->trigger();
+    QCOMPARE(window->lastWidening(), QStringList{u"This turns checkout on for 50% of everyone."_s});
+    QTest::qWait(200);
+    QCOMPARE(serverFlag(m_id).value("version"_L1).toInt(), 3);
+}
+
+void TestFlagEditorWindow::aSaveThatNarrowsTheFlagAsksNothing()
+{
+    FlagEditorWindow *window = open(m_id);
+    // Were a question asked, this answer would stop the save.
+    window->setWideningChoice(FlagEditorWindow::WideningChoice::KeepEditing);
+    window->editor()->setConditionRollout(0, 10);
+    window->editor()->addCondition(); // at 0 %: reaches no one yet
+    window->saveAction()->trigger();
+    QTRY_COMPARE(serverFlag(m_id).value("version"_L1).toInt(), 2);
+    QVERIFY(window->lastWidening().isEmpty());
 }
 
 QTEST_MAIN(TestFlagEditorWindow)

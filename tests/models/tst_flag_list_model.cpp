@@ -474,16 +474,25 @@ void TestFlagListModel::createFlagInsertsAtTop()
     QCOMPARE(m_model->totalCount(), 3);
     QCOMPARE(counted.size(), 1);
 
-    // As PostHog's "New feature flag" form makes it: on, one condition for everyone.
+    // A new flag reaches no one: switched off, its one condition (no filters) at 0 %.
     const QJsonObject stored = serverFlag(outcome.result()->id);
     QCOMPARE(stored.value(u"name"_s).toString(), u"A fresh flag"_s);
-    QCOMPARE(stored.value(u"active"_s).toBool(), true);
+    QCOMPARE(stored.value(u"active"_s).toBool(), false);
     const QJsonArray groups = stored.value(u"filters"_s).toObject().value(u"groups"_s).toArray();
     QCOMPARE(groups.size(), 1);
     QCOMPARE(groups.at(0).toObject().value(u"properties"_s).toArray().size(), 0);
-    QVERIFY(groups.at(0).toObject().value(u"rollout_percentage"_s).isNull() ||
-            groups.at(0).toObject().value(u"rollout_percentage"_s).isUndefined());
-    QCOMPARE(m_model->index(0, FlagListModel::RolloutColumn).data().toString(), u"100% of users"_s);
+    QCOMPARE(groups.at(0).toObject().value(u"rollout_percentage"_s).toDouble(-1), 0.0);
+    QCOMPARE(m_model->index(0, FlagListModel::RolloutColumn).data().toString(), u"Off"_s);
+
+    // Or switched on at 0 %, when the user asks for that.
+    Outcome<FeatureFlag> on;
+    m_model->setNewFlagStart(FlagListModel::NewFlagStart::ZeroPercent);
+    m_model->createFlag(u"fresh-on"_s, u"On at 0%"_s, on.callback());
+    QTRY_VERIFY_WITH_TIMEOUT(on.arrived(), kTimeout);
+    QVERIFY2(on.result().ok(), qPrintable(failure(on.result())));
+    const QJsonObject storedOn = serverFlag(on.result()->id);
+    QCOMPARE(storedOn.value(u"active"_s).toBool(), true);
+    QCOMPARE(storedOn["filters"_L1]["groups"_L1][0]["rollout_percentage"_L1].toDouble(-1), 0.0);
 }
 
 void TestFlagListModel::createFlagRefusedInsertsNothing()

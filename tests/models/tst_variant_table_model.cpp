@@ -176,7 +176,7 @@ void TestVariantTableModel::invalidPayloadIsMarked()
     QVERIFY(isRed(cell(0, VariantTableModel::PayloadColumn)));
     QVERIFY(!isRed(cell(1, VariantTableModel::PayloadColumn)));
     QCOMPARE(cell(0, VariantTableModel::PayloadColumn).data(Qt::ToolTipRole).toString(),
-             u"Payload value is not valid JSON"_s);
+             u"The payload is not valid JSON."_s); // in the editor's words, as problemText
     QVERIFY(m_model->setData(cell(0, VariantTableModel::PayloadColumn), u"{\"a\": 1}"_s));
     QVERIFY(!isRed(cell(0, VariantTableModel::PayloadColumn)));
 }

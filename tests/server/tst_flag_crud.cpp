@@ -26,6 +26,7 @@ private Q_SLOTS:
     void badBodies_data();
     void badBodies();
     void wrongTypesInAPatchChangeNothing();
+    void anEmptyPropertyKeyIsRefused();
     void authentication();
     void scopes();
     void otherProjects();
@@ -260,6 +261,45 @@ void TestFlagCrud::wrongTypesInAPatchChangeNothing()
     const QJsonObject now = m_server->get(path).object();
     QCOMPARE(now.value("version"_L1).toInt(), 1);
     QCOMPARE(now["filters"_L1]["groups"_L1][0]["rollout_percentage"_L1].toInt(), 30);
+}
+
+// PostHog's structural tier reads a property key as a CharField that may not be blank
+// (filters_schema.py, PropertyKeyField) and its write path reports it as "<path>: <message>"
+// with the index-free rule id as the code. A filter with an empty key matches nobody, so the
+// condition it is in silently stops matching: it is refused, as PostHog refuses it.
+void TestFlagCrud::anEmptyPropertyKeyIsRefused()
+{
+    const QJsonObject group{{u"properties"_s, QJsonArray()}, {u"rollout_percentage"_s, 30}};
+    const QJsonObject flag = m_server->createFlag(
+        {{u"key"_s, u"emptykey"_s}, {u"filters"_s, QJsonObject{{u"groups"_s, QJsonArray{group}}}}});
+    const QString path = m_server->flags(QString::number(flag.value("id"_L1).toInteger()));
+    const QJsonObject blank{{u"key"_s, u""_s},
+                            {u"type"_s, u"person"_s},
+                            {u"operator"_s, u"exact"_s},
+                            {u"value"_s, u""_s}};
+    const QJsonObject withBlank{{u"properties"_s, QJsonArray{blank}},
+                                {u"rollout_percentage"_s, 30}};
+    const auto reply = m_server->patch(
+        path, QJsonObject{{u"filters"_s, QJsonObject{{u"groups"_s, QJsonArray{withBlank}}}}});
+    QCOMPARE(reply.status, 400);
+    QCOMPARE(
+        reply.object(),
+        (QJsonObject{{u"type"_s, u"validation_error"_s},
+                     {u"code"_s, u"structural.groups[].properties[].key.blank"_s},
+                     {u"detail"_s, u"groups[0].properties[0].key: This field may not be blank."_s},
+                     {u"attr"_s, u"filters"_s}}));
+    QCOMPARE(m_server->get(path).object(), flag);
+    QCOMPARE(countRows(u"feature_flag_versions"_s), 1);
+
+    // On creation too.
+    const auto created = m_server->post(
+        m_server->flags(),
+        QJsonObject{{u"key"_s, u"emptykey2"_s},
+                    {u"filters"_s, QJsonObject{{u"groups"_s, QJsonArray{withBlank}}}}});
+    QCOMPARE(created.status, 400);
+    QCOMPARE(created.object().value("code"_L1),
+             QJsonValue(u"structural.groups[].properties[].key.blank"_s));
+    QCOMPARE(countRows(u"feature_flags"_s), 1);
 }
 
 void TestFlagCrud::authentication()

@@ -8,6 +8,7 @@
 #include "percent_editor.h"
 #include "property_filter_editor.h"
 #include "variant_table_model.h"
+#include "widget_test_support.h"
 
 #include <QAction>
 #include <QApplication>
@@ -243,6 +244,11 @@ private Q_SLOTS:
         child<QToolButton>(m_widget.get(), u"addCondition"_s)->click();
         QCOMPARE(descriptions().size(), 4);
         QCOMPARE(m_widget->conditions()->currentCondition(), 3);
+        // A new condition reaches no one until its rollout is raised.
+        QCOMPARE(m_editor->draft().filters.groups.at(3).rolloutPercentage, std::optional(0.0));
+        QCOMPARE(
+            child<bunting::views::PercentEditor>(m_widget.get(), u"conditionRollout"_s)->value(),
+            0.0);
 
         m_widget->conditions()->setCurrentCondition(1);
         child<QToolButton>(m_widget.get(), u"duplicateCondition"_s)->click();
@@ -336,6 +342,11 @@ private Q_SLOTS:
         QVERIFY(m_widget->formTabs()->tabText(2).contains(u"problem"_s));
         // The cursor stays at the end of what was typed.
         QCOMPARE(payload->textEdit()->textCursor().position(), int(payload->text().size()));
+        // Listed above the form too, in words, as what stops a save.
+        QVERIFY2(m_widget->problemsLabel()->text().contains(
+                     u"Payload of “test-b”: the payload is not valid JSON."_s),
+                 qPrintable(m_widget->problemsLabel()->text()));
+        widget_test::saveScreenshot(m_widget.get(), u"editor-payload-problem"_s);
     }
 
     void duplicateVariantKeyIsShownBesideTheVariants()

@@ -1,10 +1,14 @@
 #include "new_flag_dialog.h"
+#include "widget_test_support.h"
 
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QRadioButton>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -15,6 +19,8 @@ class TestNewFlagDialog : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase() { widget_test::useDarkPaletteWhenAsked(); }
+
     void keyFromName_data()
     {
         QTest::addColumn<QString>("name");
@@ -65,6 +71,35 @@ private Q_SLOTS:
         QVERIFY(!error->isHidden());
         QVERIFY(create->isEnabled());
         QCOMPARE(dialog.result(), 0); // still open, not accepted
+    }
+
+    // A new flag reaches no one: off, or on at 0 %, as the user last chose.
+    void startsOffOrAtZeroAsLastChosen()
+    {
+        QTemporaryDir dir;
+        QSettings settings(dir.filePath(u"settings.ini"_s), QSettings::IniFormat);
+        {
+            NewFlagDialog dialog;
+            dialog.setSettings(&settings);
+            QCOMPARE(dialog.start(), NewFlagDialog::Start::Inactive);
+            QVERIFY(dialog.findChild<QRadioButton *>(u"startInactive"_s)->isChecked());
+            dialog.findChild<QRadioButton *>(u"startAtZero"_s)->click();
+            QCOMPARE(dialog.start(), NewFlagDialog::Start::ZeroPercent);
+            QTest::keyClicks(dialog.findChild<QLineEdit *>(u"name"_s), u"Remembered"_s);
+            dialog.show();
+            widget_test::saveScreenshot(&dialog, u"new-flag-dialog"_s);
+            dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
+        }
+        NewFlagDialog next;
+        next.setSettings(&settings);
+        QCOMPARE(next.start(), NewFlagDialog::Start::ZeroPercent);
+        QVERIFY(next.findChild<QRadioButton *>(u"startAtZero"_s)->isChecked());
+        // Cancelled: the choice made is not remembered.
+        next.findChild<QRadioButton *>(u"startInactive"_s)->click();
+        next.reject();
+        NewFlagDialog third;
+        third.setSettings(&settings);
+        QCOMPARE(third.start(), NewFlagDialog::Start::ZeroPercent);
     }
 };
 
