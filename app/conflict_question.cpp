@@ -48,10 +48,12 @@ QString conflictDetails(const models::FlagRebase &rebase, const ConflictAuthor &
                        .arg(rebase.server.version)
                        .arg(bullets(rebase.serverChanges));
     if (rebase.hasConflicts())
-        text += u"\n\n"_s + tr("Changed on both sides:") + u'\n' +
-                bullets(rebase.conflictingServerChanges(),
-                        author.ownWindow ? tr("There:") : tr("Theirs:")) +
-                u'\n' + bullets(rebase.conflictingUserChanges(), tr("Yours:"));
+        text +=
+            u"\n\n"_s + tr("Changed on both sides:") + u'\n' +
+            bullets(rebase.conflictingServerChanges(),
+                    author.ownWindow ? tr("There:") : tr("Theirs:")) +
+            u'\n' +
+            bullets(rebase.conflictingUserChanges(), author.ownWindow ? tr("Here:") : tr("Yours:"));
     return text;
 }
 
