@@ -525,9 +525,12 @@ void TestFlagEditorWindow::aSaveWithoutTheServerSaysSoOnceAndRetries()
 
     // The server is back: Retry saves.
     m_client->setEndpoint(reachable);
-    auto *retry = window->messageBar()->findChild<QAction *>(u"retrySave"_s);
+    QPushButton *retry = nullptr;
+    for (QPushButton *button : window->messageBar()->findChildren<QPushButton *>())
+        if (button->isVisible() && button->text() == "Retry"_L1)
+            retry = button;
     QVERIFY(retry);
-    retry->trigger();
+    QTest::mouseClick(retry, Qt::LeftButton);
     QTRY_COMPARE(serverFlag(m_id).value("version"_L1).toInt(), 2);
     QCOMPARE(serverFlag(m_id)["filters"_L1]["groups"_L1][0]["rollout_percentage"_L1].toInt(), 70);
     QTRY_VERIFY(!window->editor()->isDirty());
