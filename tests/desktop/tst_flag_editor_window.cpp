@@ -54,6 +54,7 @@ private Q_SLOTS:
     void mergeKeepsTheirChangeOfAFieldIDidNotTouch();
     void messagesGoWithTheStateTheyDescribe();
     void aSaveWithoutTheServerSaysSoOnceAndRetries();
+    void theConflictQuestionNamesWhoChangedTheFlag();
 
 private:
     // Restores `version` of the flag through a history window, as a person does.
@@ -485,14 +486,16 @@ void TestFlagEditorWindow::aSaveWithoutTheServerSaysSoOnceAndRetries()
     // Focus in a field of that tab, where the user was typing.
     QWidget *field = nullptr;
     window->activateWindow();
-    if (QTest::qWaitForWindowActive(window)) {
+    QVERIFY(QTest::qWaitForWindowActive(window));
+    {
         for (QWidget *w : tabs->currentWidget()->findChildren<QWidget *>())
             if (w->isVisible() && w->isEnabled() && (w->focusPolicy() & Qt::TabFocus)) {
                 field = w;
                 break;
             }
-        if (field)
-            field->setFocus();
+        QVERIFY(field);
+        field->setFocus();
+        QTRY_COMPARE(QApplication::focusWidget(), field);
     }
 
     // The server goes away: a port nobody listens on.
@@ -517,8 +520,7 @@ void TestFlagEditorWindow::aSaveWithoutTheServerSaysSoOnceAndRetries()
         QVERIFY2(!label->text().contains("Saving"_L1), qPrintable(label->text()));
     // The user is where they were, and so is the edit.
     QCOMPARE(tabs->currentIndex(), tab);
-    if (field)
-        QCOMPARE(QApplication::focusWidget(), field);
+    QCOMPARE(QApplication::focusWidget(), field);
     QVERIFY(window->editor()->isDirty());
     QCOMPARE(window->editor()->draft().filters.groups.at(0).rolloutPercentage, std::optional(70.0));
     widget_test::saveScreenshot(window, u"editor-save-unreachable"_s);
@@ -535,6 +537,29 @@ void TestFlagEditorWindow::aSaveWithoutTheServerSaysSoOnceAndRetries()
     QCOMPARE(serverFlag(m_id)["filters"_L1]["groups"_L1][0]["rollout_percentage"_L1].toInt(), 70);
     QTRY_VERIFY(!window->editor()->isDirty());
     QCOMPARE(tabs->currentIndex(), tab);
+}
+
+void TestFlagEditorWindow::theConflictQuestionNamesWhoChangedTheFlag()
+{
+    FlagEditorWindow *window = open(m_id);
+    window->editor()->setConditionRollout(0, 60);
+    const QString grace = m_server->keyForNewUser(u"grace@example.com"_s);
+    QCOMPARE(m_server
+                 ->patch(m_server->flags(u"%1/"_s.arg(m_id)),
+                         QJsonObject{{u"filters"_s, test_builders::everyone(40)}}, grace)
+                 .status,
+             200);
+    QString asked;
+    window_test::whenModalOpens<QMessageBox>([&asked](QMessageBox *box) {
+        asked = box->text();
+        for (QAbstractButton *button : box->buttons())
+            if (button->text() == "Reload"_L1)
+                button->click();
+    });
+    window->save();
+    QTRY_VERIFY(!asked.isEmpty());
+    QVERIFY2(asked.startsWith("grace saved this flag"_L1), qPrintable(asked));
+    QTRY_COMPARE(window->editor()->loaded().version, 2);
 }
 
 QTEST_MAIN(TestFlagEditorWindow)
