@@ -425,8 +425,9 @@ void FlagEditorWindow::resolveAgainst(const FeatureFlag &server)
 void FlagEditorWindow::followChange(const FeatureFlag &flag, const QObject *source,
                                     const QString &what)
 {
+    // Some writes change a flag in place, keeping its version (PostHog's bulk tags).
     if (source == this || flag.id != m_flagId || !m_loaded ||
-        flag.version <= m_editor->loaded().version)
+        flag.version < m_editor->loaded().version || flag == m_editor->loaded())
         return;
     if (!m_editor->isDirty()) {
         showFlag(flag);
@@ -442,13 +443,15 @@ void FlagEditorWindow::followChange(const FeatureFlag &flag, const QObject *sour
         if (m_newer)
             resolveAgainst(*m_newer);
     });
-    m_messages->showMessage(MessageBar::Kind::Warning,
-                            tr("This flag changed (%1) and is now version %2; your unsaved changes "
-                               "are on version %3.")
-                                .arg(what)
-                                .arg(flag.version)
-                                .arg(m_editor->loaded().version),
-                            {merge});
+    const QString text =
+        flag.version == m_editor->loaded().version
+            ? tr("This flag changed (%1) while you have unsaved changes.").arg(what)
+            : tr("This flag changed (%1) and is now version %2; your unsaved changes are on "
+                 "version %3.")
+                  .arg(what)
+                  .arg(flag.version)
+                  .arg(m_editor->loaded().version);
+    m_messages->showMessage(MessageBar::Kind::Warning, text, {merge});
 }
 
 void FlagEditorWindow::closeEvent(QCloseEvent *event)

@@ -738,6 +738,20 @@ void MainWindow::announce(const FeatureFlag &flag, const QString &what)
         notifier->announce(flag, this, what);
 }
 
+void MainWindow::announceWritten(const QList<qint64> &ids, const QString &what)
+{
+    // A bulk answer names the flags, not their new versions: those shown in another window are
+    // read again for it.
+    for (qint64 id : ids) {
+        if (!m_client || (!m_editors.value(id) && !m_insights.value(id) && !m_histories.value(id)))
+            continue;
+        m_client->getFlag(id, this, [this, what](const api::Result<FeatureFlag> &flag) {
+            if (flag)
+                announce(flag.value(), what);
+        });
+    }
+}
+
 bool MainWindow::closeEditors()
 {
     for (const QPointer<FlagEditorWindow> &editor : m_editors.values())
@@ -908,6 +922,7 @@ void MainWindow::updateTags(const QList<qint64> &ids, api::Client::TagAction tag
                           [this, ids, tagAction, tags] { updateTags(ids, tagAction, tags); });
                 return;
             }
+            announceWritten(result->updated, tr("its tags were changed in the flag list"));
             if (!result->skipped.isEmpty()) {
                 QStringList why;
                 for (const auto &[id, reason] : result->skipped)

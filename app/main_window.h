@@ -121,6 +121,7 @@ private:
                    const std::function<void()> &retry = {});
     // Tells the app's other windows about a flag this one wrote.
     void announce(const bunting::FeatureFlag &flag, const QString &what);
+    void announceWritten(const QList<qint64> &ids, const QString &what);
     bool closeEditors();
     // What the actions send, each retried as it was by the error's Retry.
     void setActive(qint64 id, const QString &key, bool active);

@@ -299,6 +299,18 @@ void TestMainWindow::anOpenEditorFollowsADisableInTheList()
     QTRY_VERIFY(!editor->editor()->draft().active);
     QVERIFY(!editor->editor()->isDirty());
     QCOMPARE(editor->editor()->loaded().version, 2);
+    QVERIFY2(editor->messageBar()->text().contains(u"disabled in the flag list"_s),
+             qPrintable(editor->messageBar()->text()));
+
+    // Tags given to the selection reach the editor too.
+    whenModalOpens<views::TagsDialog>([](views::TagsDialog *dialog) {
+        dialog->setAction(api::Client::TagAction::Add);
+        dialog->setTagsText(u"beta"_s);
+        dialog->accept();
+    });
+    m_window->action(u"editTags"_s)->trigger();
+    QTRY_COMPARE(editor->editor()->draft().tags, QStringList{u"beta"_s});
+    QVERIFY(!editor->editor()->isDirty());
 }
 
 void TestMainWindow::deletesWithUndo()
