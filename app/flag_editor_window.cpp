@@ -1,5 +1,6 @@
 #include "flag_editor_window.h"
 
+#include "flag_change_notifier.h"
 #include "flag_editor.h"
 #include "flag_editor_widget.h"
 #include "flag_rebase.h"
@@ -15,7 +16,6 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QPushButton>
 #include <QStatusBar>
 #include <QToolBar>
 #include <QUndoStack>
@@ -124,6 +124,12 @@ FlagEditorWindow::FlagEditorWindow(api::Client *client, qint64 flagId, QWidget *
             &views::ImpactPreviewWidget::clear);
     setImpactPreviewAvailable(false);
 
+    // What the app's other windows write to this flag, this one follows.
+    m_notifier = models::FlagChangeNotifier::of(client);
+    if (m_notifier)
+        connect(m_notifier, &models::FlagChangeNotifier::flagChanged, this,
+                &FlagEditorWindow::followChange);
+
     connect(m_editor, &models::FlagEditor::dirtyChanged, this, &FlagEditorWindow::updateTitle);
     connect(m_editor, &models::FlagEditor::changed, this, &FlagEditorWindow::updateTitle);
     resize(1200, 820);
@@ -231,8 +237,17 @@ void FlagEditorWindow::setBusy(bool busy, const QString &what)
     m_busy = busy;
     m_save->setEnabled(!busy && m_loaded);
     m_reload->setEnabled(!busy);
-    if (busy)
-        m_state->setText(what);
+    // Done (whichever way): the status bar says again what is shown, not what was being done.
+    m_state->setText(busy ? what : versionText());
+}
+
+QString FlagEditorWindow::versionText() const
+{
+    if (!m_loaded)
+        return {};
+    return m_editor->isDirty()
+               ? tr("Version %1, with unsaved changes").arg(m_editor->loaded().version)
+               : tr("Version %1").arg(m_editor->loaded().version);
 }
 
 void FlagEditorWindow::reload()
@@ -248,10 +263,14 @@ void FlagEditorWindow::reload()
     m_client->getFlag(m_flagId, this, [this](const api::Result<FeatureFlag> &result) {
         setBusy(false);
         if (!result) {
+            auto *retry = new QAction(tr("Retry"), m_messages);
+            connect(retry, &QAction::triggered, this, &FlagEditorWindow::reload);
             m_messages->showMessage(
                 MessageBar::Kind::Error,
-                tr("The flag could not be loaded: %1").arg(result.error().message()));
-            m_state->clear();
+                tr("The flag could not be loaded: %1").arg(result.error().message()),
+                result.error().kind == ApiError::Kind::Http && result.error().status < 500
+                    ? QList<QAction *>{}
+                    : QList<QAction *>{retry});
             return;
         }
         showFlag(result.value());
@@ -261,11 +280,14 @@ void FlagEditorWindow::reload()
 
 void FlagEditorWindow::showFlag(const FeatureFlag &flag)
 {
+    // A new state of the editor: what the messages said about the old one no longer holds.
+    m_messages->dismiss();
+    m_newer.reset();
     m_editor->reset(flag);
     m_loaded = true;
     m_widget->setEnabled(true);
     m_save->setEnabled(true);
-    m_state->setText(tr("Version %1").arg(flag.version));
+    m_state->setText(versionText());
     updateTitle();
 }
 
@@ -276,6 +298,8 @@ void FlagEditorWindow::updateTitle()
     setWindowTitle(tr("%1[*] — Bunting").arg(key));
     setWindowModified(m_loaded && m_editor->isDirty());
     m_save->setEnabled(!m_busy && m_loaded && m_editor->isDirty());
+    if (!m_busy)
+        m_state->setText(versionText());
 }
 
 void FlagEditorWindow::save()
@@ -300,6 +324,8 @@ void FlagEditorWindow::save()
             showFlag(result.value());
             m_messages->showMessage(MessageBar::Kind::Positive,
                                     tr("Saved as version %1.").arg(result->version), {}, 4000);
+            if (m_notifier)
+                m_notifier->announce(result.value(), this, tr("saved in another editor window"));
             Q_EMIT flagSaved(result.value());
             if (m_closeAfterSave)
                 close();
@@ -311,86 +337,127 @@ void FlagEditorWindow::save()
             resolveConflict();
             return;
         }
+        // Only a refusal of the flag's content belongs next to the fields.
+        if (error.kind != ApiError::Kind::Http || error.status >= 500 || error.status == 429) {
+            saveDidNotReachTheServer(error);
+            return;
+        }
         m_widget->showServerError(error);
         m_messages->showMessage(MessageBar::Kind::Error, tr("Not saved: %1").arg(error.message()));
         updateTitle();
     });
 }
 
+void FlagEditorWindow::saveDidNotReachTheServer(const ApiError &error)
+{
+    if (error.kind == ApiError::Kind::Canceled)
+        return;
+    auto *retry = new QAction(tr("Retry"), m_messages);
+    retry->setObjectName(u"retrySave"_s);
+    connect(retry, &QAction::triggered, this, &FlagEditorWindow::save);
+    m_messages->showMessage(MessageBar::Kind::Error,
+                            tr("Not saved: %1 Your changes are still here.").arg(error.message()),
+                            {retry});
+    updateTitle();
+}
+
 void FlagEditorWindow::resolveConflict()
 {
-    setBusy(true, tr("Someone else changed this flag; loading their version…"));
+    setBusy(true, tr("The flag changed on the server; loading its new version…"));
     m_client->getFlag(m_flagId, this, [this](const api::Result<FeatureFlag> &result) {
         setBusy(false);
         if (!result) {
+            auto *retry = new QAction(tr("Retry"), m_messages);
+            connect(retry, &QAction::triggered, this, &FlagEditorWindow::resolveConflict);
             m_messages->showMessage(MessageBar::Kind::Error,
                                     tr("The flag changed on the server and its new version "
                                        "could not be loaded: %1")
-                                        .arg(result.error().message()));
+                                        .arg(result.error().message()),
+                                    {retry});
             return;
         }
-        const models::FlagRebase rebase = m_editor->rebase(result.value());
-        QStringList lines;
-        for (const FlagChange &change : rebase.serverChanges)
-            lines.append(u"• "_s + change.summary());
-        const QString summary = lines.join(u'\n');
-        switch (askConflict(summary, rebase.hasConflicts())) {
-        case ConflictChoice::Merge:
-            m_editor->mergeOntoServer(rebase);
-            m_state->setText(tr("Version %1, with your changes on top").arg(rebase.server.version));
-            m_messages->showMessage(
-                MessageBar::Kind::Information,
-                rebase.hasConflicts()
-                    ? tr("Merged onto version %1. Where you both changed the same thing, your "
-                         "change was kept. Check it, then save.")
-                          .arg(rebase.server.version)
-                    : tr("Merged onto version %1. Check it, then save.")
-                          .arg(rebase.server.version));
-            break;
-        case ConflictChoice::Overwrite:
-            m_editor->overwriteServer(rebase);
-            save();
-            break;
-        case ConflictChoice::Reload:
-            showFlag(rebase.server);
-            m_messages->showMessage(
-                MessageBar::Kind::Information,
-                tr("Loaded version %1; your changes were dropped.").arg(rebase.server.version), {},
-                5000);
-            break;
-        case ConflictChoice::Ask:
-            break;
-        }
-        updateTitle();
+        resolveAgainst(result.value());
     });
 }
 
-FlagEditorWindow::ConflictChoice FlagEditorWindow::askConflict(const QString &summary,
-                                                               bool conflicts)
+void FlagEditorWindow::resolveAgainst(const FeatureFlag &server)
 {
-    if (m_conflictChoice != ConflictChoice::Ask)
-        return m_conflictChoice;
-    QMessageBox box(this);
-    box.setIcon(QMessageBox::Warning);
-    box.setWindowTitle(tr("The flag changed on the server"));
-    box.setText(conflicts ? tr("Someone saved this flag while you were editing it, and some of "
-                               "their changes touch what you changed.")
-                          : tr("Someone saved this flag while you were editing it. Their "
-                               "changes and yours touch different things."));
-    box.setInformativeText(tr("Their changes:\n%1").arg(summary));
-    QPushButton *merge = box.addButton(tr("Merge"), QMessageBox::AcceptRole);
-    merge->setToolTip(tr("Put your changes on top of theirs and review before saving"));
-    QPushButton *overwrite = box.addButton(tr("Overwrite"), QMessageBox::DestructiveRole);
-    overwrite->setToolTip(tr("Save your version over theirs"));
-    QPushButton *reload = box.addButton(tr("Reload"), QMessageBox::RejectRole);
-    reload->setToolTip(tr("Drop your changes and load their version"));
-    box.setDefaultButton(merge);
-    box.exec();
-    if (box.clickedButton() == overwrite)
-        return ConflictChoice::Overwrite;
-    if (box.clickedButton() == reload)
-        return ConflictChoice::Reload;
-    return ConflictChoice::Merge;
+    const models::FlagRebase rebase = m_editor->rebase(server);
+    ConflictChoice choice = m_conflictChoice;
+    if (choice == ConflictChoice::Ask) {
+        ConflictAuthor author;
+        author.ownWindow = m_notifier && m_notifier->isOwnVersion(server.id, server.version);
+        author.name = m_notifier ? m_notifier->authorOf(server) : tr("Someone");
+        choice = askAboutConflict(this, rebase, author);
+    }
+    switch (choice) {
+    case ConflictChoice::Merge:
+    case ConflictChoice::MergeTakingTheirs: {
+        const bool theirs = choice == ConflictChoice::MergeTakingTheirs;
+        m_editor->mergeOntoServer(rebase, theirs ? models::FlagEditor::BothChanged::TakeTheirs
+                                                 : models::FlagEditor::BothChanged::KeepMine);
+        m_newer.reset();
+        m_messages->showMessage(
+            MessageBar::Kind::Information,
+            !rebase.hasConflicts()
+                ? tr("Merged onto version %1. Check it, then save.").arg(rebase.server.version)
+            : theirs ? tr("Merged onto version %1. Where you both changed the same field, theirs "
+                          "was kept. Check it, then save.")
+                           .arg(rebase.server.version)
+                     : tr("Merged onto version %1. Where you both changed the same field, yours "
+                          "was kept. Check it, then save.")
+                           .arg(rebase.server.version));
+        break;
+    }
+    case ConflictChoice::Overwrite:
+        m_editor->overwriteServer(rebase);
+        m_newer.reset();
+        save();
+        break;
+    case ConflictChoice::Reload:
+        showFlag(rebase.server);
+        m_messages->showMessage(
+            MessageBar::Kind::Information,
+            tr("Loaded version %1; your changes were dropped.").arg(rebase.server.version), {},
+            5000);
+        break;
+    case ConflictChoice::Ask:
+        break;
+    }
+    m_state->setText(versionText());
+    updateTitle();
+}
+
+void FlagEditorWindow::followChange(const FeatureFlag &flag, const QObject *source,
+                                    const QString &what)
+{
+    // Some writes change a flag in place, keeping its version (PostHog's bulk tags).
+    if (source == this || flag.id != m_flagId || !m_loaded ||
+        flag.version < m_editor->loaded().version || flag == m_editor->loaded())
+        return;
+    if (!m_editor->isDirty()) {
+        showFlag(flag);
+        m_messages->showMessage(MessageBar::Kind::Information,
+                                tr("Now showing version %1: %2.").arg(flag.version).arg(what));
+        return;
+    }
+    // Unsaved edits: nothing changes under the user's hands; they choose when to merge.
+    m_newer = flag;
+    auto *merge = new QAction(tr("Merge…"), m_messages);
+    merge->setObjectName(u"mergeNewer"_s);
+    connect(merge, &QAction::triggered, this, [this] {
+        if (m_newer)
+            resolveAgainst(*m_newer);
+    });
+    const QString text =
+        flag.version == m_editor->loaded().version
+            ? tr("This flag changed (%1) while you have unsaved changes.").arg(what)
+            : tr("This flag changed (%1) and is now version %2; your unsaved changes are on "
+                 "version %3.")
+                  .arg(what)
+                  .arg(flag.version)
+                  .arg(m_editor->loaded().version);
+    m_messages->showMessage(MessageBar::Kind::Warning, text, {merge});
 }
 
 bool FlagEditorWindow::confirmWidening()

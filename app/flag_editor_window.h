@@ -1,11 +1,13 @@
 #pragma once
 
 #include "client.h"
+#include "conflict_question.h"
 #include "feature_flag.h"
 #include "property_filter_editor.h"
 
 #include <QMainWindow>
 #include <QPointer>
+#include <optional>
 
 class QLabel;
 
@@ -13,8 +15,9 @@ namespace bunting {
 class ImpactPreview;
 }
 namespace bunting::models {
+class FlagChangeNotifier;
 class FlagEditor;
-}
+} // namespace bunting::models
 namespace bunting::views {
 class FlagEditorWidget;
 class ImpactPreviewWidget;
@@ -27,6 +30,10 @@ namespace bunting::desktop {
 // editor, saves only what changed with the version it started from, and on a conflict (409)
 // shows what changed on the server and lets the user merge, overwrite or reload. Closing with
 // unsaved edits asks first.
+//
+// It follows what the app's other windows write to the flag (FlagChangeNotifier): without unsaved
+// edits it shows the new version with a note; with them it says so and offers the merge. Every
+// message about the editor's state goes with that state (a reload, a save).
 class FlagEditorWindow : public QMainWindow
 {
     Q_OBJECT
@@ -42,13 +49,15 @@ public:
     QAction *saveAction() const { return m_save; }
 
     // How the window answers a 409, asked of the user unless a test sets it.
-    enum class ConflictChoice { Ask, Merge, Overwrite, Reload };
+    using ConflictChoice = desktop::ConflictChoice;
     void setConflictChoice(ConflictChoice choice) { m_conflictChoice = choice; }
     // How a save that widens who gets the flag is confirmed: asked of the user unless a test
     // sets it. The sentences said are kept for tests to read.
     enum class WideningChoice { Ask, Save, KeepEditing };
     void setWideningChoice(WideningChoice choice) { m_wideningChoice = choice; }
     QStringList lastWidening() const { return m_lastWidening; }
+    // The newer version another window of the app wrote while this one had unsaved edits.
+    std::optional<FeatureFlag> newerVersion() const { return m_newer; }
 
     const views::PropertyFilterChoices &choices() const { return m_choices; }
     // The impact preview evaluates the draft for every known person; only the local server
@@ -76,14 +85,23 @@ private:
     void loadChoices();
     void choiceFailed(const QString &what, const api::ApiError &error);
     void resolveConflict();
-    ConflictChoice askConflict(const QString &summary, bool conflicts);
     // Says, before a save goes, how it lets more users get the flag; false to keep editing.
     bool confirmWidening();
+    // Merges, overwrites or reloads onto `server`, the newer version, as the user chooses.
+    void resolveAgainst(const FeatureFlag &server);
+    // Another window of the app wrote the flag.
+    void followChange(const FeatureFlag &flag, const QObject *source, const QString &what);
+    // A save that did not reach the server (or that the server could not handle): one message,
+    // with Retry; the draft and where the user is stay as they were.
+    void saveDidNotReachTheServer(const api::ApiError &error);
     void updateTitle();
     void setBusy(bool busy, const QString &what = {});
+    QString versionText() const;
 
     QPointer<api::Client> m_client;
+    QPointer<models::FlagChangeNotifier> m_notifier;
     qint64 m_flagId = 0;
+    std::optional<FeatureFlag> m_newer;
     models::FlagEditor *m_editor = nullptr;
     views::FlagEditorWidget *m_widget = nullptr;
     views::MessageBar *m_messages = nullptr;

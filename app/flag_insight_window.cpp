@@ -1,5 +1,6 @@
 #include "flag_insight_window.h"
 
+#include "flag_change_notifier.h"
 #include "flag_status_panel.h"
 #include "icons.h"
 #include "message_bar.h"
@@ -59,8 +60,17 @@ FlagInsightWindow::FlagInsightWindow(api::Client *client, qint64 flagId, QWidget
     // A dashboard made here is the flag's from now on: every copy of the flag learns of it.
     connect(m_usage, &views::UsageChartPanel::flagChanged, this, [this](const FeatureFlag &flag) {
         m_flag = flag;
+        if (auto *notifier = models::FlagChangeNotifier::of(m_client))
+            notifier->announce(flag, this, tr("its usage dashboard was made"));
         Q_EMIT flagChanged(flag);
     });
+    // What other windows of the app write to the flag: its tests, split and status follow.
+    if (auto *notifier = models::FlagChangeNotifier::of(client))
+        connect(notifier, &models::FlagChangeNotifier::flagChanged, this,
+                [this](const FeatureFlag &flag, const QObject *source) {
+                    if (source != this && flag.id == m_flagId)
+                        reload();
+                });
     connect(m_remoteConfig, &views::RemoteConfigPanel::cohortCreated, this,
             [this](const QJsonObject &cohort) {
                 m_messages->showMessage(

@@ -2,6 +2,7 @@
 
 #include "activity_model.h"
 #include "activity_timeline.h"
+#include "flag_change_notifier.h"
 #include "icons.h"
 #include "version_compare.h"
 #include "version_history.h"
@@ -39,16 +40,32 @@ HistoryWindow::HistoryWindow(api::Client *client, qint64 flagId, const QString &
                     m_tabs->setCurrentWidget(m_versions);
                     m_versions->compareVersions(std::max(1, version - 1), version);
                 });
-        connect(m_versions, &views::VersionCompare::restored, this, [this] {
+        connect(m_versions, &views::VersionCompare::restored, this, [this](int version) {
             m_activity->reload();
             if (!m_client)
                 return;
-            m_client->getFlag(m_flagId, this, [this](const api::Result<FeatureFlag> &flag) {
-                if (flag)
+            m_client->getFlag(
+                m_flagId, this, [this, version](const api::Result<FeatureFlag> &flag) {
+                    if (!flag)
+                        return;
+                    // Every window showing the flag follows (an open editor first of all).
+                    if (auto *notifier = models::FlagChangeNotifier::of(m_client))
+                        notifier->announce(flag.value(), this,
+                                           tr("version %1 restored from its history").arg(version));
                     Q_EMIT flagRestored(flag.value());
-            });
+                });
         });
     }
+    // What other windows write to the flag is new history.
+    if (auto *notifier = models::FlagChangeNotifier::of(client))
+        connect(notifier, &models::FlagChangeNotifier::flagChanged, this,
+                [this](const FeatureFlag &flag, const QObject *source) {
+                    if (source == this || (m_flagId != 0 && flag.id != m_flagId))
+                        return;
+                    m_activity->reload();
+                    if (m_history)
+                        m_history->reload();
+                });
     setCentralWidget(m_tabs);
 
     auto *close = new QAction(tr("&Close"), this);

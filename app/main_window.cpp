@@ -2,6 +2,7 @@
 
 #include "connection_dialog.h"
 #include "empty_state.h"
+#include "flag_change_notifier.h"
 #include "flag_editor_window.h"
 #include "flag_filter_bar.h"
 #include "flag_insight_window.h"
@@ -445,6 +446,9 @@ void MainWindow::useEndpoint(const ConnectionProfile &profile, const api::Endpoi
     });
     m_model->setClient(m_client);
     delete old;
+    // The list follows what the app's other windows write.
+    connect(models::FlagChangeNotifier::of(m_client), &models::FlagChangeNotifier::flagChanged,
+            this, &MainWindow::flagChangedElsewhere);
 
     QString where = profile.summary();
     if (profile.isLocal() && m_local) {
@@ -548,12 +552,20 @@ void MainWindow::updateEmptyState()
     m_stack->setCurrentWidget(empty ? static_cast<QWidget *>(m_empty) : m_table);
 }
 
-void MainWindow::showError(const QString &what, const ApiError &error)
+void MainWindow::showError(const QString &what, const ApiError &error,
+                           const std::function<void()> &again)
 {
     if (error.kind == ApiError::Kind::Canceled)
         return;
     auto *retry = new QAction(tr("Retry"), m_messages);
-    connect(retry, &QAction::triggered, this, &MainWindow::refresh);
+    retry->setObjectName(u"retry"_s);
+    if (again)
+        connect(retry, &QAction::triggered, this, [this, again] {
+            m_messages->dismiss();
+            again();
+        });
+    else
+        connect(retry, &QAction::triggered, this, &MainWindow::refresh);
     m_messages->showMessage(MessageBar::Kind::Error, u"%1: %2"_s.arg(what, error.message()),
                             error.kind == ApiError::Kind::Http && error.status < 500
                                 ? QList<QAction *>{}
@@ -613,7 +625,6 @@ FlagEditorWindow *MainWindow::openEditor(qint64 flagId)
     editor->setKnownTags(tags);
     editor->setImpactPreviewAvailable(m_profiles->current().isLocal());
     m_editors.insert(flagId, editor);
-    connect(editor, &FlagEditorWindow::flagSaved, this, &MainWindow::flagChangedElsewhere);
     connect(editor, &FlagEditorWindow::insightRequested, this, &MainWindow::openInsight);
     connect(editor, &QObject::destroyed, this, [this, flagId] { m_editors.remove(flagId); });
     editor->show();
@@ -633,7 +644,6 @@ HistoryWindow *MainWindow::openHistory(qint64 flagId)
     auto *history = new HistoryWindow(m_client, flagId, key, this);
     keepGeometry(history, m_setup.settings, u"history"_s);
     m_histories.insert(flagId, history);
-    connect(history, &HistoryWindow::flagRestored, this, &MainWindow::flagChangedElsewhere);
     connect(history, &QObject::destroyed, this, [this, flagId] { m_histories.remove(flagId); });
     history->show();
     return history;
@@ -657,7 +667,6 @@ FlagInsightWindow *MainWindow::openInsight(qint64 flagId)
     auto *insight = new FlagInsightWindow(m_client, flagId, this);
     keepGeometry(insight, m_setup.settings, u"insight"_s);
     m_insights.insert(flagId, insight);
-    connect(insight, &FlagInsightWindow::flagChanged, m_model, &FlagListModel::updateFlag);
     connect(insight, &FlagInsightWindow::openFlagRequested, this, &MainWindow::openInsight);
     connect(insight, &FlagInsightWindow::editFlagRequested, this, &MainWindow::openEditor);
     connect(insight, &QObject::destroyed, this, [this, flagId] { m_insights.remove(flagId); });
@@ -719,12 +728,30 @@ void MainWindow::openInsightForKey(const QString &key, const QString &distinctId
                         });
 }
 
-void MainWindow::flagChangedElsewhere(const FeatureFlag &flag)
+void MainWindow::flagChangedElsewhere(const FeatureFlag &flag, const QObject *source)
 {
-    m_model->updateFlag(flag);
-    // An open insight describes the flag as it was: its tests, split and status follow.
-    if (FlagInsightWindow *insight = m_insights.value(flag.id))
-        insight->reload();
+    if (source != this)
+        m_model->updateFlag(flag);
+}
+
+void MainWindow::announce(const FeatureFlag &flag, const QString &what)
+{
+    if (auto *notifier = models::FlagChangeNotifier::of(m_client))
+        notifier->announce(flag, this, what);
+}
+
+void MainWindow::announceWritten(const QList<qint64> &ids, const QString &what)
+{
+    // A bulk answer names the flags, not their new versions: those shown in another window are
+    // read again for it.
+    for (qint64 id : ids) {
+        if (!m_client || (!m_editors.value(id) && !m_insights.value(id) && !m_histories.value(id)))
+            continue;
+        m_client->getFlag(id, this, [this, what](const api::Result<FeatureFlag> &flag) {
+            if (flag)
+                announce(flag.value(), what);
+        });
+    }
 }
 
 bool MainWindow::closeEditors()
@@ -761,17 +788,23 @@ void MainWindow::toggleActive()
         const int row = m_model->rowOfFlag(id);
         if (row < 0 || m_model->flagAt(row).active == target)
             continue;
-        const QString key = m_model->flagAt(row).key;
-        m_model->setActive(id, target, [this, key, target](const auto &result) {
-            if (!result) {
-                showError(target ? tr("Enabling %1 failed").arg(key)
-                                 : tr("Disabling %1 failed").arg(key),
-                          result.error());
-                return;
-            }
-            updateActions();
-        });
+        setActive(id, m_model->flagAt(row).key, target);
     }
+}
+
+void MainWindow::setActive(qint64 id, const QString &key, bool target)
+{
+    m_model->setActive(id, target, [this, id, key, target](const api::Result<FeatureFlag> &result) {
+        if (!result) {
+            showError(target ? tr("Enabling %1 failed").arg(key)
+                             : tr("Disabling %1 failed").arg(key),
+                      result.error(), [this, id, key, target] { setActive(id, key, target); });
+            return;
+        }
+        announce(result.value(),
+                 target ? tr("enabled in the flag list") : tr("disabled in the flag list"));
+        updateActions();
+    });
 }
 
 void MainWindow::deleteSelected()
@@ -789,9 +822,14 @@ void MainWindow::deleteSelected()
             tr("Delete %n flags: %1?", nullptr, int(ids.size())).arg(joinKeys(keys)),
             QMessageBox::Yes | QMessageBox::Cancel) != QMessageBox::Yes)
         return;
-    m_model->deleteFlags(ids, [this](const api::Result<api::BulkDeleteResult> &result) {
+    deleteFlags(ids);
+}
+
+void MainWindow::deleteFlags(const QList<qint64> &ids)
+{
+    m_model->deleteFlags(ids, [this, ids](const api::Result<api::BulkDeleteResult> &result) {
         if (!result) {
-            showError(tr("Deleting failed"), result.error());
+            showError(tr("Deleting failed"), result.error(), [this, ids] { deleteFlags(ids); });
             return;
         }
         m_lastDeleted.clear();
@@ -829,16 +867,22 @@ void MainWindow::undoDelete()
 {
     const QList<qint64> ids = std::exchange(m_lastDeleted, {});
     action(u"undoDelete"_s)->setEnabled(false);
-    for (qint64 id : ids) {
-        m_model->restoreFlag(id, [this](const api::Result<FeatureFlag> &result) {
-            if (!result) {
-                showError(tr("Restoring the flag failed"), result.error());
-                return;
-            }
-            m_messages->showMessage(MessageBar::Kind::Positive, tr("Restored %1.").arg(result->key),
-                                    {}, 5000);
-        });
-    }
+    for (qint64 id : ids)
+        restoreDeleted(id);
+}
+
+void MainWindow::restoreDeleted(qint64 id)
+{
+    m_model->restoreFlag(id, [this, id](const api::Result<FeatureFlag> &result) {
+        if (!result) {
+            showError(tr("Restoring the flag failed"), result.error(),
+                      [this, id] { restoreDeleted(id); });
+            return;
+        }
+        announce(result.value(), tr("restored after its deletion"));
+        m_messages->showMessage(MessageBar::Kind::Positive, tr("Restored %1.").arg(result->key), {},
+                                5000);
+    });
 }
 
 void MainWindow::copyKeys()
@@ -866,21 +910,30 @@ void MainWindow::editTags()
     views::TagsDialog dialog(int(ids.size()), known, this);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    m_model->updateTags(ids, dialog.action(), dialog.tags(),
-                        [this](const api::Result<api::BulkTagsResult> &result) {
-                            if (!result) {
-                                showError(tr("Changing tags failed"), result.error());
-                                return;
-                            }
-                            if (!result->skipped.isEmpty()) {
-                                QStringList why;
-                                for (const auto &[id, reason] : result->skipped)
-                                    why.append(u"%1: %2"_s.arg(id).arg(reason));
-                                m_messages->showMessage(
-                                    MessageBar::Kind::Warning,
-                                    tr("Some flags kept their tags: %1").arg(why.join(u"; "_s)));
-                            }
-                        });
+    updateTags(ids, dialog.action(), dialog.tags());
+}
+
+void MainWindow::updateTags(const QList<qint64> &ids, api::Client::TagAction tagAction,
+                            const QStringList &tags)
+{
+    m_model->updateTags(
+        ids, tagAction, tags,
+        [this, ids, tagAction, tags](const api::Result<api::BulkTagsResult> &result) {
+            if (!result) {
+                showError(tr("Changing tags failed"), result.error(),
+                          [this, ids, tagAction, tags] { updateTags(ids, tagAction, tags); });
+                return;
+            }
+            announceWritten(result->updated, tr("its tags were changed in the flag list"));
+            if (!result->skipped.isEmpty()) {
+                QStringList why;
+                for (const auto &[id, reason] : result->skipped)
+                    why.append(u"%1: %2"_s.arg(id).arg(reason));
+                m_messages->showMessage(
+                    MessageBar::Kind::Warning,
+                    tr("Some flags kept their tags: %1").arg(why.join(u"; "_s)));
+            }
+        });
 }
 
 void MainWindow::refresh()

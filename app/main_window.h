@@ -6,6 +6,7 @@
 
 #include <QMainWindow>
 #include <QPointer>
+#include <functional>
 #include <memory>
 
 class QActionGroup;
@@ -114,10 +115,22 @@ private:
     void learnFilterChoices(int first, int last);
     void updateCounts();
     void updateEmptyState();
-    void showError(const QString &what, const api::ApiError &error);
+    // An error in the message bar; Retry (for what may go through another time) runs `retry`,
+    // the action that failed, or reloads the list when none is given.
+    void showError(const QString &what, const api::ApiError &error,
+                   const std::function<void()> &retry = {});
+    // Tells the app's other windows about a flag this one wrote.
+    void announce(const bunting::FeatureFlag &flag, const QString &what);
+    void announceWritten(const QList<qint64> &ids, const QString &what);
     bool closeEditors();
-    // A window saved or restored the flag: the list's row and the flag's insight follow.
-    void flagChangedElsewhere(const bunting::FeatureFlag &flag);
+    // What the actions send, each retried as it was by the error's Retry.
+    void setActive(qint64 id, const QString &key, bool active);
+    void deleteFlags(const QList<qint64> &ids);
+    void restoreDeleted(qint64 id);
+    void updateTags(const QList<qint64> &ids, api::Client::TagAction action,
+                    const QStringList &tags);
+    // A window saved or restored the flag: the list's row follows.
+    void flagChangedElsewhere(const bunting::FeatureFlag &flag, const QObject *source);
     // The insight of the flag with this key, tested for `distinctId`; the key is looked up on the
     // server when the list has not loaded it.
     void openInsightForKey(const QString &key, const QString &distinctId);

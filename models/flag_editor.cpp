@@ -618,9 +618,10 @@ FlagRebase FlagEditor::rebase(const FeatureFlag &server) const
     return FlagRebase::compute(m_loaded, m_draft, server);
 }
 
-void FlagEditor::mergeOntoServer(const FlagRebase &rebase)
+void FlagEditor::mergeOntoServer(const FlagRebase &rebase, BothChanged both)
 {
-    setBaseline(rebase.server, rebase.merged);
+    setBaseline(rebase.server,
+                both == BothChanged::TakeTheirs ? rebase.mergedTheirs : rebase.merged);
 }
 
 void FlagEditor::overwriteServer(const FlagRebase &rebase)

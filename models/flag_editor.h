@@ -129,9 +129,10 @@ public:
     // --- a save refused with 409 ---
     // Compares the loaded flag, the draft and the server's newer version; changes nothing.
     FlagRebase rebase(const FeatureFlag &server) const;
-    // The server's version becomes the baseline and the draft its merge with the user's changes
-    // (the user's value wherever both changed the same part).
-    void mergeOntoServer(const FlagRebase &rebase);
+    // The server's version becomes the baseline and the draft its merge with the user's changes;
+    // where both changed the same field, the user's value or the server's, as the user chose.
+    enum class BothChanged { KeepMine, TakeTheirs };
+    void mergeOntoServer(const FlagRebase &rebase, BothChanged both = BothChanged::KeepMine);
     // The server's version becomes the baseline and the draft stays: saving then replaces what
     // the server changed with what the user sees.
     void overwriteServer(const FlagRebase &rebase);

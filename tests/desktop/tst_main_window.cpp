@@ -37,6 +37,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTabWidget>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -62,6 +63,8 @@ private Q_SLOTS:
     void showsTheServersRefusalOfAKeyInTheDialog();
     void searchNarrowsTheList();
     void togglesAFlagAndShowsTheDependentFlagsRefusal();
+    void retryRepeatsTheActionThatFailed();
+    void anOpenEditorFollowsADisableInTheList();
     void deletesWithUndo();
     void bulkDeleteListsWhatCannotBeDeleted();
     void bulkTagsTheSelection();
@@ -249,6 +252,65 @@ void TestMainWindow::togglesAFlagAndShowsTheDependentFlagsRefusal()
     QVERIFY2(m_window->messageBar()->text().contains(u"child"_s),
              qPrintable(m_window->messageBar()->text()));
     QVERIFY(activeOf(u"base"_s));
+}
+
+void TestMainWindow::retryRepeatsTheActionThatFailed()
+{
+    const qint64 id = createFlag(u"switch"_s);
+    m_window->refresh();
+    QTRY_COMPARE(m_window->flagModel()->rowCount(), 1);
+    select({u"switch"_s});
+
+    // The server is gone for a moment: the disable fails.
+    const api::Endpoint reachable = m_window->client()->endpoint();
+    QTcpServer gone;
+    QVERIFY(gone.listen(QHostAddress::LocalHost));
+    api::Endpoint unreachable = reachable;
+    unreachable.host.setPort(gone.serverPort());
+    gone.close();
+    m_window->client()->setEndpoint(unreachable);
+    m_window->action(u"toggleActive"_s)->trigger();
+    QTRY_COMPARE(m_window->messageBar()->kind(), views::MessageBar::Kind::Error);
+    QTRY_VERIFY(m_window->messageBar()->text().contains(u"Disabling switch failed"_s));
+    QVERIFY(m_window->flagModel()->flagAt(0).active);
+
+    // Back: Retry disables, rather than only reloading the list.
+    m_window->client()->setEndpoint(reachable);
+    QPushButton *retry = nullptr;
+    for (QPushButton *button : m_window->messageBar()->findChildren<QPushButton *>())
+        if (button->isVisible() && button->text() == "Retry"_L1)
+            retry = button;
+    QVERIFY(retry);
+    QTest::mouseClick(retry, Qt::LeftButton);
+    QTRY_VERIFY(!call(local(), "GET", u"%1/"_s.arg(id)).value("active"_L1).toBool(true));
+    QTRY_VERIFY(!m_window->flagModel()->flagAt(0).active);
+}
+
+void TestMainWindow::anOpenEditorFollowsADisableInTheList()
+{
+    const qint64 id = createFlag(u"followed"_s);
+    m_window->refresh();
+    QTRY_COMPARE(m_window->flagModel()->rowCount(), 1);
+    desktop::FlagEditorWindow *editor = m_window->openEditor(id);
+    QTRY_VERIFY(editor->isLoaded());
+    QVERIFY(editor->editor()->draft().active);
+    select({u"followed"_s});
+    m_window->action(u"toggleActive"_s)->trigger();
+    QTRY_VERIFY(!editor->editor()->draft().active);
+    QVERIFY(!editor->editor()->isDirty());
+    QCOMPARE(editor->editor()->loaded().version, 2);
+    QVERIFY2(editor->messageBar()->text().contains(u"disabled in the flag list"_s),
+             qPrintable(editor->messageBar()->text()));
+
+    // Tags given to the selection reach the editor too.
+    whenModalOpens<views::TagsDialog>([](views::TagsDialog *dialog) {
+        dialog->setAction(api::Client::TagAction::Add);
+        dialog->setTagsText(u"beta"_s);
+        dialog->accept();
+    });
+    m_window->action(u"editTags"_s)->trigger();
+    QTRY_COMPARE(editor->editor()->draft().tags, QStringList{u"beta"_s});
+    QVERIFY(!editor->editor()->isDirty());
 }
 
 void TestMainWindow::deletesWithUndo()

@@ -171,6 +171,10 @@ private Q_SLOTS:
     void resetClearsHistory();
     void rebaseMergesDifferentFields();
     void rebaseReportsConflicts();
+    void mergeKeepsTheirChangeOfAFieldIDidNotTouch();
+    void mergeKeepsTheirChangeWhenIAddedACondition();
+    void mergeKeepsMyChangeWhenTheyRemovedAnotherCondition();
+    void mergeTakesTheirsWhereBothChangedWhenAsked();
     void overwriteKeepsUserValues();
 };
 
@@ -638,9 +642,9 @@ void TestFlagEditor::rebaseReportsConflicts()
     QVERIFY(rebase.hasConflicts());
     const QList<FlagRebase::Part> conflicts = rebase.conflicts();
     QCOMPARE(conflicts.size(), 1);
-    QCOMPARE(conflicts.first().path, u"filters.groups[0]"_s);
-    QCOMPARE(conflicts.first().server["rollout_percentage"_L1].toDouble(), 10.0);
-    QCOMPARE(conflicts.first().user["rollout_percentage"_L1].toDouble(), 80.0);
+    QCOMPARE(conflicts.first().path, u"filters.groups[0].rollout_percentage"_s);
+    QCOMPARE(conflicts.first().server.toDouble(), 10.0);
+    QCOMPARE(conflicts.first().user.toDouble(), 80.0);
     QCOMPARE(rebase.conflictingUserChanges().size(), 1);
     QCOMPARE(rebase.conflictingUserChanges().first().path,
              u"filters.groups[0].rollout_percentage"_s);
@@ -652,6 +656,96 @@ void TestFlagEditor::rebaseReportsConflicts()
              (QStringList{u"filters"_s, u"original_flag"_s, u"version"_s}));
     // The merge's base is the server's version: that is what the next save says it started from.
     QCOMPARE(editor.patchBody().value("original_flag"_L1).toObject(), rebase.server.toJson());
+}
+
+void TestFlagEditor::mergeKeepsTheirChangeOfAFieldIDidNotTouch()
+{
+    // They moved condition 1 from 30 % to 50 % while I described it: the merge keeps their 50 %
+    // and my description; neither is a conflict, since nobody changed what the other did.
+    FlagEditor editor(baseFlag());
+    editor.setConditionDescription(0, u"Staff and friends"_s);
+    editor.setProperty(0, 0, [] {
+        PropertyFilter filter = baseFlag().filters.groups.at(0).properties.at(0);
+        filter.value = u"@acme.org"_s;
+        return filter;
+    }());
+
+    FeatureFlag server = baseFlag();
+    server.version = 4;
+    server.filters.groups[0].rolloutPercentage = 50;
+
+    const FlagRebase rebase = editor.rebase(server);
+    QVERIFY(!rebase.hasConflicts());
+    editor.mergeOntoServer(rebase);
+    const Condition &merged = editor.draft().filters.groups.at(0);
+    QCOMPARE(merged.rolloutPercentage, std::optional(50.0));
+    QCOMPARE(merged.description, u"Staff and friends"_s);
+    QCOMPARE(merged.properties.at(0).value, QJsonValue(u"@acme.org"_s));
+    QCOMPARE(merged.properties.at(1), baseFlag().filters.groups.at(0).properties.at(1));
+    // Saving sends their rollout as the stored one, not as a change of mine.
+    const QJsonObject sent = editor.patchBody()["filters"_L1]["groups"_L1][0].toObject();
+    QCOMPARE(sent.value("rollout_percentage"_L1).toDouble(), 50.0);
+}
+
+void TestFlagEditor::mergeKeepsTheirChangeWhenIAddedACondition()
+{
+    FlagEditor editor(baseFlag());
+    const int added = editor.addCondition();
+    editor.setConditionRollout(added, 5);
+
+    FeatureFlag server = baseFlag();
+    server.version = 4;
+    server.filters.groups[0].rolloutPercentage = 50;
+    server.filters.groups[1].description = u"Theirs"_s;
+
+    const FlagRebase rebase = editor.rebase(server);
+    QVERIFY(!rebase.hasConflicts());
+    editor.mergeOntoServer(rebase);
+    const QList<Condition> &groups = editor.draft().filters.groups;
+    QCOMPARE(groups.size(), 3);
+    QCOMPARE(groups.at(0).rolloutPercentage, std::optional(50.0));
+    QCOMPARE(groups.at(1).description, u"Theirs"_s);
+    QCOMPARE(groups.at(2).rolloutPercentage, std::optional(5.0));
+}
+
+void TestFlagEditor::mergeKeepsMyChangeWhenTheyRemovedAnotherCondition()
+{
+    FlagEditor editor(baseFlag());
+    editor.setConditionRollout(1, 20);
+
+    FeatureFlag server = baseFlag();
+    server.version = 4;
+    server.filters.groups.removeFirst();
+
+    const FlagRebase rebase = editor.rebase(server);
+    QVERIFY(!rebase.hasConflicts());
+    editor.mergeOntoServer(rebase);
+    QCOMPARE(editor.draft().filters.groups.size(), 1);
+    QCOMPARE(editor.draft().filters.groups.at(0).rolloutPercentage, std::optional(20.0));
+    QCOMPARE(editor.draft().filters.groups.at(0).variant, std::optional(u"test"_s));
+
+    // An edit of the condition they removed cannot go anywhere on its own: a conflict.
+    FlagEditor other(baseFlag());
+    other.setConditionRollout(0, 90);
+    QVERIFY(other.rebase(server).hasConflicts());
+}
+
+void TestFlagEditor::mergeTakesTheirsWhereBothChangedWhenAsked()
+{
+    FlagEditor editor(baseFlag());
+    editor.setConditionRollout(0, 80);
+    editor.setName(u"Mine"_s);
+
+    FeatureFlag server = baseFlag();
+    server.version = 5;
+    server.filters.groups[0].rolloutPercentage = 10;
+
+    const FlagRebase rebase = editor.rebase(server);
+    QVERIFY(rebase.hasConflicts());
+    editor.mergeOntoServer(rebase, FlagEditor::BothChanged::TakeTheirs);
+    QCOMPARE(editor.draft().filters.groups.at(0).rolloutPercentage, std::optional(10.0));
+    QCOMPARE(editor.draft().name, u"Mine"_s); // only I changed it
+    QCOMPARE(editor.patchBody().keys(), (QStringList{u"name"_s, u"original_flag"_s, u"version"_s}));
 }
 
 void TestFlagEditor::overwriteKeepsUserValues()
