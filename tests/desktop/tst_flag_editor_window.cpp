@@ -561,211 +561,205 @@ void TestFlagEditorWindow::aSaveThatNarrowsTheFlagAsksNothing()
     window->saveAction()->trigger();
     QTRY_COMPARE(serverFlag(m_id).value("version"_L1).toInt(), 2);
     QVERIFY(window->lastWidening().isEmpty());
-    void TestFlagEditorWindow::restoreFromHistory(int version)
+}
+
+void TestFlagEditorWindow::restoreFromHistory(int version)
+{
+    auto history = std::make_unique<desktop::HistoryWindow>(m_client.get(), m_id, u"checkout"_s);
+    history->show();
+    QTRY_VERIFY(history->versionHistory()->currentVersion() > version);
+    views::VersionCompare *versions = history->versions();
+    versions->setConfirmation([](const QString &, const QString &) { return true; });
+    QSignalSpy shown(versions, &views::VersionCompare::comparisonShown);
+    versions->compareVersions(version, history->versionHistory()->currentVersion());
+    QTRY_VERIFY(!shown.isEmpty());
+    QTRY_VERIFY(versions->restoreButton()->isEnabled());
+    QSignalSpy restored(history.get(), &desktop::HistoryWindow::flagRestored);
+    versions->restoreButton()->click();
+    QTRY_COMPARE(restored.size(), 1);
+}
+
+void TestFlagEditorWindow::anOpenEditorFollowsARestoreFromHistory()
+{
+    QCOMPARE(m_server->patchFlag(m_id, {{u"filters"_s, test_builders::everyone(60)}}).status, 200);
+    FlagEditorWindow *window = open(m_id);
+    QCOMPARE(window->editor()->loaded().version, 2);
+    restoreFromHistory(1);
+    // The editor, which had nothing unsaved, shows the restored version and says why.
+    QTRY_COMPARE(window->editor()->loaded().version, 3);
+    QCOMPARE(window->editor()->draft().filters.groups.at(0).rolloutPercentage, std::optional(30.0));
+    QVERIFY(!window->editor()->isDirty());
+    QCOMPARE(window->messageBar()->kind(), views::MessageBar::Kind::Information);
+    QVERIFY2(window->messageBar()->text().contains("version 1 restored"_L1),
+             qPrintable(window->messageBar()->text()));
+    widget_test::saveScreenshot(window, u"editor-after-restore"_s);
+}
+
+void TestFlagEditorWindow::anEditorWithUnsavedEditsOffersToMergeARestore()
+{
+    QCOMPARE(m_server->patchFlag(m_id, {{u"filters"_s, test_builders::everyone(60)}}).status, 200);
+    FlagEditorWindow *window = open(m_id);
+    window->editor()->setName(u"Unsaved name"_s);
+    restoreFromHistory(1);
+    // Nothing moves under the user's hands: the edit stays on version 2, and the bar says so.
+    QTRY_VERIFY(window->newerVersion().has_value());
+    QCOMPARE(window->editor()->loaded().version, 2);
+    QCOMPARE(window->editor()->draft().name, u"Unsaved name"_s);
+    QCOMPARE(window->messageBar()->kind(), views::MessageBar::Kind::Warning);
+    QVERIFY2(window->messageBar()->text().contains("version 1 restored"_L1),
+             qPrintable(window->messageBar()->text()));
+    widget_test::saveScreenshot(window, u"editor-after-restore-unsaved"_s);
+    auto *merge = window->messageBar()->findChild<QAction *>(u"mergeNewer"_s);
+    QVERIFY(merge);
+    window->setConflictChoice(FlagEditorWindow::ConflictChoice::Merge);
+    merge->trigger();
+    QCOMPARE(window->editor()->loaded().version, 3);
+    QCOMPARE(window->editor()->draft().name, u"Unsaved name"_s);
+    QCOMPARE(window->editor()->draft().filters.groups.at(0).rolloutPercentage, std::optional(30.0));
+    window->save();
+    QTRY_COMPARE(serverFlag(m_id).value("version"_L1).toInt(), 4);
+    QCOMPARE(serverFlag(m_id).value("name"_L1).toString(), u"Unsaved name"_s);
+    QCOMPARE(serverFlag(m_id)["filters"_L1]["groups"_L1][0]["rollout_percentage"_L1].toInt(), 30);
+}
+
+void TestFlagEditorWindow::mergeKeepsTheirChangeOfAFieldIDidNotTouch()
+{
+    // They moved condition 1 from 30 % to 50 % while I only described it: after the merge,
+    // their 50 % stays, and my description goes on top.
+    FlagEditorWindow *window = open(m_id);
+    window->setConflictChoice(FlagEditorWindow::ConflictChoice::Merge);
+    window->editor()->setConditionDescription(0, u"Early customers"_s);
+    const QJsonObject theirs{{u"properties"_s, QJsonArray()}, {u"rollout_percentage"_s, 50}};
+    QCOMPARE(
+        m_server
+            ->patch(m_server->flags(u"%1/"_s.arg(m_id)),
+                    QJsonObject{{u"filters"_s, QJsonObject{{u"groups"_s, QJsonArray{theirs}}}}})
+            .status,
+        200);
+    window->save();
+    QTRY_COMPARE(window->editor()->loaded().version, 2);
+    const Condition &merged = window->editor()->draft().filters.groups.at(0);
+    QCOMPARE(merged.rolloutPercentage, std::optional(50.0));
+    QCOMPARE(merged.description, u"Early customers"_s);
+    window->save();
+    QTRY_COMPARE(serverFlag(m_id).value("version"_L1).toInt(), 3);
+    const QJsonObject stored = serverFlag(m_id)["filters"_L1]["groups"_L1][0].toObject();
+    QCOMPARE(stored.value("rollout_percentage"_L1).toInt(), 50);
+    QCOMPARE(stored.value("description"_L1).toString(), u"Early customers"_s);
+}
+
+void TestFlagEditorWindow::messagesGoWithTheStateTheyDescribe()
+{
+    FlagEditorWindow *window = open(m_id);
+    window->setConflictChoice(FlagEditorWindow::ConflictChoice::Merge);
+    window->editor()->setName(u"Mine"_s);
+    m_server->patch(m_server->flags(u"%1/"_s.arg(m_id)), QJsonObject{{u"tags"_s, QJsonArray{}}});
+    m_server->patch(m_server->flags(u"%1/"_s.arg(m_id)), QJsonObject{{u"name"_s, u"Theirs"_s}});
+    window->save();
+    QTRY_VERIFY(window->messageBar()->text().contains("Merged onto version"_L1));
+    // Reloading drops the merge, and its message with it.
+    window_test::whenModalOpens<QMessageBox>(
+        [](QMessageBox *box) { box->button(QMessageBox::Discard)->click(); });
+    window->reload();
+    QTRY_VERIFY(!window->editor()->isDirty());
+    QCOMPARE(window->messageBar()->text(), QString());
+
+    // So does a save: the merge note goes, the save's own note comes.
+    window->editor()->setName(u"Mine again"_s);
+    m_server->patch(m_server->flags(u"%1/"_s.arg(m_id)), QJsonObject{{u"name"_s, u"Theirs 2"_s}});
+    window->save();
+    QTRY_VERIFY(window->messageBar()->text().contains("Merged onto version"_L1));
+    window->save();
+    QTRY_VERIFY(window->messageBar()->text().startsWith("Saved as version"_L1));
+}
+
+void TestFlagEditorWindow::aSaveWithoutTheServerSaysSoOnceAndRetries()
+{
+    FlagEditorWindow *window = open(m_id);
+    auto *tabs = window->editorWidget()->formTabs();
+    tabs->setCurrentIndex(tabs->count() - 1);
+    const int tab = tabs->currentIndex();
+    window->setWideningChoice(FlagEditorWindow::WideningChoice::Save); // 50 % -> 70 %
+    window->editor()->setConditionRollout(0, 70);
+    // Focus in a field of that tab, where the user was typing.
+    QWidget *field = nullptr;
+    window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(window));
     {
-        auto history =
-            std::make_unique<desktop::HistoryWindow>(m_client.get(), m_id, u"checkout"_s);
-        history->show();
-        QTRY_VERIFY(history->versionHistory()->currentVersion() > version);
-        views::VersionCompare *versions = history->versions();
-        versions->setConfirmation([](const QString &, const QString &) { return true; });
-        QSignalSpy shown(versions, &views::VersionCompare::comparisonShown);
-        versions->compareVersions(version, history->versionHistory()->currentVersion());
-        QTRY_VERIFY(!shown.isEmpty());
-        QTRY_VERIFY(versions->restoreButton()->isEnabled());
-        QSignalSpy restored(history.get(), &desktop::HistoryWindow::flagRestored);
-        versions->restoreButton()->click();
-        QTRY_COMPARE(restored.size(), 1);
+        for (QWidget *w : tabs->currentWidget()->findChildren<QWidget *>())
+            if (w->isVisible() && w->isEnabled() && (w->focusPolicy() & Qt::TabFocus)) {
+                field = w;
+                break;
+            }
+        QVERIFY(field);
+        field->setFocus();
+        QTRY_COMPARE(QApplication::focusWidget(), field);
     }
 
-    void TestFlagEditorWindow::anOpenEditorFollowsARestoreFromHistory()
-    {
-        QCOMPARE(m_server->patchFlag(m_id, {{u"filters"_s, test_builders::everyone(60)}}).status,
-                 200);
-        FlagEditorWindow *window = open(m_id);
-        QCOMPARE(window->editor()->loaded().version, 2);
-        restoreFromHistory(1);
-        // The editor, which had nothing unsaved, shows the restored version and says why.
-        QTRY_COMPARE(window->editor()->loaded().version, 3);
-        QCOMPARE(window->editor()->draft().filters.groups.at(0).rolloutPercentage,
-                 std::optional(30.0));
-        QVERIFY(!window->editor()->isDirty());
-        QCOMPARE(window->messageBar()->kind(), views::MessageBar::Kind::Information);
-        QVERIFY2(window->messageBar()->text().contains("version 1 restored"_L1),
-                 qPrintable(window->messageBar()->text()));
-        widget_test::saveScreenshot(window, u"editor-after-restore"_s);
-    }
+    // The server goes away: a port nobody listens on.
+    const api::Endpoint reachable = m_client->endpoint();
+    QTcpServer gone;
+    QVERIFY(gone.listen(QHostAddress::LocalHost));
+    api::Endpoint unreachable = reachable;
+    unreachable.host.setPort(gone.serverPort());
+    gone.close();
+    m_client->setEndpoint(unreachable);
 
-    void TestFlagEditorWindow::anEditorWithUnsavedEditsOffersToMergeARestore()
-    {
-        QCOMPARE(m_server->patchFlag(m_id, {{u"filters"_s, test_builders::everyone(60)}}).status,
-                 200);
-        FlagEditorWindow *window = open(m_id);
-        window->editor()->setName(u"Unsaved name"_s);
-        restoreFromHistory(1);
-        // Nothing moves under the user's hands: the edit stays on version 2, and the bar says so.
-        QTRY_VERIFY(window->newerVersion().has_value());
-        QCOMPARE(window->editor()->loaded().version, 2);
-        QCOMPARE(window->editor()->draft().name, u"Unsaved name"_s);
-        QCOMPARE(window->messageBar()->kind(), views::MessageBar::Kind::Warning);
-        QVERIFY2(window->messageBar()->text().contains("version 1 restored"_L1),
-                 qPrintable(window->messageBar()->text()));
-        widget_test::saveScreenshot(window, u"editor-after-restore-unsaved"_s);
-        auto *merge = window->messageBar()->findChild<QAction *>(u"mergeNewer"_s);
-        QVERIFY(merge);
-        window->setConflictChoice(FlagEditorWindow::ConflictChoice::Merge);
-        merge->trigger();
-        QCOMPARE(window->editor()->loaded().version, 3);
-        QCOMPARE(window->editor()->draft().name, u"Unsaved name"_s);
-        QCOMPARE(window->editor()->draft().filters.groups.at(0).rolloutPercentage,
-                 std::optional(30.0));
-        window->save();
-        QTRY_COMPARE(serverFlag(m_id).value("version"_L1).toInt(), 4);
-        QCOMPARE(serverFlag(m_id).value("name"_L1).toString(), u"Unsaved name"_s);
-        QCOMPARE(serverFlag(m_id)["filters"_L1]["groups"_L1][0]["rollout_percentage"_L1].toInt(),
-                 30);
-    }
+    window->save();
+    QTRY_COMPARE(window->messageBar()->kind(), views::MessageBar::Kind::Error);
+    QTRY_VERIFY(!window->messageBar()->text().isEmpty());
+    // One message, in one place: no second bar, nothing in the status bar about saving.
+    int errors = 0;
+    for (views::MessageBar *bar : window->findChildren<views::MessageBar *>())
+        if (bar->isVisible())
+            ++errors;
+    QCOMPARE(errors, 1);
+    for (QLabel *label : window->statusBar()->findChildren<QLabel *>())
+        QVERIFY2(!label->text().contains("Saving"_L1), qPrintable(label->text()));
+    // The user is where they were, and so is the edit.
+    QCOMPARE(tabs->currentIndex(), tab);
+    QCOMPARE(QApplication::focusWidget(), field);
+    QVERIFY(window->editor()->isDirty());
+    QCOMPARE(window->editor()->draft().filters.groups.at(0).rolloutPercentage, std::optional(70.0));
+    widget_test::saveScreenshot(window, u"editor-save-unreachable"_s);
 
-    void TestFlagEditorWindow::mergeKeepsTheirChangeOfAFieldIDidNotTouch()
-    {
-        // They moved condition 1 from 30 % to 50 % while I only described it: after the merge,
-        // their 50 % stays, and my description goes on top.
-        FlagEditorWindow *window = open(m_id);
-        window->setConflictChoice(FlagEditorWindow::ConflictChoice::Merge);
-        window->editor()->setConditionDescription(0, u"Early customers"_s);
-        const QJsonObject theirs{{u"properties"_s, QJsonArray()}, {u"rollout_percentage"_s, 50}};
-        QCOMPARE(
-            m_server
-                ->patch(m_server->flags(u"%1/"_s.arg(m_id)),
-                        QJsonObject{{u"filters"_s, QJsonObject{{u"groups"_s, QJsonArray{theirs}}}}})
-                .status,
-            200);
-        window->save();
-        QTRY_COMPARE(window->editor()->loaded().version, 2);
-        const Condition &merged = window->editor()->draft().filters.groups.at(0);
-        QCOMPARE(merged.rolloutPercentage, std::optional(50.0));
-        QCOMPARE(merged.description, u"Early customers"_s);
-        window->save();
-        QTRY_COMPARE(serverFlag(m_id).value("version"_L1).toInt(), 3);
-        const QJsonObject stored = serverFlag(m_id)["filters"_L1]["groups"_L1][0].toObject();
-        QCOMPARE(stored.value("rollout_percentage"_L1).toInt(), 50);
-        QCOMPARE(stored.value("description"_L1).toString(), u"Early customers"_s);
-    }
+    // The server is back: Retry saves.
+    m_client->setEndpoint(reachable);
+    QPushButton *retry = nullptr;
+    for (QPushButton *button : window->messageBar()->findChildren<QPushButton *>())
+        if (button->isVisible() && button->text() == "Retry"_L1)
+            retry = button;
+    QVERIFY(retry);
+    QTest::mouseClick(retry, Qt::LeftButton);
+    QTRY_COMPARE(serverFlag(m_id).value("version"_L1).toInt(), 2);
+    QCOMPARE(serverFlag(m_id)["filters"_L1]["groups"_L1][0]["rollout_percentage"_L1].toInt(), 70);
+    QTRY_VERIFY(!window->editor()->isDirty());
+    QCOMPARE(tabs->currentIndex(), tab);
+}
 
-    void TestFlagEditorWindow::messagesGoWithTheStateTheyDescribe()
-    {
-        FlagEditorWindow *window = open(m_id);
-        window->setConflictChoice(FlagEditorWindow::ConflictChoice::Merge);
-        window->editor()->setName(u"Mine"_s);
-        m_server->patch(m_server->flags(u"%1/"_s.arg(m_id)),
-                        QJsonObject{{u"tags"_s, QJsonArray{}}});
-        m_server->patch(m_server->flags(u"%1/"_s.arg(m_id)), QJsonObject{{u"name"_s, u"Theirs"_s}});
-        window->save();
-        QTRY_VERIFY(window->messageBar()->text().contains("Merged onto version"_L1));
-        // Reloading drops the merge, and its message with it.
-        window_test::whenModalOpens<QMessageBox>(
-            [](QMessageBox *box) { box->button(QMessageBox::Discard)->click(); });
-        window->reload();
-        QTRY_VERIFY(!window->editor()->isDirty());
-        QCOMPARE(window->messageBar()->text(), QString());
+void TestFlagEditorWindow::theConflictQuestionNamesWhoChangedTheFlag()
+{
+    FlagEditorWindow *window = open(m_id);
+    window->setWideningChoice(FlagEditorWindow::WideningChoice::Save); // 50 % -> 60 %
+    window->editor()->setConditionRollout(0, 60);
+    const QString grace = m_server->keyForNewUser(u"grace@example.com"_s);
+    QCOMPARE(m_server
+                 ->patch(m_server->flags(u"%1/"_s.arg(m_id)),
+                         QJsonObject{{u"filters"_s, test_builders::everyone(40)}}, grace)
+                 .status,
+             200);
+    QString asked;
+    window_test::whenModalOpens<QMessageBox>([&asked](QMessageBox *box) {
+        asked = box->text();
+        for (QAbstractButton *button : box->buttons())
+            if (button->text() == "Reload"_L1)
+                button->click();
+    });
+    window->save();
+    QTRY_VERIFY(!asked.isEmpty());
+    QVERIFY2(asked.startsWith("grace saved this flag"_L1), qPrintable(asked));
+    QTRY_COMPARE(window->editor()->loaded().version, 2);
+}
 
-        // So does a save: the merge note goes, the save's own note comes.
-        window->editor()->setName(u"Mine again"_s);
-        m_server->patch(m_server->flags(u"%1/"_s.arg(m_id)),
-                        QJsonObject{{u"name"_s, u"Theirs 2"_s}});
-        window->save();
-        QTRY_VERIFY(window->messageBar()->text().contains("Merged onto version"_L1));
-        window->save();
-        QTRY_VERIFY(window->messageBar()->text().startsWith("Saved as version"_L1));
-    }
-
-    void TestFlagEditorWindow::aSaveWithoutTheServerSaysSoOnceAndRetries()
-    {
-        FlagEditorWindow *window = open(m_id);
-        auto *tabs = window->editorWidget()->formTabs();
-        tabs->setCurrentIndex(tabs->count() - 1);
-        const int tab = tabs->currentIndex();
-        window->editor()->setConditionRollout(0, 70);
-        // Focus in a field of that tab, where the user was typing.
-        QWidget *field = nullptr;
-        window->activateWindow();
-        QVERIFY(QTest::qWaitForWindowActive(window));
-        {
-            for (QWidget *w : tabs->currentWidget()->findChildren<QWidget *>())
-                if (w->isVisible() && w->isEnabled() && (w->focusPolicy() & Qt::TabFocus)) {
-                    field = w;
-                    break;
-                }
-            QVERIFY(field);
-            field->setFocus();
-            QTRY_COMPARE(QApplication::focusWidget(), field);
-        }
-
-        // The server goes away: a port nobody listens on.
-        const api::Endpoint reachable = m_client->endpoint();
-        QTcpServer gone;
-        QVERIFY(gone.listen(QHostAddress::LocalHost));
-        api::Endpoint unreachable = reachable;
-        unreachable.host.setPort(gone.serverPort());
-        gone.close();
-        m_client->setEndpoint(unreachable);
-
-        window->save();
-        QTRY_COMPARE(window->messageBar()->kind(), views::MessageBar::Kind::Error);
-        QTRY_VERIFY(!window->messageBar()->text().isEmpty());
-        // One message, in one place: no second bar, nothing in the status bar about saving.
-        int errors = 0;
-        for (views::MessageBar *bar : window->findChildren<views::MessageBar *>())
-            if (bar->isVisible())
-                ++errors;
-        QCOMPARE(errors, 1);
-        for (QLabel *label : window->statusBar()->findChildren<QLabel *>())
-            QVERIFY2(!label->text().contains("Saving"_L1), qPrintable(label->text()));
-        // The user is where they were, and so is the edit.
-        QCOMPARE(tabs->currentIndex(), tab);
-        QCOMPARE(QApplication::focusWidget(), field);
-        QVERIFY(window->editor()->isDirty());
-        QCOMPARE(window->editor()->draft().filters.groups.at(0).rolloutPercentage,
-                 std::optional(70.0));
-        widget_test::saveScreenshot(window, u"editor-save-unreachable"_s);
-
-        // The server is back: Retry saves.
-        m_client->setEndpoint(reachable);
-        QPushButton *retry = nullptr;
-        for (QPushButton *button : window->messageBar()->findChildren<QPushButton *>())
-            if (button->isVisible() && button->text() == "Retry"_L1)
-                retry = button;
-        QVERIFY(retry);
-        QTest::mouseClick(retry, Qt::LeftButton);
-        QTRY_COMPARE(serverFlag(m_id).value("version"_L1).toInt(), 2);
-        QCOMPARE(serverFlag(m_id)["filters"_L1]["groups"_L1][0]["rollout_percentage"_L1].toInt(),
-                 70);
-        QTRY_VERIFY(!window->editor()->isDirty());
-        QCOMPARE(tabs->currentIndex(), tab);
-    }
-
-    void TestFlagEditorWindow::theConflictQuestionNamesWhoChangedTheFlag()
-    {
-        FlagEditorWindow *window = open(m_id);
-        window->editor()->setConditionRollout(0, 60);
-        const QString grace = m_server->keyForNewUser(u"grace@example.com"_s);
-        QCOMPARE(m_server
-                     ->patch(m_server->flags(u"%1/"_s.arg(m_id)),
-                             QJsonObject{{u"filters"_s, test_builders::everyone(40)}}, grace)
-                     .status,
-                 200);
-        QString asked;
-        window_test::whenModalOpens<QMessageBox>([&asked](QMessageBox *box) {
-            asked = box->text();
-            for (QAbstractButton *button : box->buttons())
-                if (button->text() == "Reload"_L1)
-                    button->click();
-        });
-        window->save();
-        QTRY_VERIFY(!asked.isEmpty());
-        QVERIFY2(asked.startsWith("grace saved this flag"_L1), qPrintable(asked));
-        QTRY_COMPARE(window->editor()->loaded().version, 2);
-    }
-
-    QTEST_MAIN(TestFlagEditorWindow)
+QTEST_MAIN(TestFlagEditorWindow)
 #include "tst_flag_editor_window.moc"
