@@ -7,6 +7,7 @@
 #include "impact_preview.h"
 #include "impact_preview_widget.h"
 #include "message_bar.h"
+#include "window_shortcuts.h"
 
 #include <QAction>
 #include <QCloseEvent>
@@ -55,7 +56,7 @@ FlagEditorWindow::FlagEditorWindow(api::Client *client, qint64 flagId, QWidget *
     m_reload->setToolTip(tr("Load the flag again, dropping unsaved changes"));
     connect(m_reload, &QAction::triggered, this, &FlagEditorWindow::reload);
     auto *close = new QAction(tr("&Close"), this);
-    close->setShortcut(QKeySequence::Close);
+    useCloseWindowShortcuts(close);
     connect(close, &QAction::triggered, this, &QWidget::close);
 
     QMenu *file = menuBar()->addMenu(tr("&Flag"));

@@ -9,6 +9,7 @@
 #include "test_user_panel.h"
 #include "usage_chart_panel.h"
 #include "usage_series.h"
+#include "window_shortcuts.h"
 
 #include <QAction>
 #include <QMenuBar>
@@ -82,7 +83,7 @@ FlagInsightWindow::FlagInsightWindow(api::Client *client, qint64 flagId, QWidget
                          .arg(edit->shortcut().toString(QKeySequence::NativeText)));
     connect(edit, &QAction::triggered, this, [this] { Q_EMIT editFlagRequested(m_flagId); });
     auto *close = new QAction(tr("&Close"), this);
-    close->setShortcut(QKeySequence::Close);
+    useCloseWindowShortcuts(close);
     connect(close, &QAction::triggered, this, &QWidget::close);
 
     QMenu *menu = menuBar()->addMenu(tr("&Flag"));

@@ -241,6 +241,8 @@ void MainWindow::createActions()
         tr("Forget the current connection and its key"), &MainWindow::removeConnection);
     add(u"quit"_s, tr("&Quit"), QString(), {QKeySequence::Quit}, tr("Quit Bunting"),
         &QWidget::close);
+    // From any of the app's windows, as every desktop app quits.
+    action(u"quit"_s)->setShortcutContext(Qt::ApplicationShortcut);
     action(u"undoDelete"_s)->setEnabled(false);
 }
 
@@ -580,6 +582,9 @@ void MainWindow::newFlag()
             if (row >= 0) {
                 m_table->selectRow(row);
                 m_table->scrollTo(m_model->index(row, 0));
+                // Enter opens the new flag, the next thing to do with it.
+                m_table->setCurrentIndex(m_model->index(row, 0));
+                m_table->setFocus();
             }
             m_messages->showMessage(MessageBar::Kind::Positive,
                                     tr("Created flag %1.").arg(result->key), {}, 5000);

@@ -1,0 +1,322 @@
+// What surrounds the app's content, through its real windows: keyboard (mnemonics, Enter, Ctrl+W,
+// Ctrl+Q), where windows open and what moves in them, the Help menu, and knowing which
+// connection a window works on.
+#include "connection_dialog.h"
+#include "connection_profile.h"
+#include "empty_state.h"
+#include "flag_editor.h"
+#include "flag_editor_json_panel.h"
+#include "flag_editor_widget.h"
+#include "flag_editor_window.h"
+#include "flag_insight_window.h"
+#include "flag_list_model.h"
+#include "flag_table_view.h"
+#include "history_window.h"
+#include "local_session.h"
+#include "main_window.h"
+#include "message_bar.h"
+#include "new_flag_dialog.h"
+#include "profile_store.h"
+#include "stale_flags_window.h"
+#include "test_builders.h"
+#include "test_server.h"
+#include "user_flags_window.h"
+#include "window_test_support.h"
+
+#include <QAbstractButton>
+#include <QAction>
+#include <QComboBox>
+#include <QDesktopServices>
+#include <QDialogButtonBox>
+#include <QFile>
+#include <QGroupBox>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMultiMap>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QScreen>
+#include <QTabBar>
+#include <QTabWidget>
+#include <QTest>
+#include <QToolBar>
+#include <QToolButton>
+
+using namespace Qt::StringLiterals;
+using namespace bunting;
+using bunting::desktop::FlagEditorWindow;
+using bunting::desktop::MainWindow;
+using widget_test::saveScreenshot;
+using window_test::call;
+using window_test::whenModalOpens;
+
+namespace {
+
+// The letter Alt takes to a control whose text is `text` ("Re&move": m), or none.
+QChar mnemonicOf(const QString &text)
+{
+    for (qsizetype i = 0; i + 1 < text.size(); ++i) {
+        if (text.at(i) != u'&')
+            continue;
+        if (text.at(i + 1) == u'&') {
+            ++i;
+            continue;
+        }
+        return text.at(i + 1).toLower();
+    }
+    return {};
+}
+
+using Mnemonics = QMultiMap<QChar, QString>;
+
+void collect(Mnemonics &found, const QString &text, const QString &what)
+{
+    if (const QChar letter = mnemonicOf(text); !letter.isNull())
+        found.insert(letter, u"%1 “%2”"_s.arg(what, text));
+}
+
+// Every Alt+letter that `window` answers as it is now: its menu titles, and the tabs, buddied
+// labels, buttons and group boxes a person can see (Qt ignores those of hidden widgets).
+Mnemonics visibleMnemonics(QMainWindow *window)
+{
+    Mnemonics found;
+    for (QAction *menu : window->menuBar()->actions())
+        if (menu->isVisible())
+            collect(found, menu->text(), u"menu"_s);
+    for (QTabBar *bar : window->findChildren<QTabBar *>())
+        if (bar->isVisible())
+            for (int i = 0; i < bar->count(); ++i)
+                if (bar->isTabVisible(i) && bar->isTabEnabled(i))
+                    collect(found, bar->tabText(i), u"tab"_s);
+    for (QLabel *label : window->findChildren<QLabel *>())
+        if (label->isVisible() && label->buddy())
+            collect(found, label->text(), u"label"_s);
+    for (QAbstractButton *button : window->findChildren<QAbstractButton *>()) {
+        auto *tool = qobject_cast<QToolButton *>(button);
+        if (button->isVisible() && !(tool && tool->defaultAction()))
+            collect(found, button->text(), u"button"_s);
+    }
+    for (QGroupBox *box : window->findChildren<QGroupBox *>())
+        if (box->isVisible())
+            collect(found, box->title(), u"group"_s);
+    return found;
+}
+
+QStringList clashes(const Mnemonics &found)
+{
+    QStringList clashing;
+    for (const QChar letter : found.uniqueKeys())
+        if (found.count(letter) > 1)
+            clashing.append(u"Alt+%1: %2"_s.arg(letter.toUpper(),
+                                                QStringList(found.values(letter)).join(u", "_s)));
+    return clashing;
+}
+
+} // namespace
+
+// What the Help menu hands the desktop to open.
+class UrlCatcher : public QObject
+{
+    Q_OBJECT
+public:
+    QList<QUrl> opened;
+public Q_SLOTS:
+    void open(const QUrl &url) { opened.append(url); }
+};
+
+class TestWindowChrome : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    // Keyboard
+    void editorMnemonicsAreUnique();
+    void enterOpensTheFlagJustCreated();
+    void ctrlWClosesEverySecondaryWindow();
+    void ctrlQQuitsFromAnyWindow();
+
+private:
+    api::Endpoint local() const { return m_window->localSession()->endpoint(); }
+    qint64 createFlag(const QString &key, const QJsonObject &extra = {});
+    void reloadList();
+    FlagEditorWindow *openEditor(qint64 id);
+    // Makes `window` the active one, as a click on it would: shortcuts go to the active window.
+    static bool activate(QWidget *window);
+    // Connects the window to a second server, as a remote profile named `name`.
+    void addRemote(TestServer &remote, const QString &name, bool production = false);
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<QSettings> m_settings;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+void TestWindowChrome::initTestCase()
+{
+    // Closing every window (Ctrl+Q) must not end the suite.
+    QApplication::setQuitOnLastWindowClosed(false);
+}
+
+void TestWindowChrome::init()
+{
+    widget_test::useDarkPaletteWhenAsked();
+    m_dir = std::make_unique<QTemporaryDir>();
+    m_settings =
+        std::make_unique<QSettings>(m_dir->filePath(u"settings.ini"_s), QSettings::IniFormat);
+    m_window = window_test::makeMainWindow(*m_dir, m_settings.get());
+    QVERIFY(m_window->localSession());
+    QTRY_VERIFY(!m_window->flagModel()->isLoading());
+}
+
+void TestWindowChrome::cleanup()
+{
+    m_window.reset();
+    m_settings.reset();
+    m_dir.reset();
+}
+
+qint64 TestWindowChrome::createFlag(const QString &key, const QJsonObject &extra)
+{
+    QJsonObject body{{u"key"_s, key},
+                     {u"name"_s, u"Flag "_s + key},
+                     {u"filters"_s, test_builders::everyone(30)}};
+    for (auto it = extra.begin(); it != extra.end(); ++it)
+        body.insert(it.key(), it.value());
+    const QJsonObject created = call(local(), "POST", QString(), body);
+    if (!created.contains("id"_L1))
+        qWarning() << "creating" << key << "failed:" << created;
+    return created.value("id"_L1).toInteger();
+}
+
+void TestWindowChrome::reloadList()
+{
+    m_window->refresh();
+    QTRY_VERIFY(!m_window->flagModel()->isLoading());
+}
+
+FlagEditorWindow *TestWindowChrome::openEditor(qint64 id)
+{
+    FlagEditorWindow *editor = m_window->openEditor(id);
+    if (!editor || !QTest::qWaitFor([editor] { return editor->isLoaded(); }, 10000))
+        qWarning("the editor did not load its flag");
+    return editor;
+}
+
+bool TestWindowChrome::activate(QWidget *window)
+{
+    window->raise();
+    window->activateWindow();
+    return QTest::qWaitForWindowActive(window);
+}
+
+void TestWindowChrome::addRemote(TestServer &remote, const QString &name, bool production)
+{
+    api::ConnectionProfile profile;
+    profile.kind = api::ConnectionProfile::Kind::Remote;
+    profile.name = name;
+    profile.host = QUrl(u"http://127.0.0.1:%1"_s.arg(remote.port()));
+    profile.projectId = QString::number(remote.projectId());
+    profile.production = production;
+    m_window->addRemoteProfile(profile, remote.ownerKey());
+    QTRY_COMPARE(m_window->profiles()->current().name, name);
+    QTRY_VERIFY(m_window->client());
+    QTRY_VERIFY(!m_window->flagModel()->isLoading());
+}
+
+void TestWindowChrome::editorMnemonicsAreUnique()
+{
+    FlagEditorWindow *editor = openEditor(createFlag(u"checkout"_s));
+    QVERIFY(editor);
+    QTabWidget *tabs = editor->editorWidget()->formTabs();
+    views::FlagEditorJsonPanel *json = editor->editorWidget()->jsonPanel();
+    // Each form tab with each JSON tab beside it: every combination a person can see at once.
+    for (int tab = 0; tab < tabs->count(); ++tab) {
+        for (int side = 0; side < json->count(); ++side) {
+            tabs->setCurrentIndex(tab);
+            json->setCurrentIndex(side);
+            QCoreApplication::processEvents();
+            const Mnemonics found = visibleMnemonics(editor);
+            const QStringList clashing = clashes(found);
+            QVERIFY2(clashing.isEmpty(),
+                     qPrintable(u"form tab %1, JSON tab %2: %3"_s.arg(tab).arg(side).arg(
+                         clashing.join(u"; "_s))));
+            // The detail of the flag's condition is part of what was looked at.
+            if (tab == 1)
+                QVERIFY2(QStringList(found.values()).join(u' ').contains(u"out to"_s),
+                         qPrintable(QStringList(found.values()).join(u", "_s)));
+        }
+    }
+    // Inside each menu, too.
+    for (QAction *title : editor->menuBar()->actions()) {
+        QVERIFY(title->menu());
+        Mnemonics items;
+        for (QAction *item : title->menu()->actions())
+            if (!item->isSeparator() && item->isVisible())
+                collect(items, item->text(), title->text());
+        QVERIFY2(clashes(items).isEmpty(), qPrintable(clashes(items).join(u"; "_s)));
+    }
+}
+
+void TestWindowChrome::enterOpensTheFlagJustCreated()
+{
+    QVERIFY(activate(m_window.get()));
+    m_window->action(u"newFlag"_s)->trigger();
+    QPointer<views::NewFlagDialog> dialog = m_window->findChild<views::NewFlagDialog *>();
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->isVisible());
+    QTest::keyClicks(dialog->findChild<QLineEdit *>(u"name"_s), u"Enter opens it"_s);
+    QTest::mouseClick(dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok),
+                      Qt::LeftButton);
+    QTRY_COMPARE(m_window->flagModel()->rowCount(), 1);
+    QTRY_VERIFY(!dialog || !dialog->isVisible());
+    // The window manager gives the main window back its activation.
+    QVERIFY(activate(m_window.get()));
+    QWidget *focus = QApplication::focusWidget();
+    QVERIFY(focus);
+    QTest::keyClick(focus, Qt::Key_Return);
+    FlagEditorWindow *editor = nullptr;
+    QTRY_VERIFY((editor = m_window->findChild<FlagEditorWindow *>()));
+    QCOMPARE(editor->flagId(), m_window->flagModel()->flagAt(0).id);
+}
+
+void TestWindowChrome::ctrlWClosesEverySecondaryWindow()
+{
+    const qint64 id = createFlag(u"closing"_s);
+    reloadList();
+    const QList<QPointer<QWidget>> windows{
+        m_window->openEditor(id),  m_window->openHistory(id), m_window->openHistory(0),
+        m_window->openInsight(id), m_window->openUserFlags(), m_window->openStaleFlags(),
+    };
+    for (const QPointer<QWidget> &window : windows) {
+        QVERIFY(window);
+        const QString title = window->windowTitle();
+        QVERIFY2(activate(window), qPrintable(title));
+        QWidget *target = QApplication::focusWidget() ? QApplication::focusWidget() : window.data();
+        QTest::keyClick(target, Qt::Key_W, Qt::ControlModifier);
+        QTRY_VERIFY2(!window || !window->isVisible(), qPrintable(title));
+    }
+    QVERIFY(m_window->isVisible());
+}
+
+void TestWindowChrome::ctrlQQuitsFromAnyWindow()
+{
+    const qint64 id = createFlag(u"quitting"_s);
+    reloadList();
+    QPointer<FlagEditorWindow> editor = openEditor(id);
+    QVERIFY(editor);
+    QVERIFY(activate(editor));
+    QTest::keyClick(QApplication::focusWidget() ? QApplication::focusWidget() : editor.data(),
+                    Qt::Key_Q, Qt::ControlModifier);
+    QTRY_VERIFY(!m_window->isVisible());
+    QTRY_VERIFY(!editor || !editor->isVisible());
+}
+
+QTEST_MAIN(TestWindowChrome)
+#include "tst_window_chrome.moc"
