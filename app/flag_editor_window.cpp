@@ -38,6 +38,7 @@ FlagEditorWindow::FlagEditorWindow(api::Client *client, qint64 flagId, QWidget *
     auto *layout = new QVBoxLayout(centre);
     layout->setContentsMargins(8, 6, 8, 0);
     m_messages = new MessageBar(centre);
+    m_messages->setReservesSpace(true);
     layout->addWidget(m_messages);
     m_widget = new views::FlagEditorWidget(m_editor, centre);
     m_widget->setEnabled(false);
@@ -89,6 +90,7 @@ FlagEditorWindow::FlagEditorWindow(api::Client *client, qint64 flagId, QWidget *
     addDockWidget(Qt::BottomDockWidgetArea, dock);
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(dock->toggleViewAction());
+    view->addAction(m_widget->jsonPanelAction());
     // The saved flag at work: who gets it and why, its status, split and usage.
     auto *insight = new QAction(views::themedIcon(u"insight"_s), tr("&Insight"), this);
     insight->setObjectName(u"insight"_s);

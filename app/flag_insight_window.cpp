@@ -33,6 +33,7 @@ FlagInsightWindow::FlagInsightWindow(api::Client *client, qint64 flagId, QWidget
     auto *layout = new QVBoxLayout(centre);
     layout->setContentsMargins(8, 6, 8, 0);
     m_messages = new MessageBar(centre);
+    m_messages->setReservesSpace(true);
     layout->addWidget(m_messages);
     m_tabs = new QTabWidget(centre);
     m_tabs->setDocumentMode(true);

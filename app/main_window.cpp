@@ -1,6 +1,7 @@
 #include "main_window.h"
 
 #include "connection_dialog.h"
+#include "editor_preferences.h"
 #include "empty_state.h"
 #include "flag_editor_window.h"
 #include "flag_filter_bar.h"
@@ -610,6 +611,7 @@ FlagEditorWindow *MainWindow::openEditor(qint64 flagId)
     }
     auto *editor = new FlagEditorWindow(m_client, flagId, this);
     keepGeometry(editor, m_setup.settings, u"flagEditor"_s);
+    keepEditorPreferences(editor, m_setup.settings);
     QStringList tags;
     for (int row = 0; row < m_model->rowCount(); ++row)
         tags.append(m_model->flagAt(row).tags);

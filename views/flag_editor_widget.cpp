@@ -129,6 +129,13 @@ FlagEditorWidget::FlagEditorWidget(models::FlagEditor *editor, QWidget *parent)
         addAction(action);
     }
 
+    m_showJson = new QAction(tr("&JSON Beside the Form"), this);
+    m_showJson->setObjectName(u"showJsonPanel"_s);
+    m_showJson->setCheckable(true);
+    m_showJson->setChecked(true);
+    m_showJson->setToolTip(tr("Show the flag's filters as JSON beside the form"));
+    connect(m_showJson, &QAction::toggled, m_json, &QWidget::setVisible);
+
     connect(editor, &models::FlagEditor::dirtyChanged, this, &FlagEditorWidget::dirtyChanged);
     connect(m_errors, &FlagEditorErrors::changed, this, &FlagEditorWidget::refreshErrors);
     connect(editor, &models::FlagEditor::changed, m_messages, [this] {

@@ -143,6 +143,12 @@ private Q_SLOTS:
     void ctrlWClosesEverySecondaryWindow();
     void ctrlQQuitsFromAnyWindow();
 
+    // Layout
+    void secondaryWindowsOpenWholeOnScreen();
+    void aMessageDoesNotMoveTheEditorsForm();
+    void spareWidthGoesToTheRollout();
+    void theJsonPanelHidesAndStaysHidden();
+
 private:
     api::Endpoint local() const { return m_window->localSession()->endpoint(); }
     qint64 createFlag(const QString &key, const QJsonObject &extra = {});
@@ -316,6 +322,99 @@ void TestWindowChrome::ctrlQQuitsFromAnyWindow()
                     Qt::Key_Q, Qt::ControlModifier);
     QTRY_VERIFY(!m_window->isVisible());
     QTRY_VERIFY(!editor || !editor->isVisible());
+}
+
+void TestWindowChrome::secondaryWindowsOpenWholeOnScreen()
+{
+    const qint64 id = createFlag(u"placed"_s);
+    reloadList();
+    // A place remembered from a bigger screen than this one.
+    {
+        QWidget elsewhere;
+        elsewhere.setGeometry(2400, 1600, 1500, 1000);
+        m_settings->setValue(u"windows/history"_s, elsewhere.saveGeometry());
+    }
+    const QList<QPointer<QWidget>> windows{
+        m_window->openEditor(id),  m_window->openHistory(id),  m_window->openInsight(id),
+        m_window->openUserFlags(), m_window->openStaleFlags(),
+    };
+    for (const QPointer<QWidget> &window : windows) {
+        QVERIFY(window);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        const QRect available = window->screen()->availableGeometry();
+        QVERIFY2(available.contains(window->frameGeometry()),
+                 qPrintable(u"%1: %2,%3 %4x%5 on a %6x%7 screen"_s.arg(window->windowTitle())
+                                .arg(window->frameGeometry().x())
+                                .arg(window->frameGeometry().y())
+                                .arg(window->frameGeometry().width())
+                                .arg(window->frameGeometry().height())
+                                .arg(available.width())
+                                .arg(available.height())));
+    }
+}
+
+void TestWindowChrome::aMessageDoesNotMoveTheEditorsForm()
+{
+    FlagEditorWindow *editor = openEditor(createFlag(u"steady"_s));
+    QVERIFY(editor);
+    QWidget *form = editor->editorWidget();
+    QTest::qWait(50);
+    const QPoint before = form->mapTo(editor, QPoint());
+    editor->messageBar()->showMessage(views::MessageBar::Kind::Positive, u"Saved as version 2."_s);
+    QTest::qWait(50);
+    QVERIFY(editor->messageBar()->isVisible());
+    QCOMPARE(form->mapTo(editor, QPoint()), before);
+    auto *retry = new QAction(u"Retry"_s, editor);
+    editor->messageBar()->showMessage(views::MessageBar::Kind::Error, u"Not saved: offline"_s,
+                                      {retry});
+    QTest::qWait(50);
+    QCOMPARE(form->mapTo(editor, QPoint()), before);
+    editor->messageBar()->dismiss();
+    QTest::qWait(50);
+    QCOMPARE(form->mapTo(editor, QPoint()), before);
+}
+
+void TestWindowChrome::spareWidthGoesToTheRollout()
+{
+    createFlag(u"wide"_s);
+    reloadList();
+    m_window->resize(1700, 600);
+    QTest::qWait(50);
+    using models::FlagListModel;
+    QHeaderView *header = m_window->table()->horizontalHeader();
+    const int rollout = header->sectionSize(FlagListModel::RolloutColumn);
+    const int lastCalled = header->sectionSize(FlagListModel::LastCalledColumn);
+    QVERIFY2(rollout > 2 * lastCalled,
+             qPrintable(u"rollout %1, last called %2"_s.arg(rollout).arg(lastCalled)));
+    // And the columns still fill the table.
+    QVERIFY(header->length() >= m_window->table()->viewport()->width() - 1);
+}
+
+void TestWindowChrome::theJsonPanelHidesAndStaysHidden()
+{
+    const qint64 id = createFlag(u"json"_s);
+    QPointer<FlagEditorWindow> editor = openEditor(id);
+    QVERIFY(editor);
+    QWidget *json = editor->editorWidget()->jsonPanel();
+    QVERIFY(json->isVisible());
+    QAction *toggle = editor->editorWidget()->jsonPanelAction();
+    bool inMenu = false;
+    for (QAction *title : editor->menuBar()->actions())
+        inMenu = inMenu || (title->menu() && title->menu()->actions().contains(toggle));
+    QVERIFY(inMenu);
+    const int formWidth = editor->editorWidget()->formTabs()->width();
+    toggle->trigger();
+    QVERIFY(!json->isVisible());
+    QTRY_VERIFY(editor->editorWidget()->formTabs()->width() > formWidth);
+    editor->close();
+    QTRY_VERIFY(!editor);
+
+    editor = openEditor(id);
+    QVERIFY(editor);
+    QVERIFY(!editor->editorWidget()->jsonPanel()->isVisible());
+    QVERIFY(!editor->editorWidget()->jsonPanelAction()->isChecked());
+    editor->editorWidget()->jsonPanelAction()->trigger();
+    QVERIFY(editor->editorWidget()->jsonPanel()->isVisible());
 }
 
 QTEST_MAIN(TestWindowChrome)
