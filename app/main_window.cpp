@@ -8,6 +8,7 @@
 #include "flag_insight_window.h"
 #include "flag_list_model.h"
 #include "flag_table_view.h"
+#include "help_menu.h"
 #include "history_window.h"
 #include "icons.h"
 #include "local_session.h"
@@ -138,6 +139,7 @@ MainWindow::MainWindow(const MainWindowSetup &setup, QWidget *parent)
         else
             newFlag();
     });
+    connect(m_empty, &views::EmptyState::secondaryButtonClicked, this, &MainWindow::addConnection);
 
     updateActions();
     switchToProfile(m_profiles->currentId());
@@ -275,6 +277,7 @@ void MainWindow::createMenus()
     view->addAction(action(u"staleFlags"_s));
 
     m_connectionMenu = menuBar()->addMenu(tr("&Connection"));
+    addHelpMenu(this);
 
     QToolBar *bar = addToolBar(tr("Main"));
     bar->setObjectName(u"mainToolBar"_s);
@@ -547,6 +550,10 @@ void MainWindow::updateEmptyState()
                                 tr("A flag lets you release a feature to some users first, "
                                    "and switch it off again without a deploy."),
                                 tr("Create Your First Flag"));
+        // The flags may well be on PostHog already, not in the local project.
+        m_empty->setSecondaryButton(!m_filters->isFiltering() && m_profiles->current().isLocal()
+                                        ? tr("Connect to PostHog…")
+                                        : QString());
     }
     m_stack->setCurrentWidget(empty ? static_cast<QWidget *>(m_empty) : m_table);
 }

@@ -11,6 +11,7 @@
 #include "flag_insight_window.h"
 #include "flag_list_model.h"
 #include "flag_table_view.h"
+#include "help_menu.h"
 #include "history_window.h"
 #include "local_session.h"
 #include "main_window.h"
@@ -148,6 +149,10 @@ private Q_SLOTS:
     void aMessageDoesNotMoveTheEditorsForm();
     void spareWidthGoesToTheRollout();
     void theJsonPanelHidesAndStaysHidden();
+
+    // Help
+    void helpMenuHasAboutAndTheReadme();
+    void emptyStateOffersToConnect();
 
 private:
     api::Endpoint local() const { return m_window->localSession()->endpoint(); }
@@ -415,6 +420,65 @@ void TestWindowChrome::theJsonPanelHidesAndStaysHidden()
     QVERIFY(!editor->editorWidget()->jsonPanelAction()->isChecked());
     editor->editorWidget()->jsonPanelAction()->trigger();
     QVERIFY(editor->editorWidget()->jsonPanel()->isVisible());
+}
+
+void TestWindowChrome::helpMenuHasAboutAndTheReadme()
+{
+    auto *help = m_window->findChild<QMenu *>(u"helpMenu"_s);
+    QVERIFY(help);
+    QVERIFY(m_window->menuBar()->actions().contains(help->menuAction()));
+    QAction *about = m_window->findChild<QAction *>(u"about"_s);
+    QVERIFY(about);
+    QVERIFY(help->actions().contains(about));
+    QString text;
+    whenModalOpens<QMessageBox>([&text](QMessageBox *box) {
+        text = box->text();
+        saveScreenshot(box, u"about"_s);
+        box->button(QMessageBox::Close)->click();
+    });
+    about->trigger();
+    QVERIFY2(text.contains(QStringLiteral(BUNTING_VERSION)), qPrintable(text));
+    QVERIFY(text.contains(u"MIT"_s));
+    QVERIFY(text.contains(QString::fromLatin1(qVersion())));
+
+    // Each handbook entry opens the README at one of its headings.
+    QFile readme(QStringLiteral(BUNTING_TEST_DATA_DIR "/../../README.md"));
+    QVERIFY(readme.open(QIODevice::ReadOnly));
+    QStringList anchors;
+    for (const QString &line : QString::fromUtf8(readme.readAll()).split(u'\n'))
+        if (line.startsWith(u"## "_s))
+            anchors.append(line.mid(3).trimmed().toLower().replace(u' ', u'-'));
+    UrlCatcher catcher;
+    QDesktopServices::setUrlHandler(u"https"_s, &catcher, "open");
+    int links = 0;
+    for (QAction *action : help->actions()) {
+        if (!action->objectName().startsWith(u"handbook"_s))
+            continue;
+        ++links;
+        action->trigger();
+        QCOMPARE(catcher.opened.size(), links);
+        const QUrl url = catcher.opened.last();
+        QCOMPARE(url.adjusted(QUrl::RemoveFragment), desktop::handbookUrl());
+        QVERIFY2(anchors.contains(url.fragment()), qPrintable(url.toString()));
+    }
+    QDesktopServices::unsetUrlHandler(u"https"_s);
+    QVERIFY(links >= 1);
+}
+
+void TestWindowChrome::emptyStateOffersToConnect()
+{
+    QTRY_VERIFY(m_window->isShowingEmptyState());
+    auto *create = m_window->findChild<QPushButton *>(u"emptyStateButton"_s);
+    auto *connect = m_window->findChild<QPushButton *>(u"emptyStateSecondaryButton"_s);
+    QVERIFY(create && connect);
+    QVERIFY(create->isVisible());
+    QVERIFY(connect->isVisible());
+    QVERIFY(connect->text().contains(u"PostHog"_s));
+    QTest::mouseClick(connect, Qt::LeftButton);
+    auto *dialog = m_window->findChild<views::ConnectionDialog *>();
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->isVisible());
+    dialog->reject();
 }
 
 QTEST_MAIN(TestWindowChrome)
