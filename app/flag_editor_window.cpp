@@ -7,6 +7,7 @@
 #include "impact_preview.h"
 #include "impact_preview_widget.h"
 #include "message_bar.h"
+#include "production_save_check.h"
 #include "window_shortcuts.h"
 
 #include <QAction>
@@ -288,6 +289,10 @@ void FlagEditorWindow::save()
     if (patch.isEmpty()) {
         if (m_closeAfterSave)
             close();
+        return;
+    }
+    if (!confirmSaveOnProduction(this, m_editor->draft().key)) {
+        m_closeAfterSave = false;
         return;
     }
     setBusy(true, tr("Saving…"));

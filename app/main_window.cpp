@@ -1,6 +1,8 @@
 #include "main_window.h"
 
 #include "connection_dialog.h"
+#include "connection_identity.h"
+#include "connection_switch_check.h"
 #include "editor_preferences.h"
 #include "empty_state.h"
 #include "flag_editor_window.h"
@@ -293,15 +295,13 @@ void MainWindow::createMenus()
     bar->addAction(action(u"userFlags"_s));
     bar->addSeparator();
     bar->addAction(action(u"refresh"_s));
-    auto *spacer = new QWidget(bar);
-    spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
-    bar->addWidget(spacer);
-    m_profileBox = new QComboBox(bar);
+    m_profileBox = new QComboBox(this);
     m_profileBox->setObjectName(u"profileBox"_s);
     m_profileBox->setAccessibleName(tr("Connection"));
     m_profileBox->setToolTip(tr("The project whose flags are shown"));
     m_profileBox->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    bar->addWidget(m_profileBox);
+    // In the menu bar's corner, which no width takes away (the toolbar hides what does not fit).
+    menuBar()->setCornerWidget(m_profileBox, Qt::TopRightCorner);
     connect(m_profileBox, &QComboBox::activated, this, [this](int index) {
         const QString id = m_profileBox->itemData(index).toString();
         if (id.isEmpty()) {
@@ -395,7 +395,11 @@ void MainWindow::switchToProfile(const QString &profileId)
     const std::optional<ConnectionProfile> profile = m_profiles->profile(profileId);
     if (!profile)
         return;
-    // An editor belongs to the connection it loaded its flag from.
+    // An editor belongs to the connection it loaded its flag from: a switch closes it, asking.
+    if (m_client && !confirmSwitchClosingWindows(this, m_profiles->current(), *profile)) {
+        rebuildProfileChoices();
+        return;
+    }
     if (!closeEditors()) {
         rebuildProfileChoices();
         return;
@@ -463,6 +467,7 @@ void MainWindow::useEndpoint(const ConnectionProfile &profile, const api::Endpoi
     m_connectionLabel->setText(where);
     m_connectionLabel->setToolTip(endpoint.host.toString());
     setWindowTitle(tr("%1 — Bunting").arg(profile.title()));
+    showProductionStrip(this, profile);
     Q_EMIT clientChanged(m_client);
 }
 
@@ -619,6 +624,7 @@ FlagEditorWindow *MainWindow::openEditor(qint64 flagId)
     auto *editor = new FlagEditorWindow(m_client, flagId, this);
     keepGeometry(editor, m_setup.settings, u"flagEditor"_s);
     keepEditorPreferences(editor, m_setup.settings);
+    markConnection(editor, m_profiles->current());
     QStringList tags;
     for (int row = 0; row < m_model->rowCount(); ++row)
         tags.append(m_model->flagAt(row).tags);
@@ -644,6 +650,7 @@ HistoryWindow *MainWindow::openHistory(qint64 flagId)
     const QString key = row >= 0 ? m_model->flagAt(row).key : QString::number(flagId);
     auto *history = new HistoryWindow(m_client, flagId, key, this);
     keepGeometry(history, m_setup.settings, u"history"_s);
+    markConnection(history, m_profiles->current());
     m_histories.insert(flagId, history);
     connect(history, &HistoryWindow::flagRestored, this, &MainWindow::flagChangedElsewhere);
     connect(history, &QObject::destroyed, this, [this, flagId] { m_histories.remove(flagId); });
@@ -668,6 +675,7 @@ FlagInsightWindow *MainWindow::openInsight(qint64 flagId)
     }
     auto *insight = new FlagInsightWindow(m_client, flagId, this);
     keepGeometry(insight, m_setup.settings, u"insight"_s);
+    markConnection(insight, m_profiles->current());
     m_insights.insert(flagId, insight);
     connect(insight, &FlagInsightWindow::flagChanged, m_model, &FlagListModel::updateFlag);
     connect(insight, &FlagInsightWindow::openFlagRequested, this, &MainWindow::openInsight);
@@ -684,6 +692,7 @@ UserFlagsWindow *MainWindow::openUserFlags()
     if (!m_userFlags) {
         m_userFlags = new UserFlagsWindow(m_client, this);
         keepGeometry(m_userFlags, m_setup.settings, u"userFlags"_s);
+        markConnection(m_userFlags, m_profiles->current());
         connect(m_userFlags, &UserFlagsWindow::flagChosen, this, &MainWindow::openInsightForKey);
     }
     bringToFront(m_userFlags);
@@ -697,6 +706,7 @@ StaleFlagsWindow *MainWindow::openStaleFlags()
     if (!m_staleFlags) {
         m_staleFlags = new StaleFlagsWindow(m_client, this);
         keepGeometry(m_staleFlags, m_setup.settings, u"staleFlags"_s);
+        markConnection(m_staleFlags, m_profiles->current());
         connect(m_staleFlags, &StaleFlagsWindow::flagsChanged, this, &MainWindow::refresh);
         connect(m_staleFlags, &StaleFlagsWindow::openFlagRequested, this, &MainWindow::openInsight);
     }

@@ -154,6 +154,14 @@ private Q_SLOTS:
     void helpMenuHasAboutAndTheReadme();
     void emptyStateOffersToConnect();
 
+    // Knowing where you are
+    void windowTitlesNameTheirConnection();
+    void productionIsColouredAndAsksBeforeSaving();
+    void switchingConnectionAsksBeforeClosingWindows();
+    void theConnectionSwitcherStaysVisibleWhenNarrow();
+
+    void screenshots();
+
 private:
     api::Endpoint local() const { return m_window->localSession()->endpoint(); }
     qint64 createFlag(const QString &key, const QJsonObject &extra = {});
@@ -479,6 +487,147 @@ void TestWindowChrome::emptyStateOffersToConnect()
     QVERIFY(dialog);
     QTRY_VERIFY(dialog->isVisible());
     dialog->reject();
+}
+
+void TestWindowChrome::windowTitlesNameTheirConnection()
+{
+    TestServer remote;
+    const qint64 id = remote.createFlagId(u"titled"_s, test_builders::everyone(30));
+    addRemote(remote, u"Staging"_s);
+    const QString named = u" — Staging — Bunting"_s;
+    FlagEditorWindow *editor = openEditor(id);
+    QVERIFY(editor);
+    QVERIFY2(editor->windowTitle().startsWith(u"titled"_s), qPrintable(editor->windowTitle()));
+    QVERIFY2(editor->windowTitle().endsWith(named), qPrintable(editor->windowTitle()));
+    editor->editor()->setName(u"Changed"_s);
+    QVERIFY(editor->isWindowModified());
+    QVERIFY2(editor->windowTitle().endsWith(named), qPrintable(editor->windowTitle()));
+    QCOMPARE(editor->windowTitle().count(u"Staging"_s), 1);
+
+    desktop::FlagInsightWindow *insight = m_window->openInsight(id);
+    QTRY_VERIFY(insight->isLoaded());
+    QVERIFY2(insight->windowTitle().endsWith(named), qPrintable(insight->windowTitle()));
+    for (QWidget *window :
+         std::initializer_list<QWidget *>{m_window->openHistory(id), m_window->openHistory(0),
+                                          m_window->openUserFlags(), m_window->openStaleFlags()})
+        QVERIFY2(window->windowTitle().endsWith(named), qPrintable(window->windowTitle()));
+    // Nothing of this marks a connection that is not production.
+    QVERIFY(!editor->findChild<QToolBar *>(u"productionStrip"_s));
+}
+
+void TestWindowChrome::productionIsColouredAndAsksBeforeSaving()
+{
+    TestServer remote;
+    const qint64 id = remote.createFlagId(u"live-flag"_s, test_builders::everyone(30), u"Old"_s);
+    addRemote(remote, u"Live"_s, true);
+    QVERIFY(m_window->profiles()->current().production);
+    auto *mainStrip = m_window->findChild<QToolBar *>(u"productionStrip"_s);
+    QVERIFY(mainStrip);
+    QTRY_VERIFY(mainStrip->isVisible());
+
+    FlagEditorWindow *editor = openEditor(id);
+    QVERIFY(editor);
+    auto *strip = editor->findChild<QToolBar *>(u"productionStrip"_s);
+    QVERIFY(strip);
+    QTRY_VERIFY(strip->isVisible());
+    QVERIFY(strip->findChild<QLabel *>()->text().contains(u"Live"_s));
+    saveScreenshot(editor, u"production-editor"_s);
+
+    editor->editor()->setName(u"New"_s);
+    QString asked;
+    whenModalOpens<QMessageBox>([&asked](QMessageBox *box) {
+        asked = box->text();
+        // Enter does not save on production.
+        QCOMPARE(box->defaultButton(), box->button(QMessageBox::Cancel));
+        box->button(QMessageBox::Cancel)->click();
+    });
+    editor->save();
+    QVERIFY2(asked.contains(u"live-flag"_s) && asked.contains(u"Live"_s), qPrintable(asked));
+    QTest::qWait(200);
+    QCOMPARE(remote.getFlag(id).value("name"_L1).toString(), u"Old"_s);
+    QVERIFY(editor->isWindowModified());
+
+    whenModalOpens<QMessageBox>([](QMessageBox *box) {
+        for (QAbstractButton *button : box->buttons())
+            if (box->buttonRole(button) == QMessageBox::AcceptRole)
+                button->click();
+    });
+    editor->save();
+    QTRY_VERIFY(!editor->isWindowModified());
+    QCOMPARE(remote.getFlag(id).value("name"_L1).toString(), u"New"_s);
+
+    // Back on the local profile, the main window wears no strip.
+    whenModalOpens<QMessageBox>([](QMessageBox *box) {
+        for (QAbstractButton *button : box->buttons())
+            if (box->buttonRole(button) == QMessageBox::AcceptRole)
+                button->click();
+    });
+    m_window->switchToProfile(api::ConnectionProfile::localId);
+    QTRY_COMPARE(m_window->profiles()->currentId(), api::ConnectionProfile::localId);
+    QVERIFY(!mainStrip->isVisible());
+}
+
+void TestWindowChrome::switchingConnectionAsksBeforeClosingWindows()
+{
+    TestServer remote;
+    remote.createFlagId(u"remote-flag"_s, test_builders::everyone(30));
+    addRemote(remote, u"Staging"_s);
+    QPointer<desktop::HistoryWindow> history = m_window->openHistory(0);
+    QVERIFY(QTest::qWaitForWindowExposed(history));
+
+    QString asked;
+    whenModalOpens<QMessageBox>([&asked](QMessageBox *box) {
+        asked = box->text() + u' ' + box->informativeText();
+        box->button(QMessageBox::Cancel)->click();
+    });
+    m_window->switchToProfile(api::ConnectionProfile::localId);
+    QVERIFY2(asked.contains(u"Staging"_s), qPrintable(asked));
+    QCOMPARE(m_window->profiles()->current().name, u"Staging"_s);
+    QVERIFY(history && history->isVisible());
+    QCOMPARE(m_window->findChild<QComboBox *>(u"profileBox"_s)->currentText(), u"Staging"_s);
+
+    whenModalOpens<QMessageBox>([](QMessageBox *box) {
+        for (QAbstractButton *button : box->buttons())
+            if (box->buttonRole(button) == QMessageBox::AcceptRole)
+                button->click();
+    });
+    m_window->switchToProfile(api::ConnectionProfile::localId);
+    QTRY_COMPARE(m_window->profiles()->currentId(), api::ConnectionProfile::localId);
+    QTRY_VERIFY(!history);
+}
+
+void TestWindowChrome::theConnectionSwitcherStaysVisibleWhenNarrow()
+{
+    auto *box = m_window->findChild<QComboBox *>(u"profileBox"_s);
+    QVERIFY(box);
+    for (const int width : {1400, 900, 600, 420}) {
+        m_window->resize(width, 500);
+        QTest::qWait(50);
+        QVERIFY2(box->isVisible(), qPrintable(QString::number(width)));
+        const QRect where(box->mapTo(m_window.get(), QPoint()), box->size());
+        QVERIFY2(m_window->rect().contains(where), qPrintable(QString::number(width)));
+    }
+}
+
+void TestWindowChrome::screenshots()
+{
+    for (const QString &key : {u"new-checkout"_s, u"onboarding-tour"_s, u"pricing-page-v2"_s})
+        createFlag(key, {{u"tags"_s, QJsonArray{u"growth"_s}}});
+    createFlag(u"dark-mode"_s, {{u"active"_s, false}});
+    reloadList();
+    m_window->resize(1280, 600);
+    QTest::qWait(50);
+    saveScreenshot(m_window.get(), u"main-window-wide"_s);
+    m_window->resize(640, 480);
+    QTest::qWait(50);
+    saveScreenshot(m_window.get(), u"main-window-narrow"_s);
+
+    FlagEditorWindow *editor = openEditor(m_window->flagModel()->flagAt(0).id);
+    QVERIFY(editor);
+    editor->resize(800, 560);
+    editor->editorWidget()->formTabs()->setCurrentIndex(1);
+    QTest::qWait(50);
+    saveScreenshot(editor, u"editor-small-conditions"_s);
 }
 
 QTEST_MAIN(TestWindowChrome)
