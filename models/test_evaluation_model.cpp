@@ -97,6 +97,10 @@ QJsonObject TestEvaluationRequest::toJson() const
         body.insert(u"groups"_s, groups);
     if (timestamp)
         body.insert(u"timestamp"_s, timestamp->toUTC().toString(Qt::ISODateWithMs));
+    if (!personProperties.isEmpty())
+        body.insert(u"person_properties"_s, personProperties);
+    if (!groupProperties.isEmpty())
+        body.insert(u"group_properties"_s, groupProperties);
     return body;
 }
 
@@ -154,6 +158,19 @@ void TestEvaluationModel::evaluate(qint64 flagId, const TestEvaluationRequest &r
                                  setAnswer(result.value());
                                  Q_EMIT evaluated();
                              });
+    // test_evaluation answers for an unknown id as for a person without properties, and does
+    // not say so: the persons list does.
+    const QString id = request.distinctId;
+    m_client->listPersons(
+        id, 0, 100, m_context.get(), [this, id](const api::Result<api::Page<QJsonObject>> &page) {
+            if (!page)
+                return; // the answer stands; only the remark is missing
+            bool known = false;
+            for (const QJsonObject &person : page->results)
+                known = known || person.value("distinct_ids"_L1).toArray().contains(QJsonValue(id));
+            m_personKnown = known;
+            Q_EMIT personLookedUp();
+        });
 }
 
 void TestEvaluationModel::cancel()
@@ -168,6 +185,7 @@ void TestEvaluationModel::clear()
     beginResetModel();
     m_answer = {};
     m_hasAnswer = false;
+    m_personKnown.reset();
     m_conditions.clear();
     endResetModel();
 }
