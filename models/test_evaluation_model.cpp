@@ -3,6 +3,7 @@
 #include "client.h"
 #include "evaluation_reason_text.h"
 #include "flag_summary.h"
+#include "person_lookup.h"
 
 #include <QFont>
 #include <QIcon>
@@ -160,17 +161,10 @@ void TestEvaluationModel::evaluate(qint64 flagId, const TestEvaluationRequest &r
                              });
     // test_evaluation answers for an unknown id as for a person without properties, and does
     // not say so: the persons list does.
-    const QString id = request.distinctId;
-    m_client->listPersons(
-        id, 0, 100, m_context.get(), [this, id](const api::Result<api::Page<QJsonObject>> &page) {
-            if (!page)
-                return; // the answer stands; only the remark is missing
-            bool known = false;
-            for (const QJsonObject &person : page->results)
-                known = known || person.value("distinct_ids"_L1).toArray().contains(QJsonValue(id));
-            m_personKnown = known;
-            Q_EMIT personLookedUp();
-        });
+    lookUpPerson(m_client, request.distinctId, m_context.get(), [this](bool known) {
+        m_personKnown = known;
+        Q_EMIT personLookedUp();
+    });
 }
 
 void TestEvaluationModel::cancel()
