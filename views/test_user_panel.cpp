@@ -268,11 +268,13 @@ void TestUserPanel::showResult()
     }
     m_tree->expandAll();
     m_stack->setCurrentIndex(1);
+    showWhetherThePersonIsKnown(); // when the lookup answered first
 }
 
 void TestUserPanel::showWhetherThePersonIsKnown()
 {
-    if (m_model->isPersonKnown().value_or(true))
+    // After the answer only: a refused test keeps its error.
+    if (!m_model->hasAnswer() || m_model->isPersonKnown().value_or(true))
         return;
     m_message->showMessage(
         MessageBar::Kind::Warning,

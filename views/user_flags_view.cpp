@@ -118,7 +118,7 @@ UserFlagsView::UserFlagsView(QWidget *parent)
     connect(m_model, &Model::failed, this, &UserFlagsView::showError);
     // The server answers for an id nobody has as for a person without properties.
     const auto warnIfUnknown = [this] {
-        if (!m_model->isPersonKnown().value_or(true))
+        if (m_model->hasLoaded() && !m_model->isPersonKnown().value_or(true))
             m_message->showMessage(
                 MessageBar::Kind::Warning,
                 tr("No person with the distinct id “%1” is known to this project: these are the "
