@@ -22,6 +22,7 @@
 #include "tags_dialog.h"
 #include "user_flags_window.h"
 #include "window_geometry.h"
+#include "window_shortcuts.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -244,8 +245,7 @@ void MainWindow::createActions()
         tr("Change the current connection"), &MainWindow::editConnection);
     add(u"removeConnection"_s, tr("&Remove Connection"), QString(), {},
         tr("Forget the current connection and its key"), &MainWindow::removeConnection);
-    add(u"quit"_s, tr("&Quit"), QString(), {QKeySequence::Quit}, tr("Quit Bunting"),
-        &QWidget::close);
+    add(u"quit"_s, tr("&Quit"), QString(), quitShortcuts(), tr("Quit Bunting"), &QWidget::close);
     // From any of the app's windows, as every desktop app quits.
     action(u"quit"_s)->setShortcutContext(Qt::ApplicationShortcut);
     action(u"undoDelete"_s)->setEnabled(false);

@@ -17,6 +17,15 @@ QList<QKeySequence> closeWindowShortcuts()
     return keys;
 }
 
+QList<QKeySequence> quitShortcuts()
+{
+    QList<QKeySequence> keys{QKeySequence(Qt::CTRL | Qt::Key_Q)};
+    for (const QKeySequence &key : QKeySequence::keyBindings(QKeySequence::Quit))
+        if (!keys.contains(key))
+            keys.append(key);
+    return keys;
+}
+
 void useCloseWindowShortcuts(QAction *action)
 {
     action->setShortcuts(closeWindowShortcuts());

@@ -230,9 +230,16 @@ FlagEditorWindow *TestWindowChrome::openEditor(qint64 id)
 
 bool TestWindowChrome::activate(QWidget *window)
 {
-    window->raise();
-    window->activateWindow();
-    return QTest::qWaitForWindowActive(window);
+    // What the application takes for the active window is what shortcuts go by.
+    return QTest::qWaitFor(
+        [window] {
+            if (QApplication::activeWindow() == window)
+                return true;
+            window->raise();
+            window->activateWindow();
+            return false;
+        },
+        5000);
 }
 
 void TestWindowChrome::addRemote(TestServer &remote, const QString &name, bool production)
