@@ -629,6 +629,10 @@ void TestWindowChrome::screenshots()
     m_window->resize(640, 480);
     QTest::qWait(50);
     saveScreenshot(m_window.get(), u"main-window-narrow"_s);
+    // Narrow, the search field still takes a search.
+    auto *search = m_window->findChild<QLineEdit *>(u"search"_s);
+    QVERIFY2(search->width() >= search->fontMetrics().horizontalAdvance(u'x') * 20,
+             qPrintable(QString::number(search->width())));
 
     FlagEditorWindow *editor = openEditor(m_window->flagModel()->flagAt(0).id);
     QVERIFY(editor);
@@ -636,6 +640,10 @@ void TestWindowChrome::screenshots()
     editor->editorWidget()->formTabs()->setCurrentIndex(1);
     QTest::qWait(50);
     saveScreenshot(editor, u"editor-small-conditions"_s);
+    // The rollout of the selected condition is in sight without scrolling.
+    auto *rollout = editor->findChild<QWidget *>(u"conditionRollout"_s);
+    QVERIFY(rollout);
+    QVERIFY(!rollout->visibleRegion().isEmpty());
 }
 
 QTEST_MAIN(TestWindowChrome)
