@@ -19,6 +19,9 @@ struct ConnectionProfile
     Kind kind = Kind::Remote;
     QUrl host;         // remote only: the local server's port is known only once it runs
     QString projectId; // remote only
+    // Remote only: the project real users get their flags from. Its windows wear a colour and a
+    // save there asks first.
+    bool production = false;
 
     static inline const QString localId = QStringLiteral("local");
     static ConnectionProfile local();

@@ -32,6 +32,7 @@ void ProfileStore::load()
         p.name = m_settings.value(u"name"_s).toString();
         p.host = QUrl(m_settings.value(u"host"_s).toString());
         p.projectId = m_settings.value(u"project"_s).toString();
+        p.production = m_settings.value(u"production"_s, false).toBool();
         // An entry edited by hand into something unusable is dropped rather than offered as a
         // connection that can only fail.
         if (!p.id.isEmpty() && p.id != ConnectionProfile::localId && p.isValid() &&
@@ -57,6 +58,7 @@ void ProfileStore::saveProfiles()
         m_settings.setValue(u"name"_s, p.name);
         m_settings.setValue(u"host"_s, p.host.toString());
         m_settings.setValue(u"project"_s, p.projectId);
+        m_settings.setValue(u"production"_s, p.production);
     }
     m_settings.endArray();
     m_settings.endGroup();

@@ -8,7 +8,9 @@
 #include "impact_preview.h"
 #include "impact_preview_widget.h"
 #include "message_bar.h"
+#include "production_save_check.h"
 #include "rollout_widening.h"
+#include "window_shortcuts.h"
 
 #include <QAction>
 #include <QCloseEvent>
@@ -39,6 +41,7 @@ FlagEditorWindow::FlagEditorWindow(api::Client *client, qint64 flagId, QWidget *
     auto *layout = new QVBoxLayout(centre);
     layout->setContentsMargins(8, 6, 8, 0);
     m_messages = new MessageBar(centre);
+    m_messages->setReservesSpace(true);
     layout->addWidget(m_messages);
     m_widget = new views::FlagEditorWidget(m_editor, centre);
     m_widget->setEnabled(false);
@@ -57,7 +60,7 @@ FlagEditorWindow::FlagEditorWindow(api::Client *client, qint64 flagId, QWidget *
     m_reload->setToolTip(tr("Load the flag again, dropping unsaved changes"));
     connect(m_reload, &QAction::triggered, this, &FlagEditorWindow::reload);
     auto *close = new QAction(tr("&Close"), this);
-    close->setShortcut(QKeySequence::Close);
+    useCloseWindowShortcuts(close);
     connect(close, &QAction::triggered, this, &QWidget::close);
 
     QMenu *file = menuBar()->addMenu(tr("&Flag"));
@@ -90,6 +93,7 @@ FlagEditorWindow::FlagEditorWindow(api::Client *client, qint64 flagId, QWidget *
     addDockWidget(Qt::BottomDockWidgetArea, dock);
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(dock->toggleViewAction());
+    view->addAction(m_widget->jsonPanelAction());
     // The saved flag at work: who gets it and why, its status, split and usage.
     auto *insight = new QAction(views::themedIcon(u"insight"_s), tr("&Insight"), this);
     insight->setObjectName(u"insight"_s);
@@ -313,8 +317,10 @@ void FlagEditorWindow::save()
             close();
         return;
     }
-    // What the editor itself calls wrong is never sent, and a wider audience is said first.
-    if (!m_widget->checkBeforeSave() || !confirmWidening()) {
+    // What the editor itself calls wrong is never sent, a wider audience is said first, and a
+    // production connection asks.
+    if (!m_widget->checkBeforeSave() || !confirmWidening() ||
+        !confirmSaveOnProduction(this, m_editor->draft().key)) {
         m_closeAfterSave = false;
         return;
     }

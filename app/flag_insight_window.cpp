@@ -10,6 +10,7 @@
 #include "test_user_panel.h"
 #include "usage_chart_panel.h"
 #include "usage_series.h"
+#include "window_shortcuts.h"
 
 #include <QAction>
 #include <QMenuBar>
@@ -33,6 +34,7 @@ FlagInsightWindow::FlagInsightWindow(api::Client *client, qint64 flagId, QWidget
     auto *layout = new QVBoxLayout(centre);
     layout->setContentsMargins(8, 6, 8, 0);
     m_messages = new MessageBar(centre);
+    m_messages->setReservesSpace(true);
     layout->addWidget(m_messages);
     m_tabs = new QTabWidget(centre);
     m_tabs->setDocumentMode(true);
@@ -92,7 +94,7 @@ FlagInsightWindow::FlagInsightWindow(api::Client *client, qint64 flagId, QWidget
                          .arg(edit->shortcut().toString(QKeySequence::NativeText)));
     connect(edit, &QAction::triggered, this, [this] { Q_EMIT editFlagRequested(m_flagId); });
     auto *close = new QAction(tr("&Close"), this);
-    close->setShortcut(QKeySequence::Close);
+    useCloseWindowShortcuts(close);
     connect(close, &QAction::triggered, this, &QWidget::close);
 
     QMenu *menu = menuBar()->addMenu(tr("&Flag"));

@@ -6,6 +6,7 @@
 #include "icons.h"
 #include "version_compare.h"
 #include "version_history.h"
+#include "window_shortcuts.h"
 
 #include <QAction>
 #include <QTabWidget>
@@ -68,10 +69,7 @@ HistoryWindow::HistoryWindow(api::Client *client, qint64 flagId, const QString &
                 });
     setCentralWidget(m_tabs);
 
-    auto *close = new QAction(tr("&Close"), this);
-    close->setShortcut(QKeySequence::Close);
-    connect(close, &QAction::triggered, this, &QWidget::close);
-    addAction(close);
+    addCloseWindowAction(this);
     resize(1000, 720);
 }
 

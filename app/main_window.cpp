@@ -1,6 +1,9 @@
 #include "main_window.h"
 
 #include "connection_dialog.h"
+#include "connection_identity.h"
+#include "connection_switch_check.h"
+#include "editor_preferences.h"
 #include "empty_state.h"
 #include "flag_change_notifier.h"
 #include "flag_editor_window.h"
@@ -8,6 +11,7 @@
 #include "flag_insight_window.h"
 #include "flag_list_model.h"
 #include "flag_table_view.h"
+#include "help_menu.h"
 #include "history_window.h"
 #include "icons.h"
 #include "local_session.h"
@@ -19,6 +23,7 @@
 #include "tags_dialog.h"
 #include "user_flags_window.h"
 #include "window_geometry.h"
+#include "window_shortcuts.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -138,6 +143,7 @@ MainWindow::MainWindow(const MainWindowSetup &setup, QWidget *parent)
         else
             newFlag();
     });
+    connect(m_empty, &views::EmptyState::secondaryButtonClicked, this, &MainWindow::addConnection);
 
     updateActions();
     switchToProfile(m_profiles->currentId());
@@ -240,8 +246,9 @@ void MainWindow::createActions()
         tr("Change the current connection"), &MainWindow::editConnection);
     add(u"removeConnection"_s, tr("&Remove Connection"), QString(), {},
         tr("Forget the current connection and its key"), &MainWindow::removeConnection);
-    add(u"quit"_s, tr("&Quit"), QString(), {QKeySequence::Quit}, tr("Quit Bunting"),
-        &QWidget::close);
+    add(u"quit"_s, tr("&Quit"), QString(), quitShortcuts(), tr("Quit Bunting"), &QWidget::close);
+    // From any of the app's windows, as every desktop app quits.
+    action(u"quit"_s)->setShortcutContext(Qt::ApplicationShortcut);
     action(u"undoDelete"_s)->setEnabled(false);
 }
 
@@ -273,6 +280,7 @@ void MainWindow::createMenus()
     view->addAction(action(u"staleFlags"_s));
 
     m_connectionMenu = menuBar()->addMenu(tr("&Connection"));
+    addHelpMenu(this);
 
     QToolBar *bar = addToolBar(tr("Main"));
     bar->setObjectName(u"mainToolBar"_s);
@@ -288,15 +296,13 @@ void MainWindow::createMenus()
     bar->addAction(action(u"userFlags"_s));
     bar->addSeparator();
     bar->addAction(action(u"refresh"_s));
-    auto *spacer = new QWidget(bar);
-    spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
-    bar->addWidget(spacer);
-    m_profileBox = new QComboBox(bar);
+    m_profileBox = new QComboBox(this);
     m_profileBox->setObjectName(u"profileBox"_s);
     m_profileBox->setAccessibleName(tr("Connection"));
     m_profileBox->setToolTip(tr("The project whose flags are shown"));
     m_profileBox->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    bar->addWidget(m_profileBox);
+    // In the menu bar's corner, which no width takes away (the toolbar hides what does not fit).
+    menuBar()->setCornerWidget(m_profileBox, Qt::TopRightCorner);
     connect(m_profileBox, &QComboBox::activated, this, [this](int index) {
         const QString id = m_profileBox->itemData(index).toString();
         if (id.isEmpty()) {
@@ -390,7 +396,11 @@ void MainWindow::switchToProfile(const QString &profileId)
     const std::optional<ConnectionProfile> profile = m_profiles->profile(profileId);
     if (!profile)
         return;
-    // An editor belongs to the connection it loaded its flag from.
+    // An editor belongs to the connection it loaded its flag from: a switch closes it, asking.
+    if (m_client && !confirmSwitchClosingWindows(this, m_profiles->current(), *profile)) {
+        rebuildProfileChoices();
+        return;
+    }
     if (!closeEditors()) {
         rebuildProfileChoices();
         return;
@@ -461,6 +471,7 @@ void MainWindow::useEndpoint(const ConnectionProfile &profile, const api::Endpoi
     m_connectionLabel->setText(where);
     m_connectionLabel->setToolTip(endpoint.host.toString());
     setWindowTitle(tr("%1 — Bunting").arg(profile.title()));
+    showProductionStrip(this, profile);
     Q_EMIT clientChanged(m_client);
 }
 
@@ -548,6 +559,10 @@ void MainWindow::updateEmptyState()
                                 tr("A flag lets you release a feature to some users first, "
                                    "and switch it off again without a deploy."),
                                 tr("Create Your First Flag"));
+        // The flags may well be on PostHog already, not in the local project.
+        m_empty->setSecondaryButton(!m_filters->isFiltering() && m_profiles->current().isLocal()
+                                        ? tr("Connect to PostHog…")
+                                        : QString());
     }
     m_stack->setCurrentWidget(empty ? static_cast<QWidget *>(m_empty) : m_table);
 }
@@ -594,6 +609,9 @@ void MainWindow::newFlag()
             if (row >= 0) {
                 m_table->selectRow(row);
                 m_table->scrollTo(m_model->index(row, 0));
+                // Enter opens the new flag, the next thing to do with it.
+                m_table->setCurrentIndex(m_model->index(row, 0));
+                m_table->setFocus();
             }
             m_messages->showMessage(MessageBar::Kind::Positive,
                                     tr("Created flag %1.").arg(result->key), {}, 5000);
@@ -619,6 +637,8 @@ FlagEditorWindow *MainWindow::openEditor(qint64 flagId)
     }
     auto *editor = new FlagEditorWindow(m_client, flagId, this);
     keepGeometry(editor, m_setup.settings, u"flagEditor"_s);
+    keepEditorPreferences(editor, m_setup.settings);
+    markConnection(editor, m_profiles->current());
     QStringList tags;
     for (int row = 0; row < m_model->rowCount(); ++row)
         tags.append(m_model->flagAt(row).tags);
@@ -643,6 +663,7 @@ HistoryWindow *MainWindow::openHistory(qint64 flagId)
     const QString key = row >= 0 ? m_model->flagAt(row).key : QString::number(flagId);
     auto *history = new HistoryWindow(m_client, flagId, key, this);
     keepGeometry(history, m_setup.settings, u"history"_s);
+    markConnection(history, m_profiles->current());
     m_histories.insert(flagId, history);
     connect(history, &QObject::destroyed, this, [this, flagId] { m_histories.remove(flagId); });
     history->show();
@@ -666,6 +687,7 @@ FlagInsightWindow *MainWindow::openInsight(qint64 flagId)
     }
     auto *insight = new FlagInsightWindow(m_client, flagId, this);
     keepGeometry(insight, m_setup.settings, u"insight"_s);
+    markConnection(insight, m_profiles->current());
     m_insights.insert(flagId, insight);
     connect(insight, &FlagInsightWindow::openFlagRequested, this, &MainWindow::openInsight);
     connect(insight, &FlagInsightWindow::editFlagRequested, this, &MainWindow::openEditor);
@@ -681,6 +703,7 @@ UserFlagsWindow *MainWindow::openUserFlags()
     if (!m_userFlags) {
         m_userFlags = new UserFlagsWindow(m_client, this);
         keepGeometry(m_userFlags, m_setup.settings, u"userFlags"_s);
+        markConnection(m_userFlags, m_profiles->current());
         connect(m_userFlags, &UserFlagsWindow::flagChosen, this, &MainWindow::openInsightForKey);
     }
     bringToFront(m_userFlags);
@@ -694,6 +717,7 @@ StaleFlagsWindow *MainWindow::openStaleFlags()
     if (!m_staleFlags) {
         m_staleFlags = new StaleFlagsWindow(m_client, this);
         keepGeometry(m_staleFlags, m_setup.settings, u"staleFlags"_s);
+        markConnection(m_staleFlags, m_profiles->current());
         connect(m_staleFlags, &StaleFlagsWindow::flagsChanged, this, &MainWindow::refresh);
         connect(m_staleFlags, &StaleFlagsWindow::openFlagRequested, this, &MainWindow::openInsight);
     }

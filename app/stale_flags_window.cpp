@@ -2,6 +2,7 @@
 
 #include "icons.h"
 #include "stale_flags_view.h"
+#include "window_shortcuts.h"
 
 #include <QAction>
 
@@ -21,10 +22,7 @@ StaleFlagsWindow::StaleFlagsWindow(api::Client *client, QWidget *parent) : QMain
     reload->setShortcut(QKeySequence::Refresh);
     connect(reload, &QAction::triggered, m_view, &views::StaleFlagsView::reload);
     addAction(reload);
-    auto *close = new QAction(tr("&Close"), this);
-    close->setShortcut(QKeySequence::Close);
-    connect(close, &QAction::triggered, this, &QWidget::close);
-    addAction(close);
+    addCloseWindowAction(this);
 
     m_view->setClient(client);
     m_view->reload();

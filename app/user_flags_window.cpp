@@ -3,6 +3,7 @@
 #include "evaluation_reasons_model.h"
 #include "icons.h"
 #include "user_flags_view.h"
+#include "window_shortcuts.h"
 
 #include <QAction>
 
@@ -25,10 +26,7 @@ UserFlagsWindow::UserFlagsWindow(api::Client *client, QWidget *parent)
     reload->setShortcut(QKeySequence::Refresh);
     connect(reload, &QAction::triggered, m_view, &views::UserFlagsView::load);
     addAction(reload);
-    auto *close = new QAction(tr("&Close"), this);
-    close->setShortcut(QKeySequence::Close);
-    connect(close, &QAction::triggered, this, &QWidget::close);
-    addAction(close);
+    addCloseWindowAction(this);
 
     if (m_client) {
         m_client->listGroupTypes(this, [this](const api::Result<QList<api::GroupType>> &types) {

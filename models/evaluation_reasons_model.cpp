@@ -2,6 +2,7 @@
 
 #include "client.h"
 #include "evaluation_reason_text.h"
+#include "person_lookup.h"
 
 #include <QFont>
 #include <algorithm>
@@ -40,6 +41,11 @@ void EvaluationReasonsModel::load(const QString &distinctId, const QJsonObject &
                                     setAnswer(result.value());
                                     Q_EMIT loaded();
                                 });
+    m_personKnown.reset();
+    lookUpPerson(m_client, distinctId, m_context.get(), [this](bool known) {
+        m_personKnown = known;
+        Q_EMIT personLookedUp();
+    });
 }
 
 void EvaluationReasonsModel::cancel()
@@ -51,6 +57,7 @@ void EvaluationReasonsModel::cancel()
 void EvaluationReasonsModel::clear()
 {
     cancel();
+    m_personKnown.reset();
     beginResetModel();
     m_rows.clear();
     m_loaded = false;

@@ -45,6 +45,9 @@ public:
     bool isLoading() const { return m_loading; }
     bool hasLoaded() const { return m_loaded; }
     QString distinctId() const { return m_distinctId; }
+    // Whether the project knows a person with that id (see person_lookup.h); unknown until the
+    // lookup that follows each load answers.
+    std::optional<bool> isPersonKnown() const { return m_personKnown; }
     int onCount() const;
     // The row of a flag key, -1 when absent.
     int rowOfKey(const QString &key) const;
@@ -60,6 +63,7 @@ Q_SIGNALS:
     void loaded();
     void failed(const bunting::api::ApiError &error);
     void loadingChanged(bool loading);
+    void personLookedUp();
 
 private:
     struct Row
@@ -79,6 +83,7 @@ private:
     bool m_loading = false;
     bool m_loaded = false;
     QString m_distinctId;
+    std::optional<bool> m_personKnown;
     QList<Row> m_rows;
 };
 

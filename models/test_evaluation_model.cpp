@@ -3,6 +3,7 @@
 #include "client.h"
 #include "evaluation_reason_text.h"
 #include "flag_summary.h"
+#include "person_lookup.h"
 
 #include <QFont>
 #include <QIcon>
@@ -97,6 +98,10 @@ QJsonObject TestEvaluationRequest::toJson() const
         body.insert(u"groups"_s, groups);
     if (timestamp)
         body.insert(u"timestamp"_s, timestamp->toUTC().toString(Qt::ISODateWithMs));
+    if (!personProperties.isEmpty())
+        body.insert(u"person_properties"_s, personProperties);
+    if (!groupProperties.isEmpty())
+        body.insert(u"group_properties"_s, groupProperties);
     return body;
 }
 
@@ -154,6 +159,12 @@ void TestEvaluationModel::evaluate(qint64 flagId, const TestEvaluationRequest &r
                                  setAnswer(result.value());
                                  Q_EMIT evaluated();
                              });
+    // test_evaluation answers for an unknown id as for a person without properties, and does
+    // not say so: the persons list does.
+    lookUpPerson(m_client, request.distinctId, m_context.get(), [this](bool known) {
+        m_personKnown = known;
+        Q_EMIT personLookedUp();
+    });
 }
 
 void TestEvaluationModel::cancel()
@@ -168,6 +179,7 @@ void TestEvaluationModel::clear()
     beginResetModel();
     m_answer = {};
     m_hasAnswer = false;
+    m_personKnown.reset();
     m_conditions.clear();
     endResetModel();
 }

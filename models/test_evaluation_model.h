@@ -23,6 +23,8 @@ struct TestEvaluationRequest
     QString distinctId;
     QJsonObject groups;                 // group type name -> group key
     std::optional<QDateTime> timestamp; // the flag as it was then; none: as it is now
+    QJsonObject personProperties;       // made up for the test, over the stored ones
+    QJsonObject groupProperties;        // group type name -> {property: value}, made up
 
     QJsonObject toJson() const;
 };
@@ -82,6 +84,10 @@ public:
     QJsonValue payload() const; // null when none
     // The person's properties that the flag reads (PostHog shows only those).
     QJsonObject personProperties() const;
+    // Whether the server knows a person with the tested distinct id: unknown until the lookup
+    // that follows each test answers. An unknown id is tested as someone new, with no stored
+    // properties, which a person reading the answer needs to be told.
+    std::optional<bool> isPersonKnown() const { return m_personKnown; }
 
     QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
     QModelIndex parent(const QModelIndex &child) const override;
@@ -96,6 +102,8 @@ Q_SIGNALS:
     void evaluated();
     void failed(const bunting::api::ApiError &error);
     void loadingChanged(bool loading);
+    // isPersonKnown() has its answer.
+    void personLookedUp();
 
 private:
     struct Check
@@ -130,6 +138,7 @@ private:
     std::unique_ptr<QObject> m_context; // replaced to drop a call in flight
     bool m_loading = false;
     bool m_hasAnswer = false;
+    std::optional<bool> m_personKnown;
     QJsonObject m_answer;
     QList<Condition> m_conditions;
 };

@@ -1,5 +1,6 @@
 #include "connection_dialog.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -62,7 +63,10 @@ ConnectionDialog::ConnectionDialog(QWidget *parent) : QDialog(parent)
     auto *hostColumn = new QVBoxLayout;
     hostColumn->addWidget(m_host);
     hostColumn->addWidget(m_customUrl);
-    form->addRow(tr("&Host"), hostColumn);
+    // A label names its field by its mnemonic only with a buddy; without one it shows the "&".
+    auto *hostLabel = new QLabel(tr("&Host"), this);
+    hostLabel->setBuddy(m_host);
+    form->addRow(hostLabel, hostColumn);
 
     m_project = new QLineEdit(this);
     m_project->setObjectName(u"projectId"_s);
@@ -82,13 +86,22 @@ ConnectionDialog::ConnectionDialog(QWidget *parent) : QDialog(parent)
     auto *keyRow = new QHBoxLayout;
     keyRow->addWidget(m_key, 1);
     keyRow->addWidget(m_showKey);
-    form->addRow(tr("Personal API &key"), keyRow);
+    auto *keyLabel = new QLabel(tr("Personal API &key"), this);
+    keyLabel->setBuddy(m_key);
+    form->addRow(keyLabel, keyRow);
 
     m_keyProblem = new QLabel(this);
     m_keyProblem->setObjectName(u"keyProblem"_s);
     m_keyProblem->setWordWrap(true);
     m_keyProblem->hide();
     form->addRow(QString(), m_keyProblem);
+
+    m_production = new QCheckBox(tr("P&roduction: colour its windows and ask before saving"), this);
+    m_production->setObjectName(u"production"_s);
+    m_production->setToolTip(
+        tr("Real users get their flags from this project: its windows wear a red strip, and "
+           "saving a flag there asks first."));
+    form->addRow(QString(), m_production);
 
     auto *help = new QLabel(tr("Create the key in PostHog under Settings → Personal API keys, "
                                "with the scopes feature_flag:read and feature_flag:write."),
@@ -164,6 +177,7 @@ void ConnectionDialog::setProfile(const ConnectionProfile &profile, const QStrin
     m_name->setText(profile.name);
     m_project->setText(profile.projectId);
     m_key->setText(apiKey);
+    m_production->setChecked(profile.production);
     clearVerdict();
 }
 
@@ -187,6 +201,7 @@ ConnectionProfile ConnectionDialog::profile() const
     p.kind = ConnectionProfile::Kind::Remote;
     p.host = host();
     p.projectId = m_project->text().trimmed();
+    p.production = m_production->isChecked();
     return p;
 }
 

@@ -5,6 +5,7 @@
 
 #include <QDialog>
 
+class QCheckBox;
 class QComboBox;
 class QDialogButtonBox;
 class QLabel;
@@ -55,6 +56,7 @@ private:
     QLineEdit *m_customUrl = nullptr;
     QLineEdit *m_project = nullptr;
     QLineEdit *m_key = nullptr;
+    QCheckBox *m_production = nullptr;
     QToolButton *m_showKey = nullptr;
     QLabel *m_keyProblem = nullptr;
     QPushButton *m_test = nullptr;

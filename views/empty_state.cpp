@@ -33,14 +33,26 @@ EmptyState::EmptyState(QWidget *parent) : QWidget(parent)
     layout->addWidget(m_text);
     m_button = new QPushButton(this);
     m_button->setObjectName(u"emptyStateButton"_s);
+    m_button->setDefault(true);
+    m_secondary = new QPushButton(this);
+    m_secondary->setObjectName(u"emptyStateSecondaryButton"_s);
+    m_secondary->hide();
     auto *row = new QHBoxLayout;
     row->addStretch();
     row->addWidget(m_button);
+    row->addWidget(m_secondary);
     row->addStretch();
     layout->addSpacing(8);
     layout->addLayout(row);
     layout->addStretch(3);
     connect(m_button, &QPushButton::clicked, this, &EmptyState::buttonClicked);
+    connect(m_secondary, &QPushButton::clicked, this, &EmptyState::secondaryButtonClicked);
+}
+
+void EmptyState::setSecondaryButton(const QString &text)
+{
+    m_secondary->setText(text);
+    m_secondary->setVisible(!text.isEmpty());
 }
 
 void EmptyState::setContent(const QString &title, const QString &text, const QString &buttonText)

@@ -16,15 +16,19 @@ public:
     explicit EmptyState(QWidget *parent = nullptr);
 
     void setContent(const QString &title, const QString &text, const QString &buttonText);
+    // A second way on beside the button ("Connect to PostHog…"); hidden when empty.
+    void setSecondaryButton(const QString &text);
 
 Q_SIGNALS:
     void buttonClicked();
+    void secondaryButtonClicked();
 
 private:
     QLabel *m_icon = nullptr;
     QLabel *m_title = nullptr;
     QLabel *m_text = nullptr;
     QPushButton *m_button = nullptr;
+    QPushButton *m_secondary = nullptr;
 };
 
 } // namespace bunting::views

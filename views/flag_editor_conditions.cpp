@@ -129,7 +129,7 @@ FlagEditorConditions::FlagEditorConditions(models::FlagEditor *editor, FlagEdito
     m_description->setObjectName(u"conditionDescription"_s);
     m_description->setPlaceholderText(tr("Who this condition is for"));
     m_descriptionError = makeErrorLabel(m_detail);
-    m_form->addRow(tr("D&escription:"),
+    m_form->addRow(tr("De&scription:"),
                    fieldWithError(m_description, m_descriptionError, m_detail));
 
     m_rollout = new PercentEditor(m_detail);
@@ -141,7 +141,7 @@ FlagEditorConditions::FlagEditorConditions(models::FlagEditor *editor, FlagEdito
     m_variant->setObjectName(u"conditionVariant"_s);
     m_variant->setToolTip(tr("Everyone this condition matches gets this variant"));
     m_variantError = makeErrorLabel(m_detail);
-    m_form->addRow(tr("&Variant override:"), fieldWithError(m_variant, m_variantError, m_detail));
+    m_form->addRow(tr("Varian&t override:"), fieldWithError(m_variant, m_variantError, m_detail));
     detailLayout->addLayout(m_form);
 
     auto *filtersHeading = new QLabel(tr("Matching users with all of these properties:"), m_detail);
@@ -153,7 +153,7 @@ FlagEditorConditions::FlagEditorConditions(models::FlagEditor *editor, FlagEdito
     m_filterLayout->addWidget(m_noFilters);
     detailLayout->addLayout(m_filterLayout);
     auto *addRow = new QHBoxLayout;
-    m_addFilter = new QPushButton(themedIcon(u"add"_s, palette()), tr("Add &filter"), m_detail);
+    m_addFilter = new QPushButton(themedIcon(u"add"_s, palette()), tr("Add filte&r"), m_detail);
     m_addFilter->setObjectName(u"addFilter"_s);
     addRow->addWidget(m_addFilter);
     addRow->addStretch(1);

@@ -93,7 +93,7 @@ FlagEditorHeader::FlagEditorHeader(models::FlagEditor *editor, FlagEditorErrors 
     m_contexts->setObjectName(u"flagContexts"_s);
     m_contexts->setPlaceholderText(tr("Comma-separated, e.g. web, mobile"));
     m_contextsError = makeErrorLabel(this);
-    form->addRow(tr("Evaluation &contexts:"), fieldWithError(m_contexts, m_contextsError, this));
+    form->addRow(tr("Evaluation c&ontexts:"), fieldWithError(m_contexts, m_contextsError, this));
 
     m_matchBy = new QComboBox(this);
     m_matchBy->setObjectName(u"flagMatchBy"_s);

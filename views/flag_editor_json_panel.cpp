@@ -55,10 +55,10 @@ FlagEditorJsonPanel::FlagEditorJsonPanel(models::FlagEditor *editor, QWidget *pa
     m_pending->hide();
     buttons->addWidget(m_pending);
     buttons->addStretch(1);
-    m_revert = new QPushButton(tr("&Revert"), advancedPage);
+    m_revert = new QPushButton(tr("Revert"), advancedPage);
     m_revert->setObjectName(u"revertFilters"_s);
     m_revert->setToolTip(tr("Show the form's filters again, dropping what was typed here"));
-    m_apply = new QPushButton(tr("&Apply"), advancedPage);
+    m_apply = new QPushButton(tr("Appl&y"), advancedPage);
     m_apply->setObjectName(u"applyFilters"_s);
     buttons->addWidget(m_revert);
     buttons->addWidget(m_apply);

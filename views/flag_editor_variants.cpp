@@ -71,7 +71,7 @@ FlagEditorVariants::FlagEditorVariants(models::FlagEditor *editor, FlagEditorErr
     m_add->setObjectName(u"addVariant"_s);
     m_remove = new QPushButton(themedIcon(u"delete"_s, palette()), tr("Re&move"), m_variantsBox);
     m_remove->setObjectName(u"removeVariant"_s);
-    m_distribute = new QPushButton(tr("Distribute &evenly"), m_variantsBox);
+    m_distribute = new QPushButton(tr("&Distribute evenly"), m_variantsBox);
     m_distribute->setObjectName(u"distributeEvenly"_s);
     m_sum = new QLabel(m_variantsBox);
     m_sum->setObjectName(u"variantSum"_s);

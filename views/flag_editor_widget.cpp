@@ -106,7 +106,7 @@ FlagEditorWidget::FlagEditorWidget(models::FlagEditor *editor, QWidget *parent)
     headerScroll->setWidgetResizable(true);
     headerScroll->setFrameShape(QFrame::NoFrame);
     headerScroll->setWidget(m_header);
-    m_tabs->addTab(headerScroll, themedIcon(u"flag"_s, palette()), tr("&Flag"));
+    m_tabs->addTab(headerScroll, themedIcon(u"flag"_s, palette()), tr("F&lag"));
 
     m_conditions = new FlagEditorConditions(editor, m_errors);
     auto *conditionsScroll = new QScrollArea;
@@ -116,7 +116,7 @@ FlagEditorWidget::FlagEditorWidget(models::FlagEditor *editor, QWidget *parent)
     m_tabs->addTab(conditionsScroll, themedIcon(u"toggle"_s, palette()), tr("Release &conditions"));
 
     m_variants = new FlagEditorVariants(editor, m_errors);
-    m_tabs->addTab(m_variants, themedIcon(u"tag"_s, palette()), tr("&Variants and payloads"));
+    m_tabs->addTab(m_variants, themedIcon(u"tag"_s, palette()), tr("Variants and &payloads"));
     m_splitter->addWidget(m_tabs);
 
     m_json = new FlagEditorJsonPanel(editor, m_splitter);
@@ -139,6 +139,13 @@ FlagEditorWidget::FlagEditorWidget(models::FlagEditor *editor, QWidget *parent)
         action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
         addAction(action);
     }
+
+    m_showJson = new QAction(tr("&JSON Beside the Form"), this);
+    m_showJson->setObjectName(u"showJsonPanel"_s);
+    m_showJson->setCheckable(true);
+    m_showJson->setChecked(true);
+    m_showJson->setToolTip(tr("Show the flag's filters as JSON beside the form"));
+    connect(m_showJson, &QAction::toggled, m_json, &QWidget::setVisible);
 
     connect(editor, &models::FlagEditor::dirtyChanged, this, &FlagEditorWidget::dirtyChanged);
     connect(m_errors, &FlagEditorErrors::changed, this, &FlagEditorWidget::refreshErrors);
@@ -263,8 +270,8 @@ void FlagEditorWidget::refreshErrors()
             lines.join(u"<br>"_s)));
     m_problems->setVisible(!all.isEmpty());
     // A tab hiding a problem says so, since its fields' labels are out of sight.
-    const QStringList titles = {tr("&Flag"), tr("Release &conditions"),
-                                tr("&Variants and payloads")};
+    const QStringList titles = {tr("F&lag"), tr("Release &conditions"),
+                                tr("Variants and &payloads")};
     for (int tab = 0; tab < m_tabs->count() && tab < titles.size(); ++tab) {
         const int count = counts.at(tab);
         QString title = titles.at(tab);

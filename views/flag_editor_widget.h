@@ -68,6 +68,9 @@ public:
     // standard shortcuts; for the window's Edit menu and toolbar.
     QAction *undoAction() const { return m_undo; }
     QAction *redoAction() const { return m_redo; }
+    // Shows or hides the JSON beside the form (checkable, on at first), for the View menu: on a
+    // small screen the form wants the whole width.
+    QAction *jsonPanelAction() const { return m_showJson; }
 
     FlagEditorHeader *header() const { return m_header; }
     FlagEditorConditions *conditions() const { return m_conditions; }
@@ -94,6 +97,7 @@ private:
     FlagEditorJsonPanel *m_json = nullptr;
     QAction *m_undo = nullptr;
     QAction *m_redo = nullptr;
+    QAction *m_showJson = nullptr;
 };
 
 } // namespace bunting::views

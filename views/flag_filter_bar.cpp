@@ -59,6 +59,8 @@ FlagFilterBar::FlagFilterBar(QWidget *parent) : QWidget(parent)
     m_search->setClearButtonEnabled(true);
     m_search->addAction(themedIcon(u"search"_s), QLineEdit::LeadingPosition);
     m_search->setAccessibleName(tr("Search"));
+    // In a narrow window the choices give way first: a search field a few letters wide is none.
+    m_search->setMinimumWidth(m_search->fontMetrics().horizontalAdvance(u'x') * 20);
     layout->addWidget(m_search, 3);
 
     m_active = choiceBox(this, tr("Status"),

@@ -63,6 +63,15 @@ public:
     }
 };
 
+// Spare width goes to the rollout, the column that says most and is often cut short, not to the
+// last column ("Last called"), which is empty for most projects.
+void giveSpareWidthToRollout(QHeaderView *header)
+{
+    header->setStretchLastSection(false);
+    if (header->count() > FlagListModel::RolloutColumn)
+        header->setSectionResizeMode(FlagListModel::RolloutColumn, QHeaderView::Stretch);
+}
+
 } // namespace
 
 FlagTableView::FlagTableView(QWidget *parent) : QTableView(parent)
@@ -84,7 +93,7 @@ FlagTableView::FlagTableView(QWidget *parent) : QTableView(parent)
     verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 10);
     horizontalHeader()->setHighlightSections(false);
     horizontalHeader()->setSectionsMovable(true);
-    horizontalHeader()->setStretchLastSection(true);
+    horizontalHeader()->setStretchLastSection(false);
     horizontalHeader()->setSortIndicatorShown(true);
     setItemDelegateForColumn(FlagListModel::StatusColumn, new StatusDelegate(this));
 }
@@ -100,6 +109,7 @@ void FlagTableView::setModel(QAbstractItemModel *model)
                             chars(14), chars(14), chars(11), chars(11)};
     for (int c = 0; c < widths.size() && c < model->columnCount(); ++c)
         setColumnWidth(c, widths.at(c));
+    giveSpareWidthToRollout(horizontalHeader());
     connect(selectionModel(), &QItemSelectionModel::selectionChanged, this,
             [this] { Q_EMIT selectionChangedTo(selectedFlagIds()); });
 }
@@ -132,6 +142,7 @@ void FlagTableView::restoreColumns(const QByteArray &state)
 {
     if (!state.isEmpty())
         horizontalHeader()->restoreState(state);
+    giveSpareWidthToRollout(horizontalHeader());
 }
 
 } // namespace bunting::views

@@ -8,6 +8,7 @@
 #include <QStyle>
 #include <QTimer>
 #include <QToolButton>
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -60,6 +61,23 @@ void MessageBar::showMessage(Kind kind, const QString &text, const QList<QAction
     else if (timeoutMs > 0 && !actions.isEmpty())
         m_timer->start(timeoutMs); // an undo offer expires, as the change it undoes ages
     show();
+}
+
+void MessageBar::setReservesSpace(bool reserve)
+{
+    QSizePolicy policy = sizePolicy();
+    policy.setRetainSizeWhenHidden(reserve);
+    setSizePolicy(policy);
+    if (!reserve) {
+        setMinimumHeight(0);
+        return;
+    }
+    // As tall as a message with action buttons, so that those do not grow it either.
+    const QPushButton probe(tr("Undo"));
+    const QMargins margins = layout()->contentsMargins();
+    setMinimumHeight(std::max({probe.sizeHint().height(), m_close->sizeHint().height(),
+                               m_text->fontMetrics().height()}) +
+                     margins.top() + margins.bottom() + 2 * frameWidth());
 }
 
 QString MessageBar::text() const

@@ -26,6 +26,9 @@ public:
     void showMessage(Kind kind, const QString &text, const QList<QAction *> &actions = {},
                      int timeoutMs = 0);
     QString text() const;
+    // Keeps its place (one line with buttons) while hidden, so that a message coming or going does
+    // not move what is below it, under the mouse of someone about to click there.
+    void setReservesSpace(bool reserve);
     Kind kind() const { return m_kind; }
 
 public Q_SLOTS:

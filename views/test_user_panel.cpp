@@ -3,6 +3,7 @@
 #include "api_error.h"
 #include "empty_state.h"
 #include "evaluation_reason_text.h"
+#include "made_up_properties.h"
 #include "message_bar.h"
 #include "property_map.h"
 #include "subject_fields.h"
@@ -78,6 +79,17 @@ TestUserPanel::TestUserPanel(QWidget *parent)
     timeRow->addStretch();
     timeRow->addWidget(m_test);
     m_subject->form()->addRow(tr("As of:"), timeRow);
+    m_madeUp = new QLineEdit(this);
+    m_madeUp->setObjectName(u"madeUpProperties"_s);
+    m_madeUp->setClearButtonEnabled(true);
+    m_madeUp->setPlaceholderText(tr("plan=pro, country=FR, organization.size=50"));
+    m_madeUp->setToolTip(
+        tr("What if the person had these properties? They are added over the stored ones for "
+           "this test only. Prefix a group type (organization.size) for a group's property."));
+    auto *madeUpLabel = new QLabel(tr("What &if:"), this);
+    madeUpLabel->setBuddy(m_madeUp);
+    m_subject->form()->addRow(madeUpLabel, m_madeUp);
+    connect(m_madeUp, &QLineEdit::returnPressed, this, &TestUserPanel::runTest);
     layout->addWidget(m_subject);
 
     m_message = new MessageBar(this);
@@ -147,6 +159,7 @@ TestUserPanel::TestUserPanel(QWidget *parent)
     connect(m_model, &Model::loadingChanged, this, &TestUserPanel::refreshState);
     connect(m_model, &Model::evaluated, this, &TestUserPanel::showResult);
     connect(m_model, &Model::failed, this, &TestUserPanel::showError);
+    connect(m_model, &Model::personLookedUp, this, &TestUserPanel::showWhetherThePersonIsKnown);
     connect(m_model, &QAbstractItemModel::modelReset, m_tree, &QTreeView::expandAll);
     refreshState();
 }
@@ -175,6 +188,9 @@ void TestUserPanel::setFlag(qint64 id, const QString &key)
 
 void TestUserPanel::setGroupTypes(const QList<api::GroupType> &types)
 {
+    m_groupTypes.clear();
+    for (const api::GroupType &type : types)
+        m_groupTypes.append(type.name);
     m_subject->setGroupTypes(types);
 }
 
@@ -190,8 +206,20 @@ void TestUserPanel::runTest()
         return;
     }
     m_message->dismiss();
+    const models::MadeUpProperties madeUp =
+        models::parseMadeUpProperties(m_madeUp->text(), m_groupTypes);
+    if (!madeUp.isValid()) {
+        m_message->showMessage(MessageBar::Kind::Error, madeUp.error);
+        m_madeUp->setFocus();
+        return;
+    }
     m_testedId = m_subject->distinctId();
-    models::TestEvaluationRequest request{m_testedId, m_subject->groups(), std::nullopt};
+    m_testedMadeUp = !madeUp.isEmpty();
+    models::TestEvaluationRequest request;
+    request.distinctId = m_testedId;
+    request.groups = m_subject->groups();
+    request.personProperties = madeUp.person;
+    request.groupProperties = madeUp.groups;
     if (m_useTime->isChecked())
         request.timestamp = m_time->dateTime().toUTC();
     m_model->evaluate(m_flagId, request);
@@ -240,6 +268,24 @@ void TestUserPanel::showResult()
     }
     m_tree->expandAll();
     m_stack->setCurrentIndex(1);
+    showWhetherThePersonIsKnown(); // when the lookup answered first
+}
+
+void TestUserPanel::showWhetherThePersonIsKnown()
+{
+    // After the answer only: a refused test keeps its error.
+    if (!m_model->hasAnswer() || m_model->isPersonKnown().value_or(true))
+        return;
+    m_message->showMessage(
+        MessageBar::Kind::Warning,
+        m_testedMadeUp
+            ? tr("No person with the distinct id “%1” is known to this project: this is the "
+                 "answer for someone new, with only the properties you made up.")
+                  .arg(m_testedId)
+            : tr("No person with the distinct id “%1” is known to this project: this is the "
+                 "answer for someone new, without any properties. Check the id, or add "
+                 "made-up properties under “What if”.")
+                  .arg(m_testedId));
 }
 
 void TestUserPanel::showError(const api::ApiError &error)

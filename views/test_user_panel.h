@@ -8,6 +8,7 @@ class QAction;
 class QCheckBox;
 class QDateTimeEdit;
 class QLabel;
+class QLineEdit;
 class QPushButton;
 class QStackedWidget;
 class QTreeView;
@@ -49,6 +50,9 @@ public:
     models::TestEvaluationModel *model() const { return m_model; }
     QTreeView *tree() const { return m_tree; }
     SubjectFields *subjectFields() const { return m_subject; }
+    // What-if: properties the test adds over the person's stored ones ("plan=pro, age=30",
+    // "organization.size=50" for a group), parsed by models::parseMadeUpProperties().
+    QLineEdit *madeUpPropertiesEdit() const { return m_madeUp; }
 
 public Q_SLOTS:
     // Tests the flag for the id and groups typed; Enter in a field does the same.
@@ -60,6 +64,7 @@ private:
     void refreshState();
     void showResult();
     void showError(const api::ApiError &error);
+    void showWhetherThePersonIsKnown();
 
     models::TestEvaluationModel *m_model = nullptr;
     qint64 m_flagId = 0;
@@ -67,6 +72,9 @@ private:
     QString m_testedId;
     SubjectFields *m_subject = nullptr;
     QCheckBox *m_useTime = nullptr;
+    QLineEdit *m_madeUp = nullptr;
+    QStringList m_groupTypes;
+    bool m_testedMadeUp = false; // the shown answer used made-up properties
     QDateTimeEdit *m_time = nullptr;
     QPushButton *m_test = nullptr;
     MessageBar *m_message = nullptr;

@@ -116,12 +116,23 @@ UserFlagsView::UserFlagsView(QWidget *parent)
 
     connect(m_model, &Model::loadingChanged, this, &UserFlagsView::refreshState);
     connect(m_model, &Model::failed, this, &UserFlagsView::showError);
-    connect(m_model, &Model::loaded, this, [this] {
+    // The server answers for an id nobody has as for a person without properties.
+    const auto warnIfUnknown = [this] {
+        if (m_model->hasLoaded() && !m_model->isPersonKnown().value_or(true))
+            m_message->showMessage(
+                MessageBar::Kind::Warning,
+                tr("No person with the distinct id “%1” is known to this project: these are the "
+                   "values for someone new, without any properties.")
+                    .arg(m_requestedId));
+    };
+    connect(m_model, &Model::personLookedUp, this, warnIfUnknown);
+    connect(m_model, &Model::loaded, this, [this, warnIfUnknown] {
         m_message->dismiss();
         m_stack->setCurrentWidget(m_table);
         if (m_model->rowCount() == 0)
             m_message->showMessage(MessageBar::Kind::Information,
                                    tr("The project has no flags yet."));
+        warnIfUnknown();
         refreshState();
     });
     refreshState();

@@ -97,6 +97,23 @@ private Q_SLOTS:
         QVERIFY(m_settings->childGroups().contains(u"profiles"_s));
     }
 
+    void productionIsRemembered()
+    {
+        QString id;
+        {
+            ProfileStore store(*m_settings);
+            ConnectionProfile p = remote(u"Live"_s, u"https://eu.posthog.com"_s, u"9"_s);
+            p.production = true;
+            id = store.add(p);
+            store.add(remote(u"Staging"_s, u"https://eu.posthog.com"_s, u"10"_s));
+        }
+        QSettings reopened(m_dir->filePath(u"bunting.ini"_s), QSettings::IniFormat);
+        ProfileStore store(reopened);
+        QVERIFY(store.profile(id)->production);
+        QVERIFY(!store.profiles().last().production);
+        QVERIFY(!store.profile(ConnectionProfile::localId)->production);
+    }
+
     void invalidProfilesAreRefused()
     {
         ProfileStore store(*m_settings);

@@ -3,6 +3,7 @@
 #include "client.h"
 #include "engine.h"
 #include "evaluation_reason_text.h"
+#include "made_up_properties.h"
 #include "test_builders.h"
 #include "test_evaluation_model.h"
 #include "test_server.h"
@@ -17,6 +18,7 @@
 using namespace Qt::StringLiterals;
 using namespace bunting;
 using models::TestEvaluationModel;
+using models::TestEvaluationRequest;
 using State = TestEvaluationModel::State;
 using test_builders::condition;
 using test_builders::Person;
@@ -100,10 +102,13 @@ private Q_SLOTS:
     void unknownFlagFails();
     void unreachableServerFails();
     void reasonSentences();
+    void madeUpPropertiesDecide();
+    void saysWhetherThePersonIsKnown();
+    void readsMadeUpProperties();
 
 private:
     ProjectDefinitions serverProject();
-    bool evaluate(qint64 flagId, const QString &distinctId);
+    bool evaluate(qint64 flagId, const QString &distinctId, const QJsonObject &madeUp = {});
 
     std::unique_ptr<TestServer> m_server;
     std::unique_ptr<api::Client> m_client;
@@ -138,11 +143,15 @@ ProjectDefinitions TestTestEvaluationModel::serverProject()
     return p;
 }
 
-bool TestTestEvaluationModel::evaluate(qint64 flagId, const QString &distinctId)
+bool TestTestEvaluationModel::evaluate(qint64 flagId, const QString &distinctId,
+                                       const QJsonObject &madeUp)
 {
     QSignalSpy evaluated(m_model.get(), &TestEvaluationModel::evaluated);
     QSignalSpy failed(m_model.get(), &TestEvaluationModel::failed);
-    m_model->evaluate(flagId, {distinctId, {}, std::nullopt});
+    TestEvaluationRequest request;
+    request.distinctId = distinctId;
+    request.personProperties = madeUp;
+    m_model->evaluate(flagId, request);
     if (!m_model->isLoading())
         return false;
     if (!QTest::qWaitFor([&] { return !evaluated.isEmpty() || !failed.isEmpty(); }, 10000))
@@ -336,6 +345,64 @@ void TestTestEvaluationModel::unknownPersonHasNoProperties()
              QJsonValue());
 }
 
+void TestTestEvaluationModel::madeUpPropertiesDecide()
+{
+    const qint64 id = m_server->createFlagId(
+        u"pro-only"_s, test_builders::flagFilters(
+                           {condition(100, {personProperty(u"plan"_s, u"pro"_s, u"exact"_s)})}));
+    QVERIFY(evaluate(id, u"nobody-knows-me"_s));
+    QVERIFY(!m_model->isOn());
+    QVERIFY(evaluate(id, u"nobody-knows-me"_s, {{u"plan"_s, u"pro"_s}}));
+    QVERIFY(m_model->isOn());
+    QCOMPARE(m_model->personProperties().value("plan"_L1).toString(), u"pro"_s);
+
+    TestEvaluationRequest request;
+    request.distinctId = u"x"_s;
+    request.personProperties = {{u"plan"_s, u"pro"_s}};
+    request.groupProperties = {{u"organization"_s, QJsonObject{{u"size"_s, 50}}}};
+    const QJsonObject body = request.toJson();
+    QCOMPARE(body.value("person_properties"_L1).toObject(), request.personProperties);
+    QCOMPARE(body.value("group_properties"_L1).toObject(), request.groupProperties);
+    request.personProperties = {};
+    request.groupProperties = {};
+    QVERIFY(!request.toJson().contains("person_properties"_L1));
+}
+
+void TestTestEvaluationModel::saysWhetherThePersonIsKnown()
+{
+    QVERIFY(m_server->addPersons({{u"known-one"_s, {{u"plan"_s, u"pro"_s}}}}));
+    const qint64 id = m_server->createFlag(checkoutFlag()).value("id"_L1).toInteger();
+    QSignalSpy lookedUp(m_model.get(), &TestEvaluationModel::personLookedUp);
+    QVERIFY(evaluate(id, u"nobody-knows-me"_s));
+    QTRY_VERIFY(!lookedUp.isEmpty());
+    QCOMPARE(m_model->isPersonKnown(), std::optional<bool>(false));
+
+    lookedUp.clear();
+    QVERIFY(evaluate(id, u"known-one"_s));
+    QTRY_VERIFY(!lookedUp.isEmpty());
+    QCOMPARE(m_model->isPersonKnown(), std::optional<bool>(true));
+    m_model->clear();
+    QVERIFY(!m_model->isPersonKnown().has_value());
+}
+
+void TestTestEvaluationModel::readsMadeUpProperties()
+{
+    using models::parseMadeUpProperties;
+    const auto parsed = parseMadeUpProperties(
+        u"plan=pro, age = 30,\nbeta=true, code=\"30\", organization.size=50, a.b=c"_s,
+        {u"organization"_s});
+    QVERIFY(parsed.isValid());
+    QCOMPARE(parsed.person, (QJsonObject{{u"plan"_s, u"pro"_s},
+                                         {u"age"_s, 30},
+                                         {u"beta"_s, true},
+                                         {u"code"_s, u"30"_s},
+                                         {u"a.b"_s, u"c"_s}}));
+    QCOMPARE(parsed.groups, (QJsonObject{{u"organization"_s, QJsonObject{{u"size"_s, 50}}}}));
+    QVERIFY(parseMadeUpProperties(u"  "_s).isEmpty());
+    QVERIFY(!parseMadeUpProperties(u"plan"_s).isValid());
+    QVERIFY(!parseMadeUpProperties(u"=pro"_s).isValid());
+}
+
 void TestTestEvaluationModel::newerEvaluationDropsTheOlder()
 {
     QVERIFY(m_server->addPersons({{u"first"_s, {{u"email"_s, u"a@acme.com"_s}}},
@@ -343,8 +410,8 @@ void TestTestEvaluationModel::newerEvaluationDropsTheOlder()
     const qint64 id = m_server->createFlag(checkoutFlag()).value("id"_L1).toInteger();
     QSignalSpy evaluated(m_model.get(), &TestEvaluationModel::evaluated);
     QSignalSpy loading(m_model.get(), &TestEvaluationModel::loadingChanged);
-    m_model->evaluate(id, {u"first"_s, {}, std::nullopt});
-    m_model->evaluate(id, {u"second"_s, {}, std::nullopt});
+    m_model->evaluate(id, {u"first"_s, {}, std::nullopt, {}, {}});
+    m_model->evaluate(id, {u"second"_s, {}, std::nullopt, {}, {}});
     QTRY_COMPARE_WITH_TIMEOUT(evaluated.size(), 1, 10000);
     QTest::qWait(200); // an answer to the first call, if it were not dropped, would come now
     QCOMPARE(evaluated.size(), 1);
@@ -359,7 +426,7 @@ void TestTestEvaluationModel::timestampBeforeTheFlagIsTheServersError()
     const qint64 id = m_server->createFlag(checkoutFlag()).value("id"_L1).toInteger();
     QSignalSpy failed(m_model.get(), &TestEvaluationModel::failed);
     QSignalSpy evaluated(m_model.get(), &TestEvaluationModel::evaluated);
-    m_model->evaluate(id, {u"someone"_s, {}, QDateTime::currentDateTimeUtc().addDays(-3)});
+    m_model->evaluate(id, {u"someone"_s, {}, QDateTime::currentDateTimeUtc().addDays(-3), {}, {}});
     QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, 10000);
     const auto error = failed.first().first().value<api::ApiError>();
     QCOMPARE(error.status, 400);
@@ -376,7 +443,7 @@ void TestTestEvaluationModel::badTimestampFails()
 {
     const qint64 id = m_server->createFlag(checkoutFlag()).value("id"_L1).toInteger();
     QSignalSpy failed(m_model.get(), &TestEvaluationModel::failed);
-    m_model->evaluate(id, {u"someone"_s, {}, QDateTime()});
+    m_model->evaluate(id, {u"someone"_s, {}, QDateTime(), {}, {}});
     QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, 10000);
     const auto error = failed.first().first().value<api::ApiError>();
     QCOMPARE(error.status, 400);
@@ -391,7 +458,8 @@ void TestTestEvaluationModel::timestampAfterCreationEvaluates()
     // Off for everyone now; on for acme people a moment after creation.
     QCOMPARE(m_server->patchFlag(id, {{u"active"_s, false}}).status, 200);
     QSignalSpy evaluated(m_model.get(), &TestEvaluationModel::evaluated);
-    m_model->evaluate(id, {u"acme-person"_s, {}, QDateTime::currentDateTimeUtc().addSecs(60)});
+    m_model->evaluate(id,
+                      {u"acme-person"_s, {}, QDateTime::currentDateTimeUtc().addSecs(60), {}, {}});
     QTRY_COMPARE_WITH_TIMEOUT(evaluated.size(), 1, 10000);
     QCOMPARE(m_model->value(), QJsonValue(false));
     QCOMPARE(m_model->reason(), u"flag_disabled"_s);
@@ -400,7 +468,7 @@ void TestTestEvaluationModel::timestampAfterCreationEvaluates()
 void TestTestEvaluationModel::unknownFlagFails()
 {
     QSignalSpy failed(m_model.get(), &TestEvaluationModel::failed);
-    m_model->evaluate(987654, {u"someone"_s, {}, std::nullopt});
+    m_model->evaluate(987654, {u"someone"_s, {}, std::nullopt, {}, {}});
     QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, 10000);
     const auto error = failed.first().first().value<api::ApiError>();
     QCOMPARE(error.status, 404);
@@ -415,7 +483,7 @@ void TestTestEvaluationModel::unreachableServerFails()
     client.setOptions({std::chrono::milliseconds(3000), 0, std::chrono::milliseconds(10), 100});
     m_model->setClient(&client);
     QSignalSpy failed(m_model.get(), &TestEvaluationModel::failed);
-    m_model->evaluate(1, {u"someone"_s, {}, std::nullopt});
+    m_model->evaluate(1, {u"someone"_s, {}, std::nullopt, {}, {}});
     QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, 10000);
     const auto error = failed.first().first().value<api::ApiError>();
     QCOMPARE(error.kind, api::ApiError::Kind::Unreachable);

@@ -3,6 +3,7 @@
 #include "connection_dialog.h"
 #include "test_server.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QLabel>
@@ -182,6 +183,38 @@ private Q_SLOTS:
         fill(m_server->ownerKey());
         QCOMPARE(child<QLineEdit>(u"name"_s)->placeholderText(),
                  u"127.0.0.1:%1 · project %2"_s.arg(m_server->port()).arg(projectId()));
+    }
+
+    // A form label with a mnemonic but no buddy shows its "&" to the reader.
+    void labelsShowNoAmpersand()
+    {
+        for (QLabel *label : m_dialog->findChildren<QLabel *>()) {
+            if (!label->isVisible() || !label->text().contains(u'&') ||
+                label->textFormat() == Qt::RichText)
+                continue;
+            QVERIFY2(label->buddy(), qPrintable(label->text()));
+        }
+    }
+
+    void marksAProfileAsProduction()
+    {
+        fill(m_server->ownerKey());
+        QVERIFY(!m_dialog->profile().production);
+        auto *production = child<QCheckBox>(u"production"_s);
+        QVERIFY(production->isVisible());
+        QTest::mouseClick(production, Qt::LeftButton);
+        QVERIFY(m_dialog->profile().production);
+
+        ConnectionProfile existing;
+        existing.id = u"abc"_s;
+        existing.host = QUrl(u"https://eu.posthog.com"_s);
+        existing.projectId = u"42"_s;
+        existing.production = false;
+        m_dialog->setProfile(existing, u"phx_saved"_s);
+        QVERIFY(!production->isChecked());
+        existing.production = true;
+        m_dialog->setProfile(existing, u"phx_saved"_s);
+        QCOMPARE(m_dialog->profile(), existing);
     }
 
 private:

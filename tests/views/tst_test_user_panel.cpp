@@ -65,6 +65,8 @@ private Q_SLOTS:
     void groupFieldsPerGroupType();
     void anotherFlagClearsTheResult();
     void variantIsNamed();
+    void whatIfPropertiesDecide();
+    void anUnknownIdIsSaidToBeUnknown();
 
 private:
     bool typeAndTest(const QString &id);
@@ -294,6 +296,47 @@ void TestTestUserPanel::anotherFlagClearsTheResult()
     m_panel->setFlag(m_flagId + 1000, u"other"_s);
     QCOMPARE(m_panel->model()->rowCount(), 0);
     QVERIFY(m_panel->findChild<views::EmptyState *>()->isVisible());
+}
+
+void TestTestUserPanel::whatIfPropertiesDecide()
+{
+    auto *whatIf = m_panel->madeUpPropertiesEdit();
+    QVERIFY(whatIf->isVisible());
+    // bob is 19: the second condition wants 21 or more.
+    QVERIFY(typeAndTest(u"bob"_s));
+    auto *headline = m_panel->findChild<QLabel *>(u"headline"_s);
+    QTRY_COMPARE(headline->text(), u"<b>checkout</b> is <b>false</b> for bob"_s);
+    whatIf->setText(u"age=30"_s);
+    QVERIFY(typeAndTest(u"bob"_s));
+    QTRY_COMPARE(headline->text(), u"<b>checkout</b> is <b>true</b> for bob"_s);
+    QVERIFY(m_panel->model()->personProperties().value("age"_L1).toDouble() == 30);
+    // bob is known: nothing to warn about.
+    QTRY_VERIFY(m_panel->model()->isPersonKnown().has_value());
+    QVERIFY(m_panel->findChild<views::MessageBar *>(u"messageBar"_s)->text().isEmpty());
+
+    whatIf->setText(u"age"_s);
+    QTest::keyClick(whatIf, Qt::Key_Return);
+    QVERIFY(!m_panel->model()->isLoading());
+    QVERIFY(m_panel->findChild<views::MessageBar *>(u"messageBar"_s)->text().contains(u"age"_s));
+}
+
+void TestTestUserPanel::anUnknownIdIsSaidToBeUnknown()
+{
+    auto *bar = m_panel->findChild<views::MessageBar *>(u"messageBar"_s);
+    QVERIFY(typeAndTest(u"nobody-at-all"_s));
+    QTRY_VERIFY(bar->text().contains(u"nobody-at-all"_s));
+    QVERIFY2(bar->text().contains(u"without any properties"_s), qPrintable(bar->text()));
+    saveScreenshot(m_panel.get(), u"test_user_panel_unknown_id"_s);
+
+    m_panel->madeUpPropertiesEdit()->setText(u"plan=pro, age=40"_s);
+    QVERIFY(typeAndTest(u"nobody-at-all"_s));
+    QTRY_VERIFY(bar->text().contains(u"made up"_s));
+    QCOMPARE(m_panel->findChild<QLabel *>(u"headline"_s)->text(),
+             u"<b>checkout</b> is <b>true</b> for nobody-at-all"_s);
+
+    QVERIFY(typeAndTest(u"cat"_s));
+    QTRY_VERIFY(m_panel->model()->isPersonKnown().has_value());
+    QVERIFY(bar->text().isEmpty());
 }
 
 QTEST_MAIN(TestTestUserPanel)

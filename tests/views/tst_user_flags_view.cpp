@@ -54,6 +54,7 @@ private Q_SLOTS:
     void enterOnARowOpensTheFlag();
     void doubleClickOpensTheFlag();
     void failureShowsAnError();
+    void anUnknownIdIsSaidToBeUnknown();
 
 private:
     bool typeAndLoad(const QString &id);
@@ -99,6 +100,23 @@ bool TestUserFlagsView::typeAndLoad(const QString &id)
     QSignalSpy loaded(m_view->model(), &EvaluationReasonsModel::loaded);
     QTest::keyClick(edit, Qt::Key_Return);
     return QTest::qWaitFor([&] { return !loaded.isEmpty(); }, kTimeout);
+}
+
+void TestUserFlagsView::anUnknownIdIsSaidToBeUnknown()
+{
+    auto *bar = m_view->findChild<views::MessageBar *>(u"messageBar"_s);
+    QVERIFY(bar);
+    QSignalSpy lookedUp(m_view->model(), &EvaluationReasonsModel::personLookedUp);
+    QVERIFY(typeAndLoad(u"ann"_s));
+    QTRY_VERIFY(!lookedUp.isEmpty());
+    QCOMPARE(m_view->model()->isPersonKnown(), std::optional<bool>(true));
+    QVERIFY(bar->text().isEmpty());
+
+    QVERIFY(typeAndLoad(u"someone-new"_s));
+    QTRY_VERIFY(bar->text().contains(u"someone-new"_s));
+    QVERIFY(bar->text().contains(u"without any properties"_s));
+    QCOMPARE(m_view->model()->isPersonKnown(), std::optional<bool>(false));
+    saveScreenshot(m_view.get(), u"user_flags_view_unknown_id"_s);
 }
 
 void TestUserFlagsView::emptyStateBeforeTheFirstLoad()
