@@ -44,6 +44,7 @@ FlagEditorWindow::FlagEditorWindow(api::Client *client, qint64 flagId, QWidget *
     m_messages->setReservesSpace(true);
     layout->addWidget(m_messages);
     m_widget = new views::FlagEditorWidget(m_editor, centre);
+    m_widget->setMessageBar(m_messages);
     m_widget->setEnabled(false);
     layout->addWidget(m_widget, 1);
     setCentralWidget(centre);

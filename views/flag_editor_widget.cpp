@@ -149,11 +149,26 @@ FlagEditorWidget::FlagEditorWidget(models::FlagEditor *editor, QWidget *parent)
 
     connect(editor, &models::FlagEditor::dirtyChanged, this, &FlagEditorWidget::dirtyChanged);
     connect(m_errors, &FlagEditorErrors::changed, this, &FlagEditorWidget::refreshErrors);
-    connect(editor, &models::FlagEditor::changed, m_messages, [this] {
+    dismissErrorsOnEdit();
+    refreshErrors();
+}
+
+void FlagEditorWidget::setMessageBar(MessageBar *bar)
+{
+    if (bar == m_messages)
+        return;
+    delete m_messages;
+    m_messages = bar;
+    dismissErrorsOnEdit();
+}
+
+void FlagEditorWidget::dismissErrorsOnEdit()
+{
+    // A refusal describes the draft it refused: an edit makes it stale.
+    connect(m_editor, &models::FlagEditor::changed, m_messages, [this] {
         if (m_messages->kind() == MessageBar::Kind::Error)
             m_messages->dismiss();
     });
-    refreshErrors();
 }
 
 FlagEditorWidget::~FlagEditorWidget() = default;

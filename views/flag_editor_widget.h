@@ -43,6 +43,10 @@ public:
     models::FlagEditor *editor() const { return m_editor; }
     bool isDirty() const;
 
+    // Shows the form's messages in `bar` (the window's, which keeps its place while hidden)
+    // instead of a bar of its own above the form, so one message bar serves the window.
+    void setMessageBar(MessageBar *bar);
+
     // The project's tags, completed while typing tags.
     void setKnownTags(const QStringList &tags);
     // The project's group types (index, name) the flag can match by instead of persons.
@@ -87,6 +91,8 @@ private:
 
     QPointer<models::FlagEditor> m_editor;
     FlagEditorErrors *m_errors = nullptr;
+    void dismissErrorsOnEdit();
+
     MessageBar *m_messages = nullptr;
     QLabel *m_problems = nullptr;
     QSplitter *m_splitter = nullptr;

@@ -408,7 +408,7 @@ void TestFlagEditorWindow::aFilterLeftEmptyIsNotSaved()
     QTest::qWait(300);
     QCOMPARE(serverFlag(m_id).value("version"_L1).toInt(), 1);
     QVERIFY(window->editor()->isDirty());
-    auto *messages = widget->findChild<views::MessageBar *>(u"flagEditorMessages"_s);
+    views::MessageBar *messages = window->messageBar();
     QVERIFY(messages);
     QCOMPARE(messages->kind(), views::MessageBar::Kind::Error);
     QVERIFY2(messages->text().contains(u"Condition 1, filter 1: choose a property."_s),
