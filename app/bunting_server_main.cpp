@@ -14,6 +14,7 @@
 #include <QTextStream>
 #include <QThread>
 #include <algorithm>
+#include <malloc.h>
 
 using namespace Qt::StringLiterals;
 using namespace bunting::server;
@@ -116,6 +117,10 @@ int serve(LocalServer &server, const QCommandLineParser &parser)
 
 int main(int argc, char *argv[])
 {
+    // Request bodies and answers of megabytes are allocated and freed often. A fixed threshold
+    // keeps them in their own mappings, given back to the system when freed; glibc's sliding
+    // one would move them onto the heap after the first, where the memory stays.
+    ::mallopt(M_MMAP_THRESHOLD, 256 * 1024);
     QCoreApplication app(argc, argv);
     QCoreApplication::setOrganizationName(u"Bunting"_s);
     QCoreApplication::setApplicationName(u"bunting-server"_s);

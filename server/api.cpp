@@ -140,26 +140,27 @@ QJsonObject ApiError::toJson() const
             {u"attr"_s, m_attr.isEmpty() ? QJsonValue() : QJsonValue(m_attr)}};
 }
 
-QString methodName(QHttpServerRequest::Method method)
+QString methodName(HttpMethod method)
 {
     switch (method) {
-    case QHttpServerRequest::Method::Get:
+    case HttpMethod::Get:
         return u"GET"_s;
-    case QHttpServerRequest::Method::Put:
-        return u"PUT"_s;
-    case QHttpServerRequest::Method::Delete:
-        return u"DELETE"_s;
-    case QHttpServerRequest::Method::Post:
-        return u"POST"_s;
-    case QHttpServerRequest::Method::Head:
+    case HttpMethod::Head:
         return u"HEAD"_s;
-    case QHttpServerRequest::Method::Options:
-        return u"OPTIONS"_s;
-    case QHttpServerRequest::Method::Patch:
+    case HttpMethod::Post:
+        return u"POST"_s;
+    case HttpMethod::Put:
+        return u"PUT"_s;
+    case HttpMethod::Patch:
         return u"PATCH"_s;
-    default:
-        return u"UNKNOWN"_s;
+    case HttpMethod::Delete:
+        return u"DELETE"_s;
+    case HttpMethod::Options:
+        return u"OPTIONS"_s;
+    case HttpMethod::Other:
+        break;
     }
+    return u"UNKNOWN"_s;
 }
 
 } // namespace bunting::server

@@ -2,7 +2,6 @@
 
 #include <QHash>
 #include <QHostAddress>
-#include <QHttpServerRequest>
 #include <QJsonObject>
 #include <QJsonValue>
 #include <QStringList>
@@ -11,6 +10,9 @@
 #include <exception>
 
 namespace bunting::server {
+
+// The methods the server tells apart; any other is `Other`, which no route has.
+enum class HttpMethod { Get, Head, Post, Put, Patch, Delete, Options, Other };
 
 // Who is calling: resolved from the personal API key before a route runs.
 struct Principal
@@ -24,7 +26,7 @@ struct Principal
 
 struct ApiRequest
 {
-    QHttpServerRequest::Method method = QHttpServerRequest::Method::Get;
+    HttpMethod method = HttpMethod::Get;
     QUrl url;
     QStringList segments; // the path split at '/', without empty parts
     QUrlQuery query;
@@ -90,6 +92,6 @@ private:
     QString m_attr; // null for none
 };
 
-QString methodName(QHttpServerRequest::Method method);
+QString methodName(HttpMethod method);
 
 } // namespace bunting::server

@@ -10,7 +10,7 @@ namespace bunting::server {
 void addHealthRoutes(Router &router, Services &s)
 {
     router.add(
-        QHttpServerRequest::Method::Get, u"/_health"_s, RouteAccess::open(), [&s](ApiRequest &) {
+        HttpMethod::Get, u"/_health"_s, RouteAccess::open(), [&s](ApiRequest &) {
             QJsonObject database{{u"kind"_s, s.db.isPostgres() ? u"postgresql"_s : u"sqlite"_s},
                                  {u"location"_s, s.db.location().describe()}};
             try {

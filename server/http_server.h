@@ -1,11 +1,17 @@
 #pragma once
 
+#include "http_limits.h"
+#include "http_request_parser.h"
 #include "router.h"
 
-#include <QAbstractHttpServer>
-#include <functional>
+#include <QObject>
+#include <vector>
+
+class QTcpServer;
 
 namespace bunting::server {
+
+class HttpConnection;
 
 // Resolves keys and projects for the HTTP layer; the auth service implements it.
 class AccessControl
@@ -18,33 +24,54 @@ public:
     virtual qint64 resolveProject(const Principal &principal, const QString &text) = 0;
 };
 
-// PostHog's REST API over QtHttpServer: parses, authenticates, routes, and turns every failure
-// into a PostHog-shaped error. No input reaches a handler unchecked, and none crashes it.
-class HttpServer : public QAbstractHttpServer
+// PostHog's REST API over HTTP/1.1: takes connections within HttpLimits, parses, authenticates,
+// routes, and turns every failure into a PostHog-shaped error. No input reaches a handler
+// unchecked, and none crashes it.
+class HttpServer : public QObject
 {
     Q_OBJECT
 
 public:
-    static constexpr qint64 maxBodyBytes = 10 * 1024 * 1024;
-
     // A server on a worker thread names the main thread's server: it hands that server every
     // request whose route is not concurrent.
-    HttpServer(Router router, AccessControl *access, HttpServer *mainServer = nullptr,
-               QObject *parent = nullptr);
+    HttpServer(Router router, AccessControl *access, HttpLimits limits = {},
+               HttpServer *mainServer = nullptr, QObject *parent = nullptr);
+    ~HttpServer() override;
+
+    // Serves the connections of a listening socket, which it takes over; false when `fd` is not
+    // one.
+    bool listenOn(int fd);
+    // Stops taking connections; those open are served to their end.
+    void stopListening();
 
     // The response to `request`, as the server would send it; also for in-process callers.
     ApiResponse respond(ApiRequest &request);
 
+    const HttpLimits &limits() const { return m_limits; }
+    // For connections accepted from now on.
+    void setLimits(const HttpLimits &limits) { m_limits = limits; }
+    int connectionCount() const { return int(m_connections.size()); }
+    // What this thread's connections hold in memory for their clients.
+    qint64 bufferedBytes() const;
+
 protected:
-    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
-    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
+    void timerEvent(QTimerEvent *event) override;
 
 private:
+    void acceptConnections();
+    // Makes room for one more connection: closes the oldest idle one; false when none is idle.
+    bool shedIdleConnection();
+    void sweep();
+    ApiResponse serve(HttpRequest &request);
     ApiResponse dispatch(ApiRequest &request);
 
     Router m_router;
     AccessControl *m_access;
+    HttpLimits m_limits;
     HttpServer *m_main;
+    QTcpServer *m_listener = nullptr;
+    std::vector<HttpConnection *> m_connections;
+    int m_sweepTimer = 0;
 };
 
 } // namespace bunting::server

@@ -2,13 +2,14 @@
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
-#include <QTcpServer>
 #include <QThread>
+#include <algorithm>
 #include <arpa/inet.h>
 #include <atomic>
 #include <cstring>
 #include <memory>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -38,7 +39,7 @@ LocalServer::LocalServer(DatabaseLocation location)
     addSdkEventRoutes(router, m_services);
     addSdkDefinitionsRoutes(router, m_services);
     addSdkFlagRoutes(router, m_services);
-    m_http = std::make_unique<HttpServer>(m_router, &m_auth);
+    m_http = std::make_unique<HttpServer>(m_router, &m_auth, m_httpLimits);
     m_flagService.onChange([this](const FlagService::Change &change) { followFlag(change); });
     m_flagService.onChange(
         [this](const FlagService::Change &change) { m_snapshots.invalidate(change.projectId); });
@@ -145,14 +146,23 @@ int listeningSocket(const QHostAddress &address, quint16 port, bool shared, quin
 
 bool bindSocket(HttpServer *server, int fd)
 {
-    auto *tcp = new QTcpServer(server);
-    if (!tcp->setSocketDescriptor(fd)) {
-        ::close(fd);
-        delete tcp;
-        return false;
-    }
-    server->bind(tcp);
-    return true;
+    if (server->listenOn(fd))
+        return true;
+    ::close(fd);
+    return false;
+}
+
+// Connections one server thread may hold: a share of the file descriptors the process may
+// open, less those the database, the threads and the logs need.
+int connectionShare(int threads)
+{
+    constexpr rlim_t reserved = 64;
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
+        return 4096;
+    const rlim_t usable =
+        limit.rlim_cur > reserved * 2 ? limit.rlim_cur - reserved : limit.rlim_cur / 2;
+    return int(std::max<rlim_t>(8, std::min<rlim_t>(usable / rlim_t(threads), 1 << 20)));
 }
 
 } // namespace
@@ -169,6 +179,10 @@ quint16 LocalServer::listen(const QHostAddress &address, quint16 port, int threa
             return 0;
         ::close(probe);
     }
+    HttpLimits limits = m_httpLimits;
+    if (limits.maxConnections == 0)
+        limits.maxConnections = connectionShare(threads);
+    m_http->setLimits(limits);
     const int fd = listeningSocket(address, port, shared, &bound);
     if (fd < 0 || !bindSocket(m_http.get(), fd))
         return 0;
@@ -178,7 +192,7 @@ quint16 LocalServer::listen(const QHostAddress &address, quint16 port, int threa
         if (workerFd < 0)
             break; // serve with the threads there are
         auto worker = std::make_unique<Worker>();
-        worker->server = new HttpServer(m_router, &m_auth, m_http.get());
+        worker->server = new HttpServer(m_router, &m_auth, limits, m_http.get());
         worker->server->moveToThread(&worker->thread);
         worker->thread.setObjectName(u"bunting-http-%1"_s.arg(i));
         worker->thread.start();

@@ -33,6 +33,9 @@ public:
     // than one thread, each extra thread serves the SDK's /flags and /decide on the same port
     // and hands every other request to the main thread.
     quint16 listen(const QHostAddress &address, quint16 port, int threads = 1);
+    // The limits of every connection; set before listen(). A maxConnections of 0 takes the
+    // threads' share of the process's file limit.
+    void setHttpLimits(const HttpLimits &limits) { m_httpLimits = limits; }
 
     Database &database() { return m_db; }
     AuthService &auth() { return m_auth; }
@@ -65,6 +68,7 @@ private:
     EventIngest m_events;
     Services m_services;
     Router m_router;
+    HttpLimits m_httpLimits;
     std::unique_ptr<HttpServer> m_http;
     std::vector<std::unique_ptr<Worker>> m_workers;
 };

@@ -4,14 +4,13 @@ using namespace Qt::StringLiterals;
 
 namespace bunting::server {
 
-void Router::add(QHttpServerRequest::Method method, const QString &pattern, RouteAccess access,
-                 Handler handler)
+void Router::add(HttpMethod method, const QString &pattern, RouteAccess access, Handler handler)
 {
     m_routes.push_back(
         {method, pattern.split(u'/', Qt::SkipEmptyParts), std::move(access), std::move(handler)});
 }
 
-Router::Match Router::match(QHttpServerRequest::Method method, const QStringList &segments) const
+Router::Match Router::match(HttpMethod method, const QStringList &segments) const
 {
     // The most specific pattern wins: a literal segment ("activity") beats a parameter (":id"),
     // whatever order the routes were added in.

@@ -10,10 +10,10 @@ namespace bunting::server {
 using Handler = std::function<ApiResponse(ApiRequest &)>;
 
 // Short names for the methods routes are added with.
-inline constexpr auto Get = QHttpServerRequest::Method::Get;
-inline constexpr auto Post = QHttpServerRequest::Method::Post;
-inline constexpr auto Patch = QHttpServerRequest::Method::Patch;
-inline constexpr auto Delete = QHttpServerRequest::Method::Delete;
+inline constexpr auto Get = HttpMethod::Get;
+inline constexpr auto Post = HttpMethod::Post;
+inline constexpr auto Patch = HttpMethod::Patch;
+inline constexpr auto Delete = HttpMethod::Delete;
 
 // Who may call a route: anyone (health), or a personal API key with a scope.
 struct RouteAccess
@@ -37,12 +37,11 @@ struct RouteAccess
 class Router
 {
 public:
-    void add(QHttpServerRequest::Method method, const QString &pattern, RouteAccess access,
-             Handler handler);
+    void add(HttpMethod method, const QString &pattern, RouteAccess access, Handler handler);
 
     struct Route
     {
-        QHttpServerRequest::Method method;
+        HttpMethod method;
         QStringList pattern;
         RouteAccess access;
         Handler handler;
@@ -53,7 +52,7 @@ public:
         bool pathKnown = false;
         QHash<QString, QString> params;
     };
-    Match match(QHttpServerRequest::Method method, const QStringList &segments) const;
+    Match match(HttpMethod method, const QStringList &segments) const;
 
 private:
     std::vector<Route> m_routes;

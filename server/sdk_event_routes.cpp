@@ -19,7 +19,7 @@ namespace bunting::server {
 namespace {
 
 // Past this much JSON a batch is refused, as PostHog's capture limits a request.
-constexpr qint64 maxDecodedBytes = 4 * HttpServer::maxBodyBytes;
+constexpr qint64 maxDecodedBytes = 4 * HttpLimits::defaultMaxBodyBytes;
 
 ApiError badPayload(const QString &detail)
 {
