@@ -90,8 +90,10 @@ LocalServer::~LocalServer()
     }
 }
 
-std::optional<Bootstrap> LocalServer::open()
+std::optional<Bootstrap> LocalServer::open(Use use)
 {
+    if (use == Use::Serve && !m_db.isPostgres() && !m_lock)
+        m_lock = std::make_unique<DatabaseLock>(m_db.location().sqlitePath);
     m_db.open();
     return m_auth.bootstrapIfEmpty();
 }
