@@ -83,6 +83,7 @@ QJsonObject sdkRequestObject(const ApiRequest &request)
 
     if (body.trimmed().isEmpty())
         throw ApiError::parse(u"The request body is empty."_s);
+    checkJsonDepth(body);
     QJsonParseError error;
     const QJsonDocument document = QJsonDocument::fromJson(body, &error);
     if (error.error != QJsonParseError::NoError)

@@ -454,6 +454,16 @@ void TestSdkFlags::malformedBodies_data()
     QTest::newRow("empty") << QByteArray() << u"parse_error"_s << QString();
     QTest::newRow("array") << QByteArray("[1,2]") << u"parse_error"_s << QString();
     QTest::newRow("bad gzip") << QByteArray("\x1f\x8b\x08garbage") << u"parse_error"_s << QString();
+    // Issue 20 item 7: JSON nested deeper than 64 levels is refused before anything recurses
+    // through it (ours; PostHog's SDKs send a few levels).
+    QTest::newRow("nested 65 levels")
+        << QByteArray("{\"token\":\"@\",\"distinct_id\":\"a\",\"person_properties\":{\"p\":" +
+                      QByteArray(63, '[') + QByteArray(63, ']') + "}}")
+        << u"parse_error"_s << QString();
+    QTest::newRow("nested 100000 levels")
+        << QByteArray("{\"token\":\"@\",\"distinct_id\":\"a\",\"p\":" + QByteArray(100000, '[') +
+                      QByteArray(100000, ']') + "}")
+        << u"parse_error"_s << QString();
     QTest::newRow("no distinct id")
         << QByteArray("{\"token\":\"@\"}") << u"required"_s << u"distinct_id"_s;
     QTest::newRow("empty distinct id") << QByteArray("{\"token\":\"@\",\"distinct_id\":\"\"}")
