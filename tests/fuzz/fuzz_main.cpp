@@ -373,6 +373,14 @@ QList<Finding> Runner::judge(const Mutated &m, const Response &r, const QByteArr
         else if (!healthy())
             findings.append(
                 {u"stalled"_s, Severity::Server, u"/_health did not answer after this input"_s});
+        // A complete request with a framing the server refuses deserves a 400 (issue 20: "an
+        // unparsable request line gets a 400, Content-Length: -5 or abc a 400"), not silence.
+        else if (!looksIncomplete(m.bytes) &&
+                 std::none_of(m.steps.begin(), m.steps.end(),
+                              [](const QString &s) { return s.startsWith(u"bytes(request)"_s); }))
+            findings.append({u"no-answer"_s, Severity::Http,
+                             r.timedOut ? u"no answer within the time limit"_s
+                                        : u"connection closed without an answer"_s});
         return findings;
     }
     ++m_statuses[r.status];
@@ -423,6 +431,13 @@ QString signatureOf(const Finding &f, const Mutated &m, const Response &r)
     path.replace(digits, u"N"_s);
     QString detail = QString::fromUtf8(r.body.left(80));
     detail.replace(digits, u"N"_s);
+    if (!m.cleanFraming && f.severity == Severity::Http) {
+        // What the HTTP layer mishandles is the framing mutation, wherever the request went.
+        QStringList framing = m.steps.filter(QRegularExpression(u"^framing"_s));
+        for (QString &step : framing)
+            step = step.left(34).replace(digits, u"N"_s);
+        return f.kind + u' ' + QString::number(r.status) + u' ' + framing.join(u" + "_s);
+    }
     if (f.kind == "crash"_L1 || f.kind == "stalled"_L1 || f.kind == "no-answer"_L1 ||
         f.kind == "slow"_L1)
         return f.kind + u' ' + QString::fromLatin1(m.request.method.left(10)) + u' ' + path;
@@ -512,8 +527,21 @@ int Runner::run()
         }
         // A server rightly waits for the rest of an incomplete request; the fuzzer does not.
         const int timeoutMs = m.cleanFraming ? 20000 : looksIncomplete(m.bytes) ? 250 : 2000;
+        // Sometimes a second request behind the first on the same connection: whatever the
+        // first was, a connection that stays open must stay in step.
+        const bool keepsOpen = m.request.header("connection").compare("close", Qt::CaseInsensitive);
+        const bool followUp = m.cleanFraming && keepsOpen && m_random.below(10) == 0;
+        if (followUp)
+            m.bytes += "GET /_health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
         const Response r =
-            exchange(m_server.port(), m.bytes, timeoutMs, m.request.method == "HEAD");
+            exchange(m_server.port(), m.bytes, timeoutMs, m.request.method == "HEAD", followUp);
+        if (followUp && r.answered && r.followUpStatus != 200 &&
+            r.header("connection").compare("close", Qt::CaseInsensitive) && m_server.isRunning())
+            record(
+                {u"pipeline"_s, Severity::Http,
+                 u"the request after it on the same connection got %1"_s.arg(
+                     r.followUpStatus == 0 ? u"no answer"_s : QString::number(r.followUpStatus))},
+                m, r, name);
         if (m_options.verbose)
             out() << m_inputs << ' ' << name << ' ' << r.status << ' ' << r.elapsedMs << "ms "
                   << m.steps.join(u" | "_s).left(200) << Qt::endl;

@@ -49,8 +49,13 @@ Parse parseResponse(const QByteArray &data, bool headRequest, bool closed, Respo
         return Parse::Malformed;
     }
     // An interim answer (100 Continue) comes before the one that counts.
-    if (status < 200)
-        return parseResponse(data.mid(headEnd + 4), headRequest, closed, r);
+    if (status < 200) {
+        const Parse p = parseResponse(data.mid(headEnd + 4), headRequest, closed, r);
+        if (r.consumed >= 0)
+            r.consumed += headEnd + 4;
+        return p;
+    }
+    r.consumed = -1;
     r.status = status;
     r.headers.clear();
     for (qsizetype i = 1; i < lines.size(); ++i) {
@@ -70,6 +75,7 @@ Parse parseResponse(const QByteArray &data, bool headRequest, bool closed, Respo
     const bool noBody = headRequest || status == 204 || status == 304;
     if (noBody) {
         r.body.clear();
+        r.consumed = headEnd + 4;
         return Parse::Complete;
     }
     const QByteArray length = r.header("content-length");
@@ -84,6 +90,7 @@ Parse parseResponse(const QByteArray &data, bool headRequest, bool closed, Respo
         // More bytes than announced are the answer to a second request that a mutation put
         // behind the first.
         r.body = rest.left(n);
+        r.consumed = headEnd + 4 + n;
         return Parse::Complete;
     }
     if (sameName(r.header("transfer-encoding"), "chunked")) {
@@ -202,7 +209,8 @@ bool looksIncomplete(const QByteArray &bytes)
     return ok && length > bodySize;
 }
 
-Response exchange(quint16 port, const QByteArray &bytes, int timeoutMs, bool headRequest)
+Response exchange(quint16 port, const QByteArray &bytes, int timeoutMs, bool headRequest,
+                  bool followUp)
 {
     Response r;
     QElapsedTimer timer;
@@ -236,6 +244,23 @@ Response exchange(quint16 port, const QByteArray &bytes, int timeoutMs, bool hea
             r.raw += socket.readAll();
         closed = socket.state() != QAbstractSocket::ConnectedState;
         const Parse p = parseResponse(r.raw, headRequest, closed, r);
+        if (p == Parse::Complete && followUp && r.consumed >= 0) {
+            r.answered = true;
+            Response second;
+            const Parse q = parseResponse(r.raw.mid(r.consumed), false, closed, second);
+            if (q == Parse::Complete) {
+                r.followUpStatus = second.status;
+                break;
+            }
+            if (q == Parse::Malformed) {
+                r.followUpStatus = -1;
+                break;
+            }
+            if (closed || remaining() <= 0)
+                break;
+            socket.waitForReadyRead(remaining());
+            continue;
+        }
         if (p == Parse::Complete) {
             r.answered = true;
             break;

@@ -44,6 +44,9 @@ struct Response
     HeaderList headers;
     QByteArray body;
     qint64 elapsedMs = 0;
+    qsizetype consumed = -1; // bytes of `raw` the response took, when it is framed by length
+    // With a follow-up request: the status of its answer; 0 for none, -1 for a malformed one.
+    int followUpStatus = 0;
 
     QByteArray header(const QByteArray &name) const;
 };
@@ -53,7 +56,9 @@ struct Response
 bool looksIncomplete(const QByteArray &bytes);
 
 // Sends `bytes` on a fresh connection to 127.0.0.1:`port` and reads one response (a HEAD
-// request's without a body) within `timeoutMs`.
-Response exchange(quint16 port, const QByteArray &bytes, int timeoutMs, bool headRequest = false);
+// request's without a body) within `timeoutMs`; with `followUp`, `bytes` ends in a second
+// request, pipelined, whose answer is read too.
+Response exchange(quint16 port, const QByteArray &bytes, int timeoutMs, bool headRequest = false,
+                  bool followUp = false);
 
 } // namespace bunting::fuzz
