@@ -271,6 +271,8 @@ enum class Severity { Server, Http, Note };
 // An answer this late is worth a look (a note): the fuzzer's requests are small and the store
 // holds a few hundred flags at most.
 constexpr qint64 slowMs = 3000;
+// A body may hold 10 MiB; parsing one costs about ten times that.
+constexpr qint64 memoryJumpKiB = 256 * 1024;
 
 struct Finding
 {
@@ -314,6 +316,7 @@ private:
     QMap<QString, QString> m_findingExample; // signature -> file
     QMap<QString, Severity> m_findingSeverity;
     QList<QByteArray> m_recent; // the last inputs, for a crash that shows only later
+    qint64 m_peakKiB = 0;       // of the server process running now
 };
 
 bool Runner::restart()
@@ -327,6 +330,7 @@ bool Runner::restart()
         out() << "bunting_fuzz: " << error << Qt::endl;
         return false;
     }
+    m_peakKiB = 0;
     QList<Request> substituted;
     for (const auto &entry : std::as_const(m_corpus))
         substituted.append(substitute(entry.second, m_placeholders, m_random));
@@ -439,7 +443,7 @@ QString signatureOf(const Finding &f, const Mutated &m, const Response &r)
         return f.kind + u' ' + QString::number(r.status) + u' ' + framing.join(u" + "_s);
     }
     if (f.kind == "crash"_L1 || f.kind == "stalled"_L1 || f.kind == "no-answer"_L1 ||
-        f.kind == "slow"_L1)
+        f.kind == "slow"_L1 || f.kind == "memory"_L1)
         return f.kind + u' ' + QString::fromLatin1(m.request.method.left(10)) + u' ' + path;
     return f.kind + u' ' + QString::number(r.status) + u' ' +
            QString::fromLatin1(m.request.method.left(10)) + u' ' + path + u' ' + detail;
@@ -545,7 +549,16 @@ int Runner::run()
         if (m_options.verbose)
             out() << m_inputs << ' ' << name << ' ' << r.status << ' ' << r.elapsedMs << "ms "
                   << m.steps.join(u" | "_s).left(200) << Qt::endl;
-        const QList<Finding> findings = judge(m, r, before);
+        QList<Finding> findings = judge(m, r, before);
+        // Bounded memory per request (issue 20): one input may not cost hundreds of MB.
+        if (const qint64 peak = m_server.peakMemoryKiB(); peak > m_peakKiB) {
+            if (m_peakKiB > 0 && peak - m_peakKiB > memoryJumpKiB)
+                findings.append(
+                    {u"memory"_s, Severity::Server,
+                     u"the server's peak memory grew from %1 MB to %2 MB"_s.arg(m_peakKiB / 1024)
+                         .arg(peak / 1024)});
+            m_peakKiB = peak;
+        }
         for (const Finding &f : findings)
             record(f, m, r, name);
         const bool died = std::any_of(findings.begin(), findings.end(), [](const Finding &f) {

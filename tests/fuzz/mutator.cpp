@@ -623,6 +623,17 @@ void Mutator::mutateHeaders(Request &r, QStringList &steps)
             {"Cookie", "a=b"},
             {"X-Unknown", "🎏"},
             {"Access-Control-Request-Method", "PATCH"}};
+        if (m_random.chance(15) && !r.body.isEmpty()) {
+            // A compressed body (zlib, which the server inflates as it does gzip), sometimes
+            // of a highly repetitive one: small on the wire, large once inflated.
+            if (m_random.chance(50))
+                r.body += QByteArray(m_random.chance(50) ? 9 << 20 : 11 << 20, ' ');
+            r.body = qCompress(r.body, 9).mid(4);
+            r.setHeader("Content-Encoding", "gzip");
+            steps << u"header: Content-Encoding: gzip, body compressed to %1 bytes"_s.arg(
+                r.body.size());
+            break;
+        }
         const auto &[name, value] = m_random.pick(extra);
         r.setHeader(name, value);
         steps << u"header: %1: %2"_s.arg(QString::fromLatin1(name), QString::fromUtf8(value));

@@ -117,6 +117,17 @@ QString ServerProcess::exitDescription()
     return how + u"; stderr ends with:\n"_s + stderrTail();
 }
 
+qint64 ServerProcess::peakMemoryKiB() const
+{
+    if (!m_process || m_process->processId() <= 0)
+        return 0;
+    const QByteArray status = readFile(u"/proc/%1/status"_s.arg(m_process->processId()));
+    for (const QByteArray &line : status.split('\n'))
+        if (line.startsWith("VmHWM:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong();
+    return 0;
+}
+
 QString ServerProcess::stderrTail(qsizetype bytes) const
 {
     if (!m_home)

@@ -27,6 +27,9 @@ public:
     QString error() const { return m_error; }
     QString stderrTail(qsizetype bytes = 4000) const;
 
+    // The process's peak resident memory so far, in KiB; 0 where /proc cannot tell.
+    qint64 peakMemoryKiB() const;
+
     quint16 port() const { return m_port; }
     QString ownerKey() const { return m_ownerKey; }
     QString projectToken() const { return m_projectToken; }
