@@ -28,7 +28,11 @@ struct Request
     QByteArray header(const QByteArray &name) const;
     void setHeader(const QByteArray &name, const QByteArray &value);
     void removeHeader(const QByteArray &name);
-    QByteArray path() const { return target.left(target.indexOf('?')); }
+    QByteArray path() const
+    {
+        const qsizetype query = target.indexOf('?');
+        return query < 0 ? target : target.left(query);
+    }
 };
 
 // What came back over the connection, read as HTTP/1.1.
