@@ -379,12 +379,12 @@ QList<Finding> Runner::judge(const Mutated &m, const Response &r, const QByteArr
                 {u"stalled"_s, Severity::Server, u"/_health did not answer after this input"_s});
         // A complete request with a framing the server refuses deserves a 400 (issue 20: "an
         // unparsable request line gets a 400, Content-Length: -5 or abc a 400"), not silence.
-        else if (!looksIncomplete(m.bytes) &&
+        // Only a close: a late answer to such an input says more about the machine's load.
+        else if (r.closedEarly && !looksIncomplete(m.bytes) &&
                  std::none_of(m.steps.begin(), m.steps.end(),
                               [](const QString &s) { return s.startsWith(u"bytes(request)"_s); }))
-            findings.append({u"no-answer"_s, Severity::Http,
-                             r.timedOut ? u"no answer within the time limit"_s
-                                        : u"connection closed without an answer"_s});
+            findings.append(
+                {u"no-answer"_s, Severity::Http, u"connection closed without an answer"_s});
         return findings;
     }
     ++m_statuses[r.status];

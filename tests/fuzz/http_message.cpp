@@ -198,8 +198,26 @@ bool looksIncomplete(const QByteArray &bytes)
         return true;
     const QByteArray head = bytes.left(headEnd).toLower();
     const qsizetype bodySize = bytes.size() - headEnd - 4;
-    if (head.contains("\ntransfer-encoding:"))
-        return !bytes.endsWith("0\r\n\r\n");
+    if (head.contains("\ntransfer-encoding:")) {
+        // Walks the chunks: one that announces more than follows leaves the server waiting; a
+        // size that is no hex number it must refuse at once.
+        qsizetype at = headEnd + 4;
+        for (;;) {
+            const qsizetype eol = bytes.indexOf("\r\n", at);
+            if (eol < 0)
+                return true;
+            bool ok = false;
+            const qint64 size =
+                bytes.mid(at, eol - at).split(';').first().trimmed().toLongLong(&ok, 16);
+            if (!ok || size < 0)
+                return false;
+            if (size == 0)
+                return bytes.indexOf("\r\n", eol + 2) < 0;
+            if (bytes.size() < eol + 2 + size + 2)
+                return true;
+            at = eol + 2 + size + 2;
+        }
+    }
     const qsizetype at = head.indexOf("\ncontent-length:");
     if (at < 0)
         return false;
