@@ -623,17 +623,6 @@ void Mutator::mutateHeaders(Request &r, QStringList &steps)
             {"Cookie", "a=b"},
             {"X-Unknown", "🎏"},
             {"Access-Control-Request-Method", "PATCH"}};
-        if (m_random.chance(15) && !r.body.isEmpty()) {
-            // A compressed body (zlib, which the server inflates as it does gzip), sometimes
-            // of a highly repetitive one: small on the wire, large once inflated.
-            if (m_random.chance(50))
-                r.body += QByteArray(m_random.chance(50) ? 9 << 20 : 11 << 20, ' ');
-            r.body = qCompress(r.body, 9).mid(4);
-            r.setHeader("Content-Encoding", "gzip");
-            steps << u"header: Content-Encoding: gzip, body compressed to %1 bytes"_s.arg(
-                r.body.size());
-            break;
-        }
         const auto &[name, value] = m_random.pick(extra);
         r.setHeader(name, value);
         steps << u"header: %1: %2"_s.arg(QString::fromLatin1(name), QString::fromUtf8(value));
@@ -739,6 +728,22 @@ void Mutator::mutateFraming(Request &r, QStringList &steps)
         steps << u"framing: odd header '%1'"_s.arg(QString::fromLatin1(name));
     }
     }
+}
+
+void Mutator::compressBody(Request &r, QStringList &steps)
+{
+    // A compressed body (zlib, which the server inflates as it does gzip), sometimes of a highly
+    // repetitive one: small on the wire, large once inflated.
+    if (m_random.chance(30)) {
+        r.body += QByteArray(m_random.chance(50) ? 9 << 20 : 11 << 20, ' ');
+    } else if (m_random.chance(50) && r.body.startsWith('{')) {
+        // Cheap to send, dear to parse: a list of millions of numbers.
+        const int n = m_random.chance(50) ? 4 << 20 : 30 << 20;
+        r.body = "{\"pad\":[" + QByteArray("1,").repeated(n) + "1]," + r.body.mid(1);
+    }
+    r.body = qCompress(r.body, 9).mid(4);
+    r.setHeader("Content-Encoding", "gzip");
+    steps << u"header: Content-Encoding: gzip, body compressed to %1 bytes"_s.arg(r.body.size());
 }
 
 QByteArray Mutator::mutateBytes(QByteArray bytes, QStringList &steps, const char *what)
@@ -887,6 +892,9 @@ Mutated Mutator::mutate(const Request &base)
             raw = true;
         }
     }
+    // The SDK endpoints inflate compressed bodies, so that is where a bomb goes off.
+    if (!r.body.isEmpty() && m_random.below(100) < (r.path().startsWith("/api/") ? 1 : 8))
+        compressBody(r, m.steps);
     // Rarely, a body past the server's limit.
     if (m_random.below(400) == 0) {
         r.body += QByteArray(10 * 1024 * 1024 + 1, ' ');

@@ -51,6 +51,7 @@ private:
     void mutateTarget(Request &r, QStringList &steps);
     void mutateHeaders(Request &r, QStringList &steps);
     void mutateFraming(Request &r, QStringList &steps);
+    void compressBody(Request &r, QStringList &steps);
     QByteArray mutateBytes(QByteArray bytes, QStringList &steps, const char *what);
 
     QJsonValue interestingValue(const QString &key, int depth = 0);
