@@ -248,7 +248,8 @@ QStringList wrongTypesIn(const QJsonValue &filters)
 }
 
 // PostHog's error shapes: {"type","code","detail","attr"}, and the bare ones some of its
-// endpoints answer (see docs/rest-api-behaviour notes in the routes that send them).
+// endpoints answer as PostHog's do: {"detail"} (a version not found), {"error"} (bulk delete),
+// {"success": false, "error"} (usage dashboards).
 bool isPostHogError(const QJsonDocument &doc)
 {
     if (!doc.isObject())
