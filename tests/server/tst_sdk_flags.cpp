@@ -80,6 +80,7 @@ private Q_SLOTS:
     void malformedBodies_data();
     void malformedBodies();
     void compressedBodies();
+    void inflatedBodiesAreBounded();
     void editIsServedNext();
     void personUpdateIsServedAfterInvalidation();
     void keyOfDeletedFlagReused();
@@ -525,6 +526,22 @@ void TestSdkFlags::compressedBodies()
                                        {{"Content-Type", "application/x-www-form-urlencoded"}});
     QCOMPARE(base64.status, 200);
     QCOMPARE(base64.object().value("flags"_L1).toObject(), expected);
+}
+
+void TestSdkFlags::inflatedBodiesAreBounded()
+{
+    // A compressed body may inflate to what an uncompressed one may hold (10 MiB), no more: a
+    // 58 KB gzip of 60 MB of JSON, with no valid token, once took the server to 565 MB.
+    const QByteArray json = jsonBytes(request(u"alice"_s));
+    const auto send = [&](qsizetype size) {
+        return m_server->send("POST", u"/flags/?v=2"_s,
+                              gzip(json + QByteArray(size - json.size(), ' ')),
+                              {{"Content-Type", "application/json"}, {"Content-Encoding", "gzip"}});
+    };
+    QCOMPARE(send(9 * 1024 * 1024).status, 200);
+    const auto tooBig = send(10 * 1024 * 1024 + 1);
+    QCOMPARE(tooBig.status, 400);
+    QCOMPARE(tooBig.object().value("code"_L1), QJsonValue(u"parse_error"_s));
 }
 
 void TestSdkFlags::editIsServedNext()
