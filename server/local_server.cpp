@@ -35,6 +35,7 @@ LocalServer::LocalServer(DatabaseLocation location)
     addDashboardRoutes(router, m_services);
     addRemoteConfigRoutes(router, m_services);
     addPeopleRoutes(router, m_services);
+    addProjectRoutes(router, m_services);
     addSdkEventRoutes(router, m_services);
     addSdkDefinitionsRoutes(router, m_services);
     addSdkFlagRoutes(router, m_services);

@@ -85,6 +85,7 @@ private Q_SLOTS:
     void personUpdateIsServedAfterInvalidation();
     void keyOfDeletedFlagReused();
     void regexesRunInBoundedTime();
+    void theProjectGivesTheTokenFlagsTakes();
 
 private:
     TestServer::Reply flags(const QJsonObject &body, const QString &path = u"/flags/?v=2"_s);
@@ -677,6 +678,34 @@ void TestSdkFlags::regexesRunInBoundedTime()
     QCOMPARE(body.value("greedy"_L1).toObject().value("enabled"_L1), QJsonValue(true));
     QCOMPARE(body.value("backreference"_L1).toObject().value("enabled"_L1), QJsonValue(false));
     QCOMPARE(m_server->get(u"/_health"_s, QString()).status, 200);
+}
+
+// GET /api/projects/@current/ answers in the shape of PostHog's project (TeamSerializer) with the
+// public api_token that /flags takes: how the app evaluates with made-up properties. PostHog asks
+// for the project:read scope there.
+void TestSdkFlags::theProjectGivesTheTokenFlagsTakes()
+{
+    const auto project = m_server->get(u"/api/projects/@current/"_s);
+    QCOMPARE(project.status, 200);
+    QCOMPARE(project.object().value("id"_L1).toInteger(), m_server->projectId());
+    QCOMPARE(project.object().value("api_token"_L1).toString(), m_server->projectToken());
+    QVERIFY(!project.object().value("name"_L1).toString().isEmpty());
+    QCOMPARE(m_server->get(u"/api/projects/%1"_s.arg(m_server->projectId())).object(),
+             project.object());
+
+    const auto answer =
+        flags({{u"token"_s, project.object().value("api_token"_L1)},
+               {u"distinct_id"_s, u"carol"_s},
+               {u"person_properties"_s, QJsonObject{{u"email"_s, u"carol@corp.com"_s}}}});
+    QCOMPARE(answer.status, 200);
+    QCOMPARE(answer.object()["flags"_L1]["beta"_L1]["enabled"_L1], QJsonValue(true));
+
+    const QString flagsOnly = m_server->keyWithScopes({u"feature_flag:read"_s});
+    QCOMPARE(m_server->get(u"/api/projects/@current/"_s, flagsOnly).status, 403);
+    QCOMPARE(
+        m_server->get(u"/api/projects/@current/"_s, m_server->keyWithScopes({u"project:read"_s}))
+            .status,
+        200);
 }
 
 QTEST_GUILESS_MAIN(TestSdkFlags)
