@@ -2,7 +2,7 @@
 BUILD_DIR ?= build
 PRESET    ?= default
 
-.PHONY: all deps configure build run serve test bench package try-packages format clean
+.PHONY: all deps configure build run serve test fuzz bench package try-packages format clean
 
 all: build
 
@@ -28,6 +28,15 @@ serve: build
 # Server suites run twice: on SQLite, and on a PostgreSQL cluster ctest starts and stops.
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure
+
+# The fuzzer of bunting-server, long: FUZZ_SECONDS (default 600) with a random seed, or
+# FUZZ_SEED to repeat a run. Findings go to fuzz-findings/; replay one with
+# $(BUILD_DIR)/tests/fuzz/bunting_fuzz --replay fuzz-findings/<file>.http
+FUZZ_SECONDS ?= 600
+fuzz: deps configure
+	cmake --build $(BUILD_DIR) --target bunting_fuzz bunting-server
+	$(BUILD_DIR)/tests/fuzz/bunting_fuzz --seconds $(FUZZ_SECONDS) --findings fuzz-findings \
+		$(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
 
 bench: deps
 	cmake --preset release

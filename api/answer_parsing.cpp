@@ -229,6 +229,47 @@ QHash<qint64, QString> bulkKeys(const QJsonValue &json)
     return result;
 }
 
+Project project(const QJsonValue &json)
+{
+    const QJsonObject o = object(json, u"a project"_s);
+    return {requiredId(o, u"a project"_s), o.value("name"_L1).toString(),
+            o.value("api_token"_L1).toString()};
+}
+
+SdkFlags sdkFlags(const QJsonValue &json)
+{
+    const QJsonObject o = object(json, u"the flags' values"_s);
+    for (const QJsonValue &limited : o.value("quotaLimited"_L1).toArray())
+        if (limited.toString() == "feature_flags"_L1)
+            invalid(u"the project is over its feature flag quota, so PostHog evaluated no flag"_s);
+    const QJsonValue flags = o.value("flags"_L1);
+    if (!flags.isObject())
+        invalid(u"expected the flags as an object, got %1"_s.arg(kindOf(flags)));
+    SdkFlags answer;
+    answer.errorsWhileComputingFlags = o.value("errorsWhileComputingFlags"_L1).toBool();
+    const QJsonObject byKey = flags.toObject();
+    for (auto it = byKey.begin(); it != byKey.end(); ++it) {
+        const QJsonObject entry = object(it.value(), u"a flag's value"_s);
+        if (!entry.value("enabled"_L1).isBool())
+            invalid(u"flag %1 without its enabled"_s.arg(it.key()));
+        const QJsonObject reason = entry.value("reason"_L1).toObject();
+        SdkFlag flag;
+        flag.key = it.key();
+        flag.enabled = entry.value("enabled"_L1).toBool();
+        flag.variant = entry.value("variant"_L1).toString();
+        flag.reasonCode = reason.value("code"_L1).toString();
+        if (const QJsonValue index = reason.value("condition_index"_L1); index.isDouble())
+            flag.conditionIndex = index.toInt();
+        flag.reasonDescription = reason.value("description"_L1).toString();
+        flag.payload = entry.value("metadata"_L1).toObject().value("payload"_L1);
+        if (flag.payload.isUndefined())
+            flag.payload = QJsonValue::Null;
+        flag.failed = entry.value("failed"_L1).toBool();
+        answer.flags.append(flag);
+    }
+    return answer;
+}
+
 PageFrame pageFrame(const QJsonValue &json, int offset)
 {
     const QJsonObject o = object(json, u"a page of results"_s);

@@ -34,6 +34,11 @@ FlagStatus flagStatus(const QJsonValue &json);
 BulkDeleteResult bulkDelete(const QJsonValue &json);
 BulkTagsResult bulkTags(const QJsonValue &json);
 QHash<qint64, QString> bulkKeys(const QJsonValue &json);
+Project project(const QJsonValue &json);
+// POST /flags/?v=2. Like PostHog's SDKs, an answer whose `flags` is not an object is no answer,
+// and one limited by the project's quota ("quotaLimited": ["feature_flags"]) neither: its flags
+// would all read false.
+SdkFlags sdkFlags(const QJsonValue &json);
 
 // A page's frame: {count, next, previous, results} or the activity log's {total_count, ...}.
 // Without either count (PostHog's persons list has none) the count is what is known: `offset`

@@ -3,10 +3,12 @@
 #include "feature_flag.h"
 
 #include <QJsonObject>
+#include <QJsonValue>
 #include <QList>
 #include <QString>
 #include <QStringList>
 #include <QUrl>
+#include <optional>
 
 namespace bunting::api {
 
@@ -74,6 +76,51 @@ struct ActivityEntry
     QString createdAt;
     std::optional<UserBasic> user;
     QJsonObject detail; // name, changes (field, action, before, after), ...
+};
+
+// The project a key reaches (GET /api/projects/:project/), as far as the app needs it.
+struct Project
+{
+    qint64 id = 0;
+    QString name;
+    QString apiToken; // the public "phc_" token the SDK endpoints take; empty when not given
+};
+
+// Whom the SDKs' remote evaluation (POST /flags/?v=2) evaluates every flag for: the properties
+// go over the stored ones of the person and of each group, for this answer only.
+struct SdkFlagsRequest
+{
+    QString distinctId;
+    QJsonObject groups; // group type name -> key
+    QJsonObject personProperties;
+    QJsonObject groupProperties; // group type name -> {property: value}
+};
+
+// One flag of the answer of /flags?v=2.
+struct SdkFlag
+{
+    QString key;
+    bool enabled = false;
+    QString variant; // empty for a boolean flag
+    QString reasonCode;
+    std::optional<int> conditionIndex;
+    QString reasonDescription;
+    QJsonValue payload;  // as stored: usually JSON text; null for none
+    bool failed = false; // the service could not evaluate it (reasonCode says why)
+
+    // true, false or the variant: the value as evaluation_reasons gives it.
+    QJsonValue value() const
+    {
+        if (!enabled)
+            return false;
+        return variant.isEmpty() ? QJsonValue(true) : QJsonValue(variant);
+    }
+};
+
+struct SdkFlags
+{
+    QList<SdkFlag> flags; // in the answer's order
+    bool errorsWhileComputingFlags = false;
 };
 
 } // namespace bunting::api

@@ -383,6 +383,33 @@ PendingCall *Client::listGroupTypes(const QObject *context, Callback<QList<Group
                                  context, answers::groupTypes, std::move(done));
 }
 
+PendingCall *Client::currentProject(const QObject *context, Callback<Project> done)
+{
+    return run<Project>({"GET", QString(), {}, {}}, tr("Loading the project"), context,
+                        answers::project, std::move(done));
+}
+
+PendingCall *Client::sdkFlags(const QString &token, const SdkFlagsRequest &request,
+                              const QObject *context, Callback<SdkFlags> done)
+{
+    // What posthog-node sends (@posthog/core getFlags), less what only an SDK knows: no
+    // flag_keys_to_evaluate, so every flag comes back, and the runtime "all", so that flags
+    // kept to client or server SDKs come back too (the service would otherwise guess the runtime
+    // from the User-Agent, and leave out both kinds for one it does not know).
+    const QJsonObject body{{u"token"_s, token},
+                           {u"distinct_id"_s, request.distinctId},
+                           {u"groups"_s, request.groups},
+                           {u"person_properties"_s, request.personProperties},
+                           {u"group_properties"_s, request.groupProperties},
+                           {u"evaluation_runtime"_s, u"all"_s}};
+    QUrlQuery query;
+    query.addQueryItem(u"v"_s, u"2"_s);
+    Request post{"POST", u"flags/"_s, query, body};
+    post.sdk = true;
+    return run<SdkFlags>(post, tr("Evaluating the flags for %1").arg(request.distinctId), context,
+                         answers::sdkFlags, std::move(done));
+}
+
 PendingCall *Client::listAllFlags(const FlagListQuery &query, const QObject *context,
                                   std::function<void(int loaded, int count)> progress,
                                   Callback<QList<FeatureFlag>> done)

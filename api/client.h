@@ -112,6 +112,14 @@ public:
     // With every tile's result, computed by PostHog when its cache has none (refresh=blocking).
     PendingCall *getDashboard(qint64 id, const QObject *context, Callback<QJsonObject> done);
     PendingCall *listGroupTypes(const QObject *context, Callback<QList<GroupType>> done);
+    // GET /api/projects/:project/: with "@current", the project of the key, and its public token.
+    PendingCall *currentProject(const QObject *context, Callback<Project> done);
+    // The SDKs' remote evaluation, POST /flags/?v=2 at the host's root with the project's public
+    // `token` (see currentProject()): every flag for a person, with properties sent over the
+    // stored ones, which evaluation_reasons cannot take. Not repeated on failure, being a POST,
+    // though it changes nothing.
+    PendingCall *sdkFlags(const QString &token, const SdkFlagsRequest &request,
+                          const QObject *context, Callback<SdkFlags> done);
 
     // Every page of a list, one call after another; `progress` after each page (loaded, count).
     PendingCall *listAllFlags(const FlagListQuery &query, const QObject *context,

@@ -102,7 +102,9 @@ QUrl Client::Call::url() const
     QString prefix = url.path();
     while (prefix.endsWith(u'/'))
         prefix.chop(1);
-    url.setPath(prefix + "/api/projects/"_L1 + m_endpoint.projectId + u'/' + m_request.path);
+    url.setPath(m_request.sdk
+                    ? prefix + u'/' + m_request.path
+                    : prefix + "/api/projects/"_L1 + m_endpoint.projectId + u'/' + m_request.path);
     url.setFragment(QString());
     if (m_request.query.isEmpty())
         url.setQuery(QString());
@@ -114,7 +116,8 @@ QUrl Client::Call::url() const
 void Client::Call::attempt()
 {
     QNetworkRequest request(url());
-    request.setRawHeader("Authorization", "Bearer " + m_endpoint.apiKey.toUtf8());
+    if (!m_request.sdk)
+        request.setRawHeader("Authorization", "Bearer " + m_endpoint.apiKey.toUtf8());
     request.setRawHeader("Accept", "application/json");
     request.setHeader(QNetworkRequest::UserAgentHeader, QByteArray("bunting/" BUNTING_VERSION));
     // The bearer key must never follow a redirect to another host.

@@ -21,6 +21,9 @@ struct Client::Request
     QString path; // below /api/projects/<project>/, with PostHog's trailing slash
     QUrlQuery query;
     std::optional<QJsonObject> body;
+    // An SDK endpoint (/flags/): `path` is from the host's root, and the personal key stays
+    // home, since those endpoints take the project's public token in the body instead.
+    bool sdk = false;
 };
 
 class Client::Call : public PendingCall

@@ -176,7 +176,10 @@ int main(int argc, char *argv[])
 
     LocalServer server(DatabaseLocation::parse(parser.value(u"db"_s)));
     try {
-        if (const auto first = server.open()) {
+        // Keys may be managed while a server serves the file; a second server may not serve it.
+        const auto use =
+            command == "keys"_L1 ? LocalServer::Use::Administer : LocalServer::Use::Serve;
+        if (const auto first = server.open(use)) {
             QTextStream(stdout) << "Created project " << first->projectId << " (project token "
                                 << first->projectToken
                                 << ") and its owner's personal API key, shown only "

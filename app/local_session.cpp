@@ -70,6 +70,13 @@ bool LocalSession::startOnServerThread(QString *error)
         std::make_unique<server::LocalServer>(server::DatabaseLocation::parse(m_databasePath));
     try {
         server->open();
+    } catch (const server::DatabaseInUse &e) {
+        const QString holder = e.program.isEmpty() ? u"another bunting-server"_s : e.program;
+        *error = u"The local database %1 is already being served by %2%3. Quit it, or start "
+                 "Bunting with another database (--db FILE)."_s.arg(
+                     QDir::toNativeSeparators(m_databasePath), holder,
+                     e.pid > 0 ? u" (pid %1)"_s.arg(e.pid) : QString());
+        return false;
     } catch (const server::DatabaseError &e) {
         *error = u"The local database %1 cannot be opened: %2"_s.arg(
             QDir::toNativeSeparators(m_databasePath), QString::fromUtf8(e.what()));

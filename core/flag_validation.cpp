@@ -362,12 +362,9 @@ private:
     QList<const FeatureFlag *> storedDependencies(const FeatureFlag &flag) const
     {
         QList<const FeatureFlag *> deps;
-        for (const Condition &condition : flag.filters.groups)
-            for (const PropertyFilter &p : condition.properties)
-                if (isFlagProperty(p))
-                    if (const auto id = pythonInt(p.key))
-                        if (const FeatureFlag *dep = liveFlag(*id))
-                            deps.append(dep);
+        for (const qint64 id : flagDependencyIds(flag))
+            if (const FeatureFlag *dep = liveFlag(id))
+                deps.append(dep);
         return deps;
     }
 
@@ -678,6 +675,36 @@ QJsonObject ValidationError::toJson() const
 bool isValidPayload(const QJsonValue &payload)
 {
     return !payload.isString() || isJsonText(payload.toString());
+}
+
+QList<qint64> flagDependencyIds(const FeatureFlag &flag)
+{
+    QList<qint64> ids;
+    for (const Condition &condition : flag.filters.groups)
+        for (const PropertyFilter &p : condition.properties)
+            if (isFlagProperty(p))
+                if (const auto id = pythonInt(p.key); id && !ids.contains(*id))
+                    ids.append(*id);
+    return ids;
+}
+
+QList<qint64> cohortIds(const FeatureFlag &flag)
+{
+    QList<qint64> ids;
+    for (const Condition &condition : flag.filters.groups)
+        for (const PropertyFilter &p : condition.properties)
+            if (p.type == "cohort"_L1)
+                if (const auto id = pythonInt(pythonStr(p.value)); id && !ids.contains(*id))
+                    ids.append(*id);
+    return ids;
+}
+
+QList<qint64> cohortIds(const Cohort &cohort)
+{
+    QList<qint64> ids;
+    if (!cohort.isStatic)
+        collectCohortReferences(cohort.properties, ids);
+    return ids;
 }
 
 QList<ValidationError> validateFlag(const FeatureFlag &flag, const ValidationContext &context,

@@ -32,6 +32,16 @@ struct ValidationContext
     QHash<int, QString> groupTypeMapping; // group type index -> name
 };
 
+// What validateFlag() reads of the project beyond `flag`, so that a server can load that and
+// no more (a write then costs what it touches, not what the project holds): the flags its
+// conditions name as dependencies and the cohorts they name. Validation follows both further
+// (cycles of flags, cohorts within cohorts), so a loader asks the same of each flag and cohort it
+// loads, until nothing new is named.
+QList<qint64> flagDependencyIds(const FeatureFlag &flag);
+QList<qint64> cohortIds(const FeatureFlag &flag);
+// The cohorts a cohort's criteria name; none for a static cohort, whose criteria are never run.
+QList<qint64> cohortIds(const Cohort &cohort);
+
 // Checks `flag` with the rules and messages of PostHog's FeatureFlagSerializer and returns every
 // error found, the one PostHog would report first. `previous` is the stored flag for an update
 // (nullptr on create). As PostHog only validates the fields a request carries, an update checks

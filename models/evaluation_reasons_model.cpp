@@ -24,28 +24,84 @@ void EvaluationReasonsModel::setClient(api::Client *client)
     clear();
 }
 
-void EvaluationReasonsModel::load(const QString &distinctId, const QJsonObject &groups)
+void EvaluationReasonsModel::load(const QString &distinctId, const QJsonObject &groups,
+                                  const MadeUpProperties &madeUp)
 {
     cancel();
     if (!m_client)
         return;
     setLoading(true);
-    m_client->evaluationReasons(distinctId, groups, m_context.get(),
-                                [this, distinctId](const api::Result<QJsonObject> &result) {
-                                    setLoading(false);
-                                    if (!result) {
-                                        Q_EMIT failed(result.error());
-                                        return;
-                                    }
-                                    m_distinctId = distinctId;
-                                    setAnswer(result.value());
-                                    Q_EMIT loaded();
-                                });
+    // The person as stored is PostHog's evaluation_reasons answer, which needs the personal key
+    // alone and lists disabled flags too (the flags service leaves inactive flags out of its
+    // answer). It takes no properties, so made-up ones go to the SDK endpoint instead: the same
+    // flags service the SDKs ask, which merges sent properties over the stored ones.
+    if (madeUp.isEmpty())
+        loadReasons(distinctId, groups);
+    else
+        loadWithMadeUpProperties(distinctId, groups, madeUp);
     m_personKnown.reset();
     lookUpPerson(m_client, distinctId, m_context.get(), [this](bool known) {
         m_personKnown = known;
         Q_EMIT personLookedUp();
     });
+}
+
+void EvaluationReasonsModel::loadReasons(const QString &distinctId, const QJsonObject &groups)
+{
+    m_client->evaluationReasons(distinctId, groups, m_context.get(),
+                                [this, distinctId](const api::Result<QJsonObject> &result) {
+                                    if (!result) {
+                                        fail(result.error());
+                                        return;
+                                    }
+                                    setLoading(false);
+                                    m_distinctId = distinctId;
+                                    m_madeUp = {};
+                                    m_hadErrors = false;
+                                    setReasons(result.value());
+                                    Q_EMIT loaded();
+                                });
+}
+
+void EvaluationReasonsModel::loadWithMadeUpProperties(const QString &distinctId,
+                                                      const QJsonObject &groups,
+                                                      const MadeUpProperties &madeUp)
+{
+    api::SdkFlagsRequest request{distinctId, groups, madeUp.person, madeUp.groups};
+    // /flags takes the project's public token, not the personal key: read it first, each time,
+    // since the connection may have moved to another project since the last load.
+    m_client->currentProject(
+        m_context.get(), [this, request, madeUp](const api::Result<api::Project> &project) {
+            if (!project) {
+                fail(project.error());
+                return;
+            }
+            if (project->apiToken.isEmpty()) {
+                fail(api::ApiError::invalidResponse(
+                    200, tr("the project has no public token (api_token) to ask the flags "
+                            "service with")));
+                return;
+            }
+            m_client->sdkFlags(project->apiToken, request, m_context.get(),
+                               [this, request, madeUp](const api::Result<api::SdkFlags> &result) {
+                                   if (!result) {
+                                       fail(result.error());
+                                       return;
+                                   }
+                                   setLoading(false);
+                                   m_distinctId = request.distinctId;
+                                   m_madeUp = madeUp;
+                                   m_hadErrors = result->errorsWhileComputingFlags;
+                                   setSdkFlags(result.value());
+                                   Q_EMIT loaded();
+                               });
+        });
+}
+
+void EvaluationReasonsModel::fail(const api::ApiError &error)
+{
+    setLoading(false);
+    Q_EMIT failed(error);
 }
 
 void EvaluationReasonsModel::cancel()
@@ -62,13 +118,14 @@ void EvaluationReasonsModel::clear()
     m_rows.clear();
     m_loaded = false;
     m_distinctId.clear();
+    m_madeUp = {};
+    m_hadErrors = false;
     endResetModel();
 }
 
-void EvaluationReasonsModel::setAnswer(const QJsonObject &answer)
+void EvaluationReasonsModel::setReasons(const QJsonObject &answer)
 {
-    beginResetModel();
-    m_rows.clear();
+    QList<Row> rows;
     for (auto it = answer.begin(); it != answer.end(); ++it) {
         const QJsonObject entry = it.value().toObject();
         const QJsonObject evaluation = entry.value("evaluation"_L1).toObject();
@@ -79,12 +136,28 @@ void EvaluationReasonsModel::setAnswer(const QJsonObject &answer)
         if (const QJsonValue index = evaluation.value("condition_index"_L1); index.isDouble())
             row.conditionIndex = index.toInt();
         row.description = evaluation.value("description"_L1).toString();
-        m_rows.append(row);
+        rows.append(row);
     }
-    std::sort(m_rows.begin(), m_rows.end(), [](const Row &a, const Row &b) {
+    setRows(std::move(rows));
+}
+
+void EvaluationReasonsModel::setSdkFlags(const api::SdkFlags &answer)
+{
+    QList<Row> rows;
+    for (const api::SdkFlag &flag : answer.flags)
+        rows.append(
+            {flag.key, flag.value(), flag.reasonCode, flag.conditionIndex, flag.reasonDescription});
+    setRows(std::move(rows));
+}
+
+void EvaluationReasonsModel::setRows(QList<Row> rows)
+{
+    std::sort(rows.begin(), rows.end(), [](const Row &a, const Row &b) {
         const int order = QString::compare(a.key, b.key, Qt::CaseInsensitive);
         return order != 0 ? order < 0 : a.key < b.key;
     });
+    beginResetModel();
+    m_rows = std::move(rows);
     m_loaded = true;
     endResetModel();
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "api_error.h"
+#include "made_up_properties.h"
 
 #include <QAbstractTableModel>
 #include <QJsonObject>
@@ -11,12 +12,14 @@
 
 namespace bunting::api {
 class Client;
-}
+struct SdkFlags;
+} // namespace bunting::api
 
 namespace bunting::models {
 
-// Every flag's value for one user and why (GET evaluation_reasons), one row per flag sorted by
-// key.
+// Every flag's value for one user and why, one row per flag sorted by key: PostHog's
+// evaluation_reasons for the person as stored, or its SDK endpoint (/flags?v=2) for the person
+// with made-up properties.
 class EvaluationReasonsModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -37,14 +40,21 @@ public:
     ~EvaluationReasonsModel() override;
 
     void setClient(api::Client *client);
-    // Evaluates every flag for `distinctId` (and its groups); a load still running is dropped.
-    void load(const QString &distinctId, const QJsonObject &groups = {});
+    // Evaluates every flag for `distinctId` (and its groups), with `madeUp` properties over the
+    // stored ones when there are any; a load still running is dropped.
+    void load(const QString &distinctId, const QJsonObject &groups = {},
+              const MadeUpProperties &madeUp = {});
     void cancel();
     void clear();
 
     bool isLoading() const { return m_loading; }
     bool hasLoaded() const { return m_loaded; }
     QString distinctId() const { return m_distinctId; }
+    // The made-up properties the rows were evaluated with; empty when with the stored ones only.
+    const MadeUpProperties &madeUpProperties() const { return m_madeUp; }
+    // The flags service said it could not evaluate some flags (errorsWhileComputingFlags):
+    // their rows read false with the service's reason.
+    bool hadErrors() const { return m_hadErrors; }
     // Whether the project knows a person with that id (see person_lookup.h); unknown until the
     // lookup that follows each load answers.
     std::optional<bool> isPersonKnown() const { return m_personKnown; }
@@ -75,7 +85,13 @@ private:
         QString description;
     };
 
-    void setAnswer(const QJsonObject &answer);
+    void loadReasons(const QString &distinctId, const QJsonObject &groups);
+    void loadWithMadeUpProperties(const QString &distinctId, const QJsonObject &groups,
+                                  const MadeUpProperties &madeUp);
+    void fail(const api::ApiError &error);
+    void setReasons(const QJsonObject &answer);
+    void setSdkFlags(const api::SdkFlags &answer);
+    void setRows(QList<Row> rows);
     void setLoading(bool loading);
 
     QPointer<api::Client> m_client;
@@ -84,6 +100,8 @@ private:
     bool m_loaded = false;
     QString m_distinctId;
     std::optional<bool> m_personKnown;
+    MadeUpProperties m_madeUp;
+    bool m_hadErrors = false;
     QList<Row> m_rows;
 };
 

@@ -26,7 +26,35 @@ QJsonValue typedValue(const QString &text)
     return text;
 }
 
+QString valueText(const QJsonValue &value)
+{
+    if (value.isString()) {
+        // Quoted again where the bare text would read as a number or true/false.
+        const QString text = value.toString();
+        return typedValue(text).isString() ? text : u'"' + text + u'"';
+    }
+    if (value.isBool())
+        return value.toBool() ? u"true"_s : u"false"_s;
+    return QString::number(value.toDouble());
+}
+
+QStringList pairs(const QJsonObject &properties, const QString &prefix)
+{
+    QStringList list;
+    for (auto it = properties.begin(); it != properties.end(); ++it)
+        list.append(prefix + it.key() + u'=' + valueText(it.value()));
+    return list;
+}
+
 } // namespace
+
+QString madeUpPropertiesText(const MadeUpProperties &properties)
+{
+    QStringList list = pairs(properties.person, QString());
+    for (auto it = properties.groups.begin(); it != properties.groups.end(); ++it)
+        list.append(pairs(it.value().toObject(), it.key() + u'.'));
+    return list.join(u", "_s);
+}
 
 MadeUpProperties parseMadeUpProperties(const QString &text, const QStringList &groupTypes)
 {

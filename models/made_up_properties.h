@@ -21,5 +21,7 @@ struct MadeUpProperties
 };
 
 MadeUpProperties parseMadeUpProperties(const QString &text, const QStringList &groupTypes = {});
+// The properties written back as they are typed ("plan=pro, company.size=50"), persons' first.
+QString madeUpPropertiesText(const MadeUpProperties &properties);
 
 } // namespace bunting::models

@@ -37,10 +37,36 @@ void ApiRequest::takeQueryApiKey()
     url.setQuery(inUrl);
 }
 
+void checkJsonDepth(const QByteArray &json)
+{
+    int depth = 0;
+    bool inString = false;
+    for (qsizetype i = 0; i < json.size(); ++i) {
+        const char c = json[i];
+        if (inString) {
+            if (c == '\\')
+                ++i; // an escaped character, a quote among them
+            else if (c == '"')
+                inString = false;
+            continue;
+        }
+        if (c == '"') {
+            inString = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > kMaxJsonDepth)
+                throw ApiError::parse(
+                    u"JSON parse error - nested deeper than %1 levels"_s.arg(kMaxJsonDepth));
+        } else if (c == ']' || c == '}') {
+            --depth; // unbalanced text is the parser's to refuse
+        }
+    }
+}
+
 QJsonObject ApiRequest::jsonObject() const
 {
     if (body.trimmed().isEmpty())
         return {};
+    checkJsonDepth(body);
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(body, &error);
     if (error.error != QJsonParseError::NoError)

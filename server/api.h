@@ -51,6 +51,15 @@ struct ApiRequest
     qint64 idParam(const QString &name) const;
 };
 
+// How deep a request body's JSON may nest, objects and arrays together. Ours, not PostHog's:
+// deeper than any SDK or client sends, and far short of what recursing through it would cost
+// (Qt's parser alone goes to 1024 levels, and every walk over the document recurses).
+inline constexpr int kMaxJsonDepth = 64;
+
+// An ApiError (400 parse_error) when `json` nests deeper than kMaxJsonDepth. It reads the bytes
+// without parsing them, so it is safe at any depth; call it before QJsonDocument::fromJson().
+void checkJsonDepth(const QByteArray &json);
+
 struct ApiResponse
 {
     int status = 200;

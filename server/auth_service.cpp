@@ -133,6 +133,20 @@ bool AuthService::projectExists(qint64 projectId) const
     return m_db.scalar(u"SELECT id FROM projects WHERE id = ?"_s, {projectId}).has_value();
 }
 
+QJsonObject AuthService::projectJson(qint64 projectId) const
+{
+    QSqlQuery row = m_db.exec(
+        u"SELECT id, name, organization_id, api_token, created_at FROM projects WHERE id = ?"_s,
+        {projectId});
+    if (!row.next())
+        throw ApiError::notFound();
+    return {{u"id"_s, row.value(0).toLongLong()},
+            {u"name"_s, row.value(1).toString()},
+            {u"organization"_s, row.value(2).toLongLong()},
+            {u"api_token"_s, row.value(3).toString()},
+            {u"created_at"_s, row.value(4).toString()}};
+}
+
 qint64 AuthService::ownerUserId() const
 {
     return m_db.scalar(u"SELECT MIN(id) FROM users"_s).value_or(0).toLongLong();

@@ -47,6 +47,9 @@ public:
     bool revokeKey(qint64 id);
     qint64 ownerUserId() const;
     bool projectExists(qint64 projectId) const;
+    // The project as PostHog's GET /api/projects/:id/ shows it, as far as this server keeps it:
+    // id, name, organization, created_at and the public api_token the SDK endpoints take.
+    QJsonObject projectJson(qint64 projectId) const;
 
     static QString hashKey(const QString &value);
     static QString randomToken(const QString &prefix);

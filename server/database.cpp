@@ -32,9 +32,23 @@ QAtomicInt instanceCounter;
 // connection, so its own transaction).
 thread_local std::unordered_map<const Database *, int> transactionDepth;
 
+bool isUniqueViolation(const QSqlError &error)
+{
+    const QString code = error.nativeErrorCode();
+    if (code == "23505"_L1) // PostgreSQL's unique_violation
+        return true;
+    // SQLITE_CONSTRAINT (19), or its extended UNIQUE (2067) and PRIMARYKEY (1555) codes; the
+    // plain code covers every kind of constraint, and only the message tells which.
+    return (code == "19"_L1 || code == "2067"_L1 || code == "1555"_L1) &&
+           error.databaseText().contains("UNIQUE constraint failed"_L1);
+}
+
 [[noreturn]] void fail(const QString &what, const QSqlError &error)
 {
-    throw DatabaseError((what + u": "_s + error.text()).toStdString());
+    const std::string message = (what + u": "_s + error.text()).toStdString();
+    if (isUniqueViolation(error))
+        throw UniqueViolation(message);
+    throw DatabaseError(message);
 }
 
 } // namespace

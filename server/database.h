@@ -34,6 +34,18 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// A write refused by a UNIQUE constraint or index: on SQLite and PostgreSQL alike, so a
+// service can answer it as the conflict it is (two writers raced past a check) and not as a
+// failure of the server.
+class UniqueViolation : public DatabaseError
+{
+public:
+    using DatabaseError::DatabaseError;
+    // Whether the constraint is `name` (PostgreSQL names the index; SQLite its columns, so a
+    // caller passes both forms).
+    bool concerns(QLatin1StringView name) const { return QLatin1StringView(what()).contains(name); }
+};
+
 // One QtSql connection per thread over the same database; schema migrations run at open.
 // The same SQL serves SQLite and PostgreSQL: ids come from RETURNING, JSON is stored as text,
 // booleans as integers and timestamps as ISO 8601 UTC text.

@@ -3,6 +3,7 @@
 #include "api.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <functional>
 
 using namespace Qt::StringLiterals;
@@ -150,6 +151,18 @@ void applyFlagInput(FeatureFlag &flag, const QJsonObject &body)
         if (!field->check(it.value()))
             throw ApiError::validation(u"invalid_input"_s, u"Expected %1."_s.arg(field->expected),
                                        name);
+        if (name == "name"_L1 && it.value().toString().size() > kMaxFlagNameLength)
+            throw ApiError::validation(
+                u"max_length"_s,
+                u"Ensure this field has no more than %1 characters."_s.arg(kMaxFlagNameLength),
+                name);
+        if (name == "filters"_L1 &&
+            QJsonDocument(it.value().toObject()).toJson(QJsonDocument::Compact).size() >
+                kMaxFiltersBytes)
+            throw ApiError::validation(
+                u"max_length"_s,
+                u"Ensure this field is no larger than %1 bytes of JSON."_s.arg(kMaxFiltersBytes),
+                name);
         if (name == "version"_L1)
             continue; // the version a client started from is a precondition, not a value
         if (name == "tags"_L1) {

@@ -23,6 +23,25 @@ void FlagService::throwFirst(const QList<ValidationError> &errors) const
         throw toApiError(errors.first());
 }
 
+namespace {
+
+// Runs a write of a flag's row, answering a live key taken meanwhile (by another server on the
+// same PostgreSQL database, whose check passed as ours did) as PostHog does: its serializer turns
+// the IntegrityError into the same 400 as its own check (rest-api-behaviour.md §3.2).
+void writeFlag(const Database &db, const std::function<void()> &work)
+{
+    try {
+        db.transaction(work);
+    } catch (const UniqueViolation &error) {
+        if (!error.concerns("feature_flags.key"_L1) && !error.concerns("feature_flags_live_key"_L1))
+            throw;
+        throw ApiError::validation(u"unique"_s, u"There is already a feature flag with this key."_s,
+                                   u"key"_s);
+    }
+}
+
+} // namespace
+
 void FlagService::notify(const Change &change) const
 {
     for (const auto &listener : m_listeners)
@@ -49,20 +68,49 @@ UserBasic FlagService::user(qint64 userId) const
     return u;
 }
 
-ValidationContext FlagService::validationContext(qint64 projectId) const
+ValidationContext FlagService::validationContext(qint64 projectId, const FeatureFlag &flag,
+                                                 const FeatureFlag *previous) const
 {
     ValidationContext context;
-    for (const FeatureFlag &flag : m_flags.all(projectId)) {
-        context.liveKeys.insert(flag.key, flag.id);
-        context.flagsById.insert(flag.id, flag);
+    const QString key = flag.key.trimmed();
+    // An update that keeps its key is not asked about it (validateFlag()).
+    if (!key.isEmpty() && (!previous || previous->key != key))
+        if (const auto id = m_flags.liveIdForKey(projectId, key))
+            context.liveKeys.insert(key, *id);
+
+    // Deleted flags are loaded too, so validation can name them as such; the chain goes on
+    // only through live ones, as validation's does.
+    QSet<qint64> seen;
+    for (QList<qint64> pending = flagDependencyIds(flag); !pending.isEmpty();) {
+        const qint64 id = pending.takeLast();
+        if (seen.contains(id))
+            continue;
+        seen.insert(id);
+        const std::optional<FeatureFlag> dependency = m_flags.find(projectId, id);
+        if (!dependency)
+            continue;
+        context.flagsById.insert(id, *dependency);
+        if (!dependency->deleted)
+            pending += flagDependencyIds(*dependency);
     }
-    QSqlQuery cohorts = m_db.exec(
-        u"SELECT document FROM cohorts WHERE project_id = ? AND deleted = 0"_s, {projectId});
-    while (cohorts.next()) {
+
+    seen.clear();
+    for (QList<qint64> pending = cohortIds(flag); !pending.isEmpty();) {
+        const qint64 id = pending.takeLast();
+        if (seen.contains(id))
+            continue;
+        seen.insert(id);
+        const auto document = m_db.scalar(u"SELECT document FROM cohorts WHERE project_id = ? "
+                                          "AND id = ? AND deleted = 0"_s,
+                                          {projectId, id});
+        if (!document)
+            continue;
         const Cohort cohort =
-            Cohort::fromJson(QJsonDocument::fromJson(cohorts.value(0).toByteArray()).object());
+            Cohort::fromJson(QJsonDocument::fromJson(document->toByteArray()).object());
         context.cohorts.insert(cohort.id, cohort);
+        pending += cohortIds(cohort);
     }
+
     QSqlQuery groups = m_db.exec(
         u"SELECT group_type_index, group_type FROM group_type_mappings WHERE project_id = ?"_s,
         {projectId});
@@ -87,8 +135,7 @@ FeatureFlag FlagService::create(qint64 projectId, const Principal &by, const QJs
     throwFirst(filtersShapeErrors(body.value("filters"_L1)));
     applyFlagInput(flag, body);
     flag.key = flag.key.trimmed();
-    const ValidationContext context = validationContext(projectId);
-    throwFirst(validateFlag(flag, context));
+    throwFirst(validateFlag(flag, validationContext(projectId, flag, nullptr)));
 
     const QString now = nowTimestamp();
     flag.createdAt = now;
@@ -96,7 +143,7 @@ FeatureFlag FlagService::create(qint64 projectId, const Principal &by, const QJs
     flag.version = 1;
     flag.createdBy = user(by.userId);
     flag.lastModifiedBy = flag.createdBy;
-    m_db.transaction([&] {
+    writeFlag(m_db, [&] {
         flag.id = m_flags.insert(projectId, flag, by.userId);
         m_activity.record(projectId, u"FeatureFlag"_s, flag.id, u"created"_s, by.userId, flag.key,
                           {});
@@ -113,15 +160,18 @@ FeatureFlag FlagService::update(qint64 projectId, qint64 id, const Principal &by
     throwFirst(filtersShapeErrors(body.value("filters"_L1))); // what was sent, before merging
     applyFlagInput(after, mergeFiltersPatch(before.filters.toJson(), body));
     after.key = after.key.trimmed();
-    const ValidationContext context = validationContext(projectId);
-    throwFirst(validateFlag(after, context, &before));
+    throwFirst(validateFlag(after, validationContext(projectId, after, &before), &before));
     // As PostHog: validation first, then the version check on what the body would store.
     if (isStaleVersion(body, before.version) &&
         !conflictingFields(before, after, body, by.userId).isEmpty())
         throw ApiError(409, u"server_error"_s, u"conflict"_s, conflictDetail(before));
     const bool disabling = (before.active && !after.active) || (!before.deleted && after.deleted);
     if (disabling) {
-        if (const auto refused = checkDependentsBeforeDisable(after, context))
+        // Only the flags that name this one, found by a query, not the whole project.
+        ValidationContext dependents;
+        for (const auto &[dependent, named] : m_flags.dependents(projectId, {after.id}))
+            dependents.flagsById.insert(dependent.id, dependent);
+        if (const auto refused = checkDependentsBeforeDisable(after, dependents))
             throw toApiError(*refused);
     }
 
@@ -138,7 +188,7 @@ FeatureFlag FlagService::update(qint64 projectId, qint64 id, const Principal &by
     after.updatedAt = nowTimestamp();
     after.lastModifiedBy = user(by.userId);
     const QString activity = !before.deleted && after.deleted ? u"deleted"_s : u"updated"_s;
-    m_db.transaction([&] {
+    writeFlag(m_db, [&] {
         m_flags.update(projectId, after, by.userId);
         m_activity.record(projectId, u"FeatureFlag"_s, id, activity, by.userId, after.key, changes);
     });

@@ -37,7 +37,11 @@ public:
     // 404 when the project has no flag with that id.
     FeatureFlag get(qint64 projectId, qint64 id) const;
 
-    ValidationContext validationContext(qint64 projectId) const;
+    // What validating `flag` needs of the project, read by query and nothing more: whether its
+    // key is taken, the flags it depends on and theirs in turn (for cycles), the cohorts it
+    // names and theirs, and the group types. `previous` is the stored flag of an update.
+    ValidationContext validationContext(qint64 projectId, const FeatureFlag &flag,
+                                        const FeatureFlag *previous) const;
     UserBasic user(qint64 userId) const;
 
     // A committed change, for what follows from it outside the flag's own transaction (the

@@ -36,6 +36,7 @@ LocalServer::LocalServer(DatabaseLocation location)
     addDashboardRoutes(router, m_services);
     addRemoteConfigRoutes(router, m_services);
     addPeopleRoutes(router, m_services);
+    addProjectRoutes(router, m_services);
     addSdkEventRoutes(router, m_services);
     addSdkDefinitionsRoutes(router, m_services);
     addSdkFlagRoutes(router, m_services);
@@ -91,8 +92,10 @@ LocalServer::~LocalServer()
     }
 }
 
-std::optional<Bootstrap> LocalServer::open()
+std::optional<Bootstrap> LocalServer::open(Use use)
 {
+    if (use == Use::Serve && !m_db.isPostgres() && !m_lock)
+        m_lock = std::make_unique<DatabaseLock>(m_db.location().sqlitePath);
     m_db.open();
     return m_auth.bootstrapIfEmpty();
 }

@@ -4,6 +4,7 @@
 #include "auth_service.h"
 #include "dashboard_service.h"
 #include "database.h"
+#include "database_lock.h"
 #include "event_ingest.h"
 #include "flag_repository.h"
 #include "flag_service.h"
@@ -26,9 +27,14 @@ public:
     explicit LocalServer(DatabaseLocation location);
     ~LocalServer();
 
+    // Serving claims a SQLite file for this process (DatabaseLock); administration (keys, as
+    // bunting-server's commands do) may open a file that a server holds.
+    enum class Use { Serve, Administer };
+
     // Opens and migrates the database; creates the first project and owner key on an empty
-    // one (returned once, for printing). Throws DatabaseError.
-    std::optional<Bootstrap> open();
+    // one (returned once, for printing). Throws DatabaseError, DatabaseInUse when another
+    // process serves the file and `use` is Serve.
+    std::optional<Bootstrap> open(Use use = Use::Serve);
     // Listens and returns the port (useful with port 0); 0 when it cannot listen. With more
     // than one thread, each extra thread serves the SDK's /flags and /decide on the same port
     // and hands every other request to the main thread.
@@ -52,6 +58,8 @@ private:
     struct Worker;
     void stopWorker(Worker &worker);
 
+    // Before the database, so the claim ends only after its connections have closed.
+    std::unique_ptr<DatabaseLock> m_lock;
     Database m_db;
     AuthService m_auth;
     FlagRepository m_flags;

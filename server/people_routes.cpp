@@ -319,6 +319,7 @@ ApiResponse cohortPersons(ApiRequest &r, Services &s)
 // PATCH groups_types/update_metadata: a list of {group_type_index, name_singular, name_plural}.
 ApiResponse updateGroupTypeNames(ApiRequest &r, Services &s)
 {
+    checkJsonDepth(r.body);
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(r.body, &error);
     if (error.error != QJsonParseError::NoError)

@@ -41,6 +41,7 @@ void addHistoryRoutes(class Router &router, Services &services);
 void addDashboardRoutes(class Router &router, Services &services);
 void addRemoteConfigRoutes(class Router &router, Services &services);
 void addPeopleRoutes(class Router &router, Services &services);
+void addProjectRoutes(class Router &router, Services &services);
 void addEvaluationRoutes(class Router &router, Services &services);
 void addSdkFlagRoutes(class Router &router, Services &services);
 void addSdkEventRoutes(class Router &router, Services &services);

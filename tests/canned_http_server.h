@@ -15,7 +15,7 @@ public:
             while (QTcpSocket *socket = m_server.nextPendingConnection()) {
                 connect(socket, &QTcpSocket::readyRead, socket, [this, socket] {
                     m_request += socket->readAll();
-                    if (!m_response.isEmpty() && m_request.contains("\r\n\r\n")) {
+                    if (!m_response.isEmpty() && isComplete(m_request)) {
                         socket->write(m_response);
                         socket->disconnectFromHost();
                     }
@@ -25,9 +25,25 @@ public:
         QVERIFY(m_server.listen(QHostAddress::LocalHost));
     }
     quint16 port() const { return m_server.serverPort(); }
+    // Everything the client sent: request line, headers and body.
     const QByteArray &request() const { return m_request; }
+    QByteArray requestBody() const { return m_request.mid(m_request.indexOf("\r\n\r\n") + 4); }
 
 private:
+    // The headers, and as much body as they announce: answering before the body is in would
+    // leave request() without it.
+    static bool isComplete(const QByteArray &request)
+    {
+        const qsizetype end = request.indexOf("\r\n\r\n");
+        if (end < 0)
+            return false;
+        qsizetype length = 0;
+        for (const QByteArray &line : request.left(end).split('\n'))
+            if (line.toLower().startsWith("content-length:"))
+                length = line.mid(line.indexOf(':') + 1).trimmed().toLongLong();
+        return request.size() >= end + 4 + length;
+    }
+
     QTcpServer m_server;
     QByteArray m_response;
     QByteArray m_request;

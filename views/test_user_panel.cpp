@@ -3,7 +3,7 @@
 #include "api_error.h"
 #include "empty_state.h"
 #include "evaluation_reason_text.h"
-#include "made_up_properties.h"
+#include "made_up_properties_edit.h"
 #include "message_bar.h"
 #include "property_map.h"
 #include "subject_fields.h"
@@ -79,16 +79,8 @@ TestUserPanel::TestUserPanel(QWidget *parent)
     timeRow->addStretch();
     timeRow->addWidget(m_test);
     m_subject->form()->addRow(tr("As of:"), timeRow);
-    m_madeUp = new QLineEdit(this);
-    m_madeUp->setObjectName(u"madeUpProperties"_s);
-    m_madeUp->setClearButtonEnabled(true);
-    m_madeUp->setPlaceholderText(tr("plan=pro, country=FR, organization.size=50"));
-    m_madeUp->setToolTip(
-        tr("What if the person had these properties? They are added over the stored ones for "
-           "this test only. Prefix a group type (organization.size) for a group's property."));
-    auto *madeUpLabel = new QLabel(tr("What &if:"), this);
-    madeUpLabel->setBuddy(m_madeUp);
-    m_subject->form()->addRow(madeUpLabel, m_madeUp);
+    m_madeUp = new MadeUpPropertiesEdit(this);
+    m_subject->form()->addRow(m_madeUp->createLabel(this), m_madeUp);
     connect(m_madeUp, &QLineEdit::returnPressed, this, &TestUserPanel::runTest);
     layout->addWidget(m_subject);
 
@@ -188,9 +180,7 @@ void TestUserPanel::setFlag(qint64 id, const QString &key)
 
 void TestUserPanel::setGroupTypes(const QList<api::GroupType> &types)
 {
-    m_groupTypes.clear();
-    for (const api::GroupType &type : types)
-        m_groupTypes.append(type.name);
+    m_madeUp->setGroupTypes(types);
     m_subject->setGroupTypes(types);
 }
 
@@ -206,8 +196,7 @@ void TestUserPanel::runTest()
         return;
     }
     m_message->dismiss();
-    const models::MadeUpProperties madeUp =
-        models::parseMadeUpProperties(m_madeUp->text(), m_groupTypes);
+    const models::MadeUpProperties madeUp = m_madeUp->properties();
     if (!madeUp.isValid()) {
         m_message->showMessage(MessageBar::Kind::Error, madeUp.error);
         m_madeUp->setFocus();

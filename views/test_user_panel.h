@@ -25,6 +25,7 @@ class TestEvaluationModel;
 namespace bunting::views {
 
 class EmptyState;
+class MadeUpPropertiesEdit;
 class MessageBar;
 class SubjectFields;
 
@@ -51,8 +52,8 @@ public:
     QTreeView *tree() const { return m_tree; }
     SubjectFields *subjectFields() const { return m_subject; }
     // What-if: properties the test adds over the person's stored ones ("plan=pro, age=30",
-    // "organization.size=50" for a group), parsed by models::parseMadeUpProperties().
-    QLineEdit *madeUpPropertiesEdit() const { return m_madeUp; }
+    // "organization.size=50" for a group).
+    MadeUpPropertiesEdit *madeUpPropertiesEdit() const { return m_madeUp; }
 
 public Q_SLOTS:
     // Tests the flag for the id and groups typed; Enter in a field does the same.
@@ -72,8 +73,7 @@ private:
     QString m_testedId;
     SubjectFields *m_subject = nullptr;
     QCheckBox *m_useTime = nullptr;
-    QLineEdit *m_madeUp = nullptr;
-    QStringList m_groupTypes;
+    MadeUpPropertiesEdit *m_madeUp = nullptr;
     bool m_testedMadeUp = false; // the shown answer used made-up properties
     QDateTimeEdit *m_time = nullptr;
     QPushButton *m_test = nullptr;

@@ -3,6 +3,7 @@
 #include "api_error.h"
 #include "empty_state.h"
 #include "evaluation_reasons_model.h"
+#include "made_up_properties_edit.h"
 #include "message_bar.h"
 #include "subject_fields.h"
 
@@ -34,6 +35,8 @@ UserFlagsView::UserFlagsView(QWidget *parent)
     m_show = new QPushButton(tr("Show flags"), this);
     m_show->setObjectName(u"showFlags"_s);
     m_show->setDefault(true);
+    m_madeUp = new MadeUpPropertiesEdit(this);
+    m_subject->form()->addRow(m_madeUp->createLabel(this), m_madeUp);
     auto *top = new QHBoxLayout;
     top->addWidget(m_subject, 1);
     top->addWidget(m_show, 0, Qt::AlignTop);
@@ -57,6 +60,16 @@ UserFlagsView::UserFlagsView(QWidget *parent)
     filterRow->addWidget(m_count);
     layout->addLayout(filterRow);
 
+    // Values with made-up properties are not what the person gets today: said above the table,
+    // in the text itself (not only a colour), as long as the table shows them.
+    m_madeUpNote = new QLabel(this);
+    m_madeUpNote->setObjectName(u"madeUpNote"_s);
+    m_madeUpNote->setWordWrap(true);
+    m_madeUpNote->setTextFormat(Qt::RichText);
+    m_madeUpNote->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_madeUpNote->hide();
+    layout->addWidget(m_madeUpNote);
+
     m_proxy->setSourceModel(m_model);
     m_proxy->setFilterKeyColumn(-1);
     m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
@@ -66,7 +79,8 @@ UserFlagsView::UserFlagsView(QWidget *parent)
     m_empty = new EmptyState(m_stack);
     m_empty->setContent(tr("All flags for a user"),
                         tr("Type a distinct id (and group keys, for group flags) and press Enter "
-                           "to see the value of every flag for that user, and why."),
+                           "to see the value of every flag for that user, and why. Under “What "
+                           "if”, make up properties to see the values as if the user had them."),
                         QString());
     m_table = new QTableView(m_stack);
     m_table->setObjectName(u"flagsTable"_s);
@@ -90,6 +104,7 @@ UserFlagsView::UserFlagsView(QWidget *parent)
     layout->addWidget(m_stack, 1);
 
     connect(m_subject, &SubjectFields::submitted, this, &UserFlagsView::load);
+    connect(m_madeUp, &QLineEdit::returnPressed, this, &UserFlagsView::load);
     connect(m_subject, &SubjectFields::distinctIdChanged, this, &UserFlagsView::refreshState);
     connect(m_show, &QPushButton::clicked, this, &UserFlagsView::load);
     connect(m_retry, &QAction::triggered, this, &UserFlagsView::load);
@@ -116,25 +131,8 @@ UserFlagsView::UserFlagsView(QWidget *parent)
 
     connect(m_model, &Model::loadingChanged, this, &UserFlagsView::refreshState);
     connect(m_model, &Model::failed, this, &UserFlagsView::showError);
-    // The server answers for an id nobody has as for a person without properties.
-    const auto warnIfUnknown = [this] {
-        if (m_model->hasLoaded() && !m_model->isPersonKnown().value_or(true))
-            m_message->showMessage(
-                MessageBar::Kind::Warning,
-                tr("No person with the distinct id “%1” is known to this project: these are the "
-                   "values for someone new, without any properties.")
-                    .arg(m_requestedId));
-    };
-    connect(m_model, &Model::personLookedUp, this, warnIfUnknown);
-    connect(m_model, &Model::loaded, this, [this, warnIfUnknown] {
-        m_message->dismiss();
-        m_stack->setCurrentWidget(m_table);
-        if (m_model->rowCount() == 0)
-            m_message->showMessage(MessageBar::Kind::Information,
-                                   tr("The project has no flags yet."));
-        warnIfUnknown();
-        refreshState();
-    });
+    connect(m_model, &Model::personLookedUp, this, &UserFlagsView::warnIfUnknown);
+    connect(m_model, &Model::loaded, this, &UserFlagsView::showLoaded);
     refreshState();
 }
 
@@ -151,6 +149,7 @@ void UserFlagsView::setClient(api::Client *client)
 void UserFlagsView::setGroupTypes(const QList<api::GroupType> &types)
 {
     m_subject->setGroupTypes(types);
+    m_madeUp->setGroupTypes(types);
 }
 
 void UserFlagsView::setDistinctId(const QString &id)
@@ -165,8 +164,29 @@ void UserFlagsView::load()
         return;
     }
     m_message->dismiss();
+    const models::MadeUpProperties madeUp = m_madeUp->properties();
+    if (!madeUp.isValid()) {
+        m_message->showMessage(MessageBar::Kind::Error, madeUp.error);
+        m_madeUp->setFocus();
+        return;
+    }
+    // A group's properties reach a flag only through that group: without its key they would be
+    // dropped without a word.
+    const QJsonObject groups = m_subject->groups();
+    for (auto it = madeUp.groups.begin(); it != madeUp.groups.end(); ++it) {
+        if (groups.contains(it.key()))
+            continue;
+        m_message->showMessage(MessageBar::Kind::Error,
+                               tr("Type the key of the %1 too: the properties made up for it "
+                                  "apply to one %1.")
+                                   .arg(it.key()));
+        if (auto *field = m_subject->findChild<QLineEdit *>(u"groupKey_"_s + it.key()))
+            field->setFocus();
+        return;
+    }
     m_requestedId = m_subject->distinctId();
-    m_model->load(m_requestedId, m_subject->groups());
+    m_requestedMadeUp = !madeUp.isEmpty();
+    m_model->load(m_requestedId, groups, madeUp);
 }
 
 QString UserFlagsView::countText() const
@@ -197,11 +217,51 @@ void UserFlagsView::refreshState()
         unsetCursor();
 }
 
+void UserFlagsView::showLoaded()
+{
+    m_message->dismiss();
+    m_stack->setCurrentWidget(m_table);
+    const models::MadeUpProperties &madeUp = m_model->madeUpProperties();
+    m_madeUpNote->setVisible(!madeUp.isEmpty());
+    m_madeUpNote->setText(
+        tr("<b>What if:</b> the values with the made-up properties %1. Nothing stored "
+           "is changed.")
+            .arg(u"<b>"_s + models::madeUpPropertiesText(madeUp).toHtmlEscaped() + u"</b>"_s));
+    if (m_model->rowCount() == 0)
+        m_message->showMessage(MessageBar::Kind::Information, tr("The project has no flags yet."));
+    else if (m_model->hadErrors())
+        m_message->showMessage(MessageBar::Kind::Warning,
+                               tr("The flags service could not evaluate some flags: they read "
+                                  "false here, with the reason it gave."),
+                               {m_retry});
+    warnIfUnknown();
+    refreshState();
+}
+
+// The server answers for an id nobody has as for a person without properties.
+void UserFlagsView::warnIfUnknown()
+{
+    // While a newer load runs, the table is still the older answer: its own end warns.
+    if (m_model->isLoading() || !m_model->hasLoaded() || m_model->isPersonKnown().value_or(true))
+        return;
+    m_message->showMessage(
+        MessageBar::Kind::Warning,
+        m_model->madeUpProperties().isEmpty()
+            ? tr("No person with the distinct id “%1” is known to this project: these are the "
+                 "values for someone new, without any properties.")
+                  .arg(m_requestedId)
+            : tr("No person with the distinct id “%1” is known to this project: these are the "
+                 "values for someone new, with only the properties you made up.")
+                  .arg(m_requestedId));
+}
+
 void UserFlagsView::showError(const api::ApiError &error)
 {
     m_message->showMessage(
         MessageBar::Kind::Error,
-        tr("Could not evaluate the flags for %1: %2").arg(m_requestedId, error.message()),
+        (m_requestedMadeUp ? tr("Could not evaluate the flags for %1 with made-up properties: %2")
+                           : tr("Could not evaluate the flags for %1: %2"))
+            .arg(m_requestedId, error.message()),
         {m_retry});
 }
 

@@ -24,11 +24,13 @@ class EvaluationReasonsModel;
 namespace bunting::views {
 
 class EmptyState;
+class MadeUpPropertiesEdit;
 class MessageBar;
 class SubjectFields;
 
 // "All flags for a user": every flag's value for one distinct id (and groups) with the reason
-// and the deciding condition set, filterable, with a jump to a flag.
+// and the deciding condition set, filterable, with a jump to a flag. "What if" properties made
+// up for the person or a group evaluate the flags as if they had them, and the table says so.
 class UserFlagsView : public QWidget
 {
     Q_OBJECT
@@ -45,6 +47,10 @@ public:
     QTableView *table() const { return m_table; }
     QLineEdit *filterEdit() const { return m_filter; }
     SubjectFields *subjectFields() const { return m_subject; }
+    MadeUpPropertiesEdit *madeUpPropertiesEdit() const { return m_madeUp; }
+    // Above the table while its values are with made-up properties, naming them.
+    QLabel *madeUpNote() const { return m_madeUpNote; }
+    MessageBar *messageBar() const { return m_message; }
     // "12 flags, 5 on"
     QString countText() const;
 
@@ -58,11 +64,15 @@ Q_SIGNALS:
 
 private:
     void refreshState();
+    void showLoaded();
     void showError(const api::ApiError &error);
+    void warnIfUnknown();
 
     models::EvaluationReasonsModel *m_model = nullptr;
     QSortFilterProxyModel *m_proxy = nullptr;
     SubjectFields *m_subject = nullptr;
+    MadeUpPropertiesEdit *m_madeUp = nullptr;
+    QLabel *m_madeUpNote = nullptr;
     QPushButton *m_show = nullptr;
     MessageBar *m_message = nullptr;
     QAction *m_retry = nullptr;
@@ -72,6 +82,7 @@ private:
     EmptyState *m_empty = nullptr;
     QTableView *m_table = nullptr;
     QString m_requestedId;
+    bool m_requestedMadeUp = false;
 };
 
 } // namespace bunting::views

@@ -122,6 +122,15 @@ public:
 
     bool isUp() const { return m_port != 0; }
     quint16 port() const { return m_port; }
+    qint64 pid() const { return m_process.processId(); }
+
+    // Ends the server as kill -9 would: it cleans up nothing.
+    void killHard()
+    {
+        m_process.kill();
+        m_process.waitForFinished(timeoutMs);
+        m_port = 0;
+    }
 
     // Stops the server (if running) and returns everything it wrote to stdout.
     QString stop()
@@ -631,6 +640,32 @@ private Q_SLOTS:
         QVERIFY2(r.finished && r.exitCode != 0, qPrintable(describe(r)));
         QVERIFY2(r.err.contains(u"bunting-server: cannot listen on %1 (in use"_s.arg(address)),
                  qPrintable(r.err));
+    }
+
+    void aSecondServerOnOneFileIsRefused()
+    {
+        // Issue 20 item 6: two servers on one SQLite file answered 500s ("database is locked",
+        // a UNIQUE failure where PostHog answers the key's 400). Ours, not a PostHog rule.
+        Served first(home(), withDb({}));
+        QVERIFY2(first.isUp(), qPrintable(first.describe()));
+        const Run second = cli(withDb({u"serve"_s, u"--listen"_s, u"127.0.0.1:0"_s}));
+        QVERIFY2(second.finished && second.exitCode != 0, qPrintable(describe(second)));
+        const QString refusal =
+            u"bunting-server: %1 is already being served by another bunting-server (pid %2)\n"_s
+                .arg(db())
+                .arg(first.pid());
+        QVERIFY2(second.err.contains(refusal), qPrintable(describe(second)));
+        QVERIFY2(!second.out.contains(u"listening"_s), qPrintable(describe(second)));
+        // Commands that do not serve still reach the file.
+        const Run keys = cli(withDb({u"keys"_s, u"list"_s}));
+        QVERIFY2(keys.finished && keys.exitCode == 0, qPrintable(describe(keys)));
+        QCOMPARE(request(first.port(), "GET", u"/_health"_s, QString()).status, 200);
+
+        // The claim dies with its process, however it dies.
+        first.killHard();
+        Served next(home(), withDb({}));
+        QVERIFY2(next.isUp(), qPrintable(next.describe()));
+        QCOMPARE(request(next.port(), "GET", u"/_health"_s, QString()).status, 200);
     }
 
     void unusableDatabaseFailsClearly_data()

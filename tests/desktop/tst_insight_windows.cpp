@@ -11,6 +11,7 @@
 #include "flag_table_view.h"
 #include "local_server.h"
 #include "local_session.h"
+#include "made_up_properties_edit.h"
 #include "main_window.h"
 #include "message_bar.h"
 #include "remote_config_panel.h"
@@ -36,6 +37,7 @@
 #include <QPushButton>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTcpServer>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -62,6 +64,9 @@ private Q_SLOTS:
     void insightWindowsKeepTheirSize();
     void aFlagThatCannotBeLoadedSaysSo();
     void userFlagsLeadToTheFlagsExplanation();
+    void userFlagsWithMadeUpPersonProperties();
+    void userFlagsWithMadeUpGroupProperties();
+    void userFlagsWithMadeUpPropertiesSayWhyTheyFail();
     void statusListsDependenciesBothWays();
     void splitUsageAndRemoteConfigTabs();
     void staleFlagsCleanupRefreshesTheList();
@@ -77,6 +82,10 @@ private:
     // Moves a flag's creation back, in its row and its document, as if it had been made then.
     void backdate(qint64 flagId, int days);
     FlagInsightWindow *openInsightOf(const QString &key);
+    desktop::UserFlagsWindow *openUserFlags();
+    // The row of `key` in the user flags table as shown: value and reason.
+    static QStringList shownRow(views::UserFlagsView *view, const QString &key);
+    static QPushButton *retryButton(views::MessageBar *bar);
 
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<QSettings> m_settings;
@@ -343,6 +352,200 @@ void TestInsightWindows::userFlagsLeadToTheFlagsExplanation()
     QTRY_VERIFY(panel->model()->hasAnswer());
     QCOMPARE(panel->subjectFields()->distinctId(), u"carol"_s);
     QCOMPARE(panel->model()->value(), QJsonValue(true));
+}
+
+desktop::UserFlagsWindow *TestInsightWindows::openUserFlags()
+{
+    m_window->action(u"userFlags"_s)->trigger();
+    auto *window = m_window->findChild<desktop::UserFlagsWindow *>();
+    if (window) {
+        window->activateWindow();
+        if (!QTest::qWaitForWindowActive(window))
+            return nullptr;
+    }
+    return window;
+}
+
+QStringList TestInsightWindows::shownRow(views::UserFlagsView *view, const QString &key)
+{
+    const auto *model = view->model();
+    const int row = model->rowOfKey(key);
+    if (row < 0)
+        return {};
+    return {model->index(row, models::EvaluationReasonsModel::ValueColumn).data().toString(),
+            model->index(row, models::EvaluationReasonsModel::ReasonColumn).data().toString()};
+}
+
+QPushButton *TestInsightWindows::retryButton(views::MessageBar *bar)
+{
+    for (QPushButton *button : bar->findChildren<QPushButton *>())
+        if (button->isVisible() && button->text() == "Retry"_L1)
+            return button;
+    return nullptr;
+}
+
+// "What does a user see?" with made-up properties: dana's plan is free, so the pro flag is off
+// for her; typed under "What if", plan=pro turns it on with the matching condition as its reason,
+// and the window says the values are made up until they no longer are.
+void TestInsightWindows::userFlagsWithMadeUpPersonProperties()
+{
+    addPersons({{u"dana"_s, {{u"plan"_s, u"free"_s}, {u"country"_s, u"FR"_s}}}});
+    createFlag(u"for-pros"_s, flagFilters({condition(100, {personProperty(u"plan"_s, u"pro"_s)})}));
+    createFlag(u"germany"_s,
+               flagFilters({condition(100, {personProperty(u"country"_s, u"DE"_s)})}));
+    desktop::UserFlagsWindow *window = openUserFlags();
+    QVERIFY(window);
+    views::UserFlagsView *view = window->view();
+    QLineEdit *id = view->subjectFields()->distinctIdEdit();
+    id->setFocus();
+    QTest::keyClicks(id, u"dana"_s);
+    QTest::keyClick(id, Qt::Key_Return);
+    QTRY_COMPARE(view->model()->rowCount(), 2);
+    QCOMPARE(shownRow(view, u"for-pros"_s),
+             (QStringList{u"false"_s, u"No condition set matches this user"_s}));
+    QVERIFY(view->madeUpNote()->isHidden());
+
+    // Alt+I reaches the field from the keyboard; Enter there evaluates.
+    views::MadeUpPropertiesEdit *whatIf = view->madeUpPropertiesEdit();
+    QTest::keyClick(window, Qt::Key_I, Qt::AltModifier);
+    QTRY_COMPARE(QApplication::focusWidget(), whatIf);
+    QTest::keyClicks(whatIf, u"plan=pro, country=DE"_s);
+    QTest::keyClick(whatIf, Qt::Key_Return);
+    QTRY_COMPARE(shownRow(view, u"for-pros"_s),
+                 (QStringList{u"true"_s, u"Matched condition set 1"_s}));
+    QCOMPARE(shownRow(view, u"germany"_s), (QStringList{u"true"_s, u"Matched condition set 1"_s}));
+    QVERIFY(view->madeUpNote()->isVisible());
+    QVERIFY2(view->madeUpNote()->text().contains(u"country=DE, plan=pro"_s),
+             qPrintable(view->madeUpNote()->text()));
+    QCOMPARE(view->countText(), u"2 flags, 2 on"_s);
+    QVERIFY(view->messageBar()->text().isEmpty());
+    saveScreenshot(window, u"user-flags-what-if"_s);
+
+    // Nothing was stored: without the made-up properties (and with the button) dana is as before.
+    whatIf->clear();
+    QTest::mouseClick(view->findChild<QPushButton *>(u"showFlags"_s), Qt::LeftButton);
+    QTRY_COMPARE(shownRow(view, u"for-pros"_s),
+                 (QStringList{u"false"_s, u"No condition set matches this user"_s}));
+    QVERIFY(view->madeUpNote()->isHidden());
+
+    // Text that is no property says so, and evaluates nothing.
+    QTest::keyClicks(whatIf, u"plan"_s);
+    QTest::keyClick(whatIf, Qt::Key_Return);
+    QCOMPARE(view->messageBar()->kind(), views::MessageBar::Kind::Error);
+    QVERIFY(view->messageBar()->text().contains(u"name=value"_s));
+    QVERIFY(!view->model()->isLoading());
+}
+
+// A group flag reads the group's properties: made up for the company typed, they decide it; made
+// up for a company with no key typed, the window asks for the key instead of dropping them.
+void TestInsightWindows::userFlagsWithMadeUpGroupProperties()
+{
+    postEvents({QJsonObject{
+        {u"event"_s, u"$groupidentify"_s},
+        {u"distinct_id"_s, u"$company_acme"_s},
+        {u"properties"_s, QJsonObject{{u"$group_type"_s, u"company"_s},
+                                      {u"$group_key"_s, u"acme"_s},
+                                      {u"$group_set"_s, QJsonObject{{u"tier"_s, u"free"_s}}}}}}});
+    const QString groupTypes = u"/api/projects/%1/groups_types/"_s.arg(local().projectId);
+    QTRY_VERIFY([&] {
+        QNetworkAccessManager network;
+        QNetworkRequest request(QUrl(local().host.toString() + groupTypes));
+        request.setRawHeader("Authorization", "Bearer " + local().apiKey.toUtf8());
+        QNetworkReply *reply = network.get(request);
+        QSignalSpy done(reply, &QNetworkReply::finished);
+        done.wait(10000);
+        reply->deleteLater();
+        return QJsonDocument::fromJson(reply->readAll()).array().size() == 1;
+    }());
+    QJsonObject enterprise{{u"key"_s, u"tier"_s},
+                           {u"type"_s, u"group"_s},
+                           {u"group_type_index"_s, 0},
+                           {u"operator"_s, u"exact"_s},
+                           {u"value"_s, u"enterprise"_s}};
+    QJsonObject filters = flagFilters({condition(100, {enterprise})});
+    filters.insert(u"aggregation_group_type_index"_s, 0);
+    createFlag(u"enterprise-sso"_s, filters);
+
+    desktop::UserFlagsWindow *window = openUserFlags();
+    QVERIFY(window);
+    views::UserFlagsView *view = window->view();
+    QLineEdit *company = nullptr;
+    QTRY_VERIFY((company = view->subjectFields()->findChild<QLineEdit *>(u"groupKey_company"_s)));
+    view->setDistinctId(u"erin"_s);
+    company->setText(u"acme"_s);
+    view->load();
+    QTRY_VERIFY(view->model()->hasLoaded());
+    QCOMPARE(shownRow(view, u"enterprise-sso"_s).value(0), u"false"_s);
+
+    views::MadeUpPropertiesEdit *whatIf = view->madeUpPropertiesEdit();
+    QVERIFY2(whatIf->placeholderText().contains(u"company."_s),
+             qPrintable(whatIf->placeholderText()));
+    whatIf->setText(u"company.tier=enterprise"_s);
+    QTest::keyClick(whatIf, Qt::Key_Return);
+    QTRY_COMPARE(shownRow(view, u"enterprise-sso"_s),
+                 (QStringList{u"true"_s, u"Matched condition set 1"_s}));
+    QVERIFY(view->madeUpNote()->text().contains(u"company.tier=enterprise"_s));
+
+    company->clear();
+    QTest::keyClick(whatIf, Qt::Key_Return);
+    QCOMPARE(view->messageBar()->kind(), views::MessageBar::Kind::Error);
+    QVERIFY2(view->messageBar()->text().contains(u"key of the company"_s),
+             qPrintable(view->messageBar()->text()));
+    QTRY_COMPARE(QApplication::focusWidget(), company);
+    QVERIFY(!view->model()->isLoading());
+}
+
+// With made-up properties the window needs the project's public token and the server: either
+// missing, its message bar says what failed, with Retry, which works once the cause is gone.
+void TestInsightWindows::userFlagsWithMadeUpPropertiesSayWhyTheyFail()
+{
+    addPersons({{u"frank"_s, {{u"plan"_s, u"free"_s}}}});
+    createFlag(u"for-pros"_s, flagFilters({condition(100, {personProperty(u"plan"_s, u"pro"_s)})}));
+    server::Database &db = m_window->localSession()->server()->database();
+    const qint64 project = local().projectId.toLongLong();
+    const QString token =
+        db.scalar(u"SELECT api_token FROM projects WHERE id = ?"_s, {project})->toString();
+    db.exec(u"UPDATE projects SET api_token = '' WHERE id = ?"_s, {project});
+    db.closeThreadConnection();
+
+    desktop::UserFlagsWindow *window = openUserFlags();
+    QVERIFY(window);
+    views::UserFlagsView *view = window->view();
+    view->setDistinctId(u"frank"_s);
+    view->madeUpPropertiesEdit()->setText(u"plan=pro"_s);
+    view->load();
+    views::MessageBar *bar = view->messageBar();
+    QTRY_COMPARE(bar->kind(), views::MessageBar::Kind::Error);
+    QTRY_VERIFY2(bar->text().contains(u"api_token"_s), qPrintable(bar->text()));
+    QVERIFY(bar->text().contains(u"with made-up properties"_s));
+    QPushButton *retry = retryButton(bar);
+    QVERIFY(retry);
+    saveScreenshot(window, u"user-flags-what-if-no-token"_s);
+
+    db.exec(u"UPDATE projects SET api_token = ? WHERE id = ?"_s, {token, project});
+    db.closeThreadConnection();
+    QTest::mouseClick(retry, Qt::LeftButton);
+    QTRY_COMPARE(shownRow(view, u"for-pros"_s).value(0), u"true"_s);
+    QVERIFY(bar->text().isEmpty());
+
+    // The server goes away: a port nobody listens on.
+    api::Client *client = m_window->client();
+    const api::Endpoint reachable = client->endpoint();
+    QTcpServer gone;
+    QVERIFY(gone.listen(QHostAddress::LocalHost));
+    api::Endpoint unreachable = reachable;
+    unreachable.host.setPort(gone.serverPort());
+    gone.close();
+    client->setEndpoint(unreachable);
+    view->load();
+    QTRY_COMPARE_WITH_TIMEOUT(bar->kind(), views::MessageBar::Kind::Error, 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(retryButton(bar), 20000);
+    QVERIFY2(bar->text().contains(u"Could not reach"_s), qPrintable(bar->text()));
+    client->setEndpoint(reachable);
+    QTest::mouseClick(retryButton(bar), Qt::LeftButton);
+    QTRY_VERIFY(!view->model()->isLoading());
+    QTRY_VERIFY(bar->text().isEmpty());
+    QCOMPARE(shownRow(view, u"for-pros"_s).value(0), u"true"_s);
 }
 
 // The status tab names the flags that depend on this one and those it depends on; each opens

@@ -72,6 +72,7 @@ private Q_SLOTS:
     void opensTheEditorAndShowsTheSavedFlag();
     void showsTheHistoryOfAFlagAndOfTheProject();
     void remembersColumnsAndGeometry();
+    void aDatabaseServedElsewhereIsAClearError();
     void switchesToARemoteProfileAndBackKeepingTheWindow();
     void addsAndRemovesAConnectionThroughTheDialog();
 
@@ -479,6 +480,20 @@ void TestMainWindow::remembersColumnsAndGeometry()
     m_window = makeWindow();
     QCOMPARE(m_window->table()->columnWidth(models::FlagListModel::NameColumn), 333);
     QCOMPARE(m_window->size(), QSize(900, 600));
+}
+
+void TestMainWindow::aDatabaseServedElsewhereIsAClearError()
+{
+    // Issue 20 item 6: two servers on one SQLite file answered 500s ("database is locked"). A
+    // second window on the first one's database (as a second Bunting, or a bunting-server
+    // serving it, would be) says so instead of serving it too.
+    const std::unique_ptr<MainWindow> second = makeWindow();
+    QVERIFY(!second->localSession());
+    QTRY_VERIFY(second->messageBar()->text().contains(u"is already being served by"_s));
+    QVERIFY2(second->messageBar()->text().contains(
+                 u"(pid %1)"_s.arg(QCoreApplication::applicationPid())),
+             qPrintable(second->messageBar()->text()));
+    QVERIFY(m_window->localSession()->isRunning());
 }
 
 void TestMainWindow::switchesToARemoteProfileAndBackKeepingTheWindow()

@@ -1,5 +1,5 @@
 // EvaluationReasonsModel against a real server: every flag's row agrees with core's engine
-// evaluating the same definitions for the same person.
+// evaluating the same definitions for the same person, as stored or with made-up properties.
 #include "client.h"
 #include "engine.h"
 #include "evaluation_reason_text.h"
@@ -51,9 +51,14 @@ private Q_SLOTS:
     void filterNarrows();
     void newerLoadDropsTheOlder();
     void blankIdFails();
+    void madeUpPropertiesDecide();
+    void madeUpPropertiesAgreeWithTheEngine();
+    void aProjectWithoutTokenFails();
+    void anUnreachableServerFails();
 
 private:
-    bool load(const QString &distinctId);
+    bool load(const QString &distinctId, const models::MadeUpProperties &madeUp = {});
+    ProjectDefinitions flagDefinitions();
     void createProject();
 
     std::unique_ptr<TestServer> m_server;
@@ -98,11 +103,12 @@ void TestEvaluationReasonsModel::createProject()
              test_builders::multivariate({{u"control"_s, 34}, {u"short"_s, 33}, {u"long"_s, 33}})));
 }
 
-bool TestEvaluationReasonsModel::load(const QString &distinctId)
+bool TestEvaluationReasonsModel::load(const QString &distinctId,
+                                      const models::MadeUpProperties &madeUp)
 {
     QSignalSpy loaded(m_model.get(), &EvaluationReasonsModel::loaded);
     QSignalSpy failed(m_model.get(), &EvaluationReasonsModel::failed);
-    m_model->load(distinctId, {});
+    m_model->load(distinctId, {}, madeUp);
     if (!m_model->isLoading())
         return false;
     return QTest::qWaitFor([&] { return !loaded.isEmpty() || !failed.isEmpty(); }, 10000) &&
@@ -243,6 +249,118 @@ void TestEvaluationReasonsModel::blankIdFails()
     // What was shown stays: nothing is lost to a failed load.
     QCOMPARE(m_model->rowCount(), 5);
     QCOMPARE(m_model->distinctId(), u"ann"_s);
+}
+
+ProjectDefinitions TestEvaluationReasonsModel::flagDefinitions()
+{
+    ProjectDefinitions definitions;
+    const auto list = m_server->get(m_server->flags(u"?limit=1000"_s)).object();
+    for (const QJsonValue &f : list.value("results"_L1).toArray())
+        definitions.flags.append(FeatureFlag::fromJson(f.toObject()));
+    return definitions;
+}
+
+// Bob's plan is free; made up as pro, annual-pricing's first set matches him, and the rows say
+// they are with made-up properties until a load without any.
+void TestEvaluationReasonsModel::madeUpPropertiesDecide()
+{
+    createProject();
+    const auto annualSet = [this] {
+        return m_model->index(m_model->rowOfKey(u"annual-pricing"_s), 0)
+            .siblingAtColumn(EvaluationReasonsModel::ConditionColumn)
+            .data()
+            .toString();
+    };
+    QVERIFY(load(u"bob"_s));
+    QVERIFY(annualSet() != u"Set 1"_s);
+    QVERIFY(m_model->madeUpProperties().isEmpty());
+
+    models::MadeUpProperties pro;
+    pro.person = {{u"plan"_s, u"pro"_s}};
+    QVERIFY(load(u"bob"_s, pro));
+    QCOMPARE(annualSet(), u"Set 1"_s);
+    const QModelIndex annual = m_model->index(m_model->rowOfKey(u"annual-pricing"_s), 0);
+    QCOMPARE(annual.data(EvaluationReasonsModel::ReasonCodeRole).toString(), u"condition_match"_s);
+    QCOMPARE(annual.siblingAtColumn(EvaluationReasonsModel::ReasonColumn).data().toString(),
+             u"Matched condition set 1"_s);
+    QCOMPARE(annual.data(EvaluationReasonsModel::DescriptionRole).toString(),
+             u"Matched condition set 1"_s);
+    QCOMPARE(m_model->madeUpProperties().person, pro.person);
+    QVERIFY(!m_model->hadErrors());
+
+    QVERIFY(load(u"bob"_s));
+    QVERIFY(annualSet() != u"Set 1"_s);
+    QVERIFY(m_model->madeUpProperties().isEmpty());
+}
+
+// Through /flags the live flags get the engine's value and reason for the stored properties
+// with the made-up ones over them.
+void TestEvaluationReasonsModel::madeUpPropertiesAgreeWithTheEngine()
+{
+    createProject();
+    const auto compiled = CompiledProject::compile(flagDefinitions());
+    models::MadeUpProperties madeUp;
+    madeUp.person = {{u"email"_s, u"someone@acme.com"_s}, {u"plan"_s, u"enterprise"_s}};
+    for (const auto &[id, properties] : persons) {
+        QVERIFY2(load(id, madeUp), qPrintable(id));
+        EvaluationContext context;
+        context.distinctId = id;
+        context.personProperties = PropertyMap(properties);
+        context.personProperties.overlay(madeUp.person);
+        for (qsizetype i = 0; i < compiled->flagCount(); ++i) {
+            const FeatureFlag &f = compiled->flag(i);
+            if (!f.active)
+                continue; // PostHog's flags service leaves disabled flags out
+            const EvaluationResult expected = compiled->evaluate(i, context);
+            const int row = m_model->rowOfKey(f.key);
+            QVERIFY2(row >= 0, qPrintable(f.key));
+            const QModelIndex index = m_model->index(row, 0);
+            QCOMPARE(index.data(EvaluationReasonsModel::ReasonCodeRole).toString(),
+                     reasonCode(expected.reason));
+            QVERIFY2(index.data(EvaluationReasonsModel::ValueRole).value<QJsonValue>() ==
+                         expected.value.toJson(),
+                     qPrintable(id + u" / "_s + f.key));
+            QCOMPARE(index.data(EvaluationReasonsModel::ConditionIndexRole),
+                     expected.conditionIndex ? QVariant(*expected.conditionIndex) : QVariant());
+        }
+    }
+}
+
+// /flags takes the project's public token: a project that gives none cannot be asked, and says
+// why rather than showing everything off.
+void TestEvaluationReasonsModel::aProjectWithoutTokenFails()
+{
+    createProject();
+    m_server->server().database().exec(u"UPDATE projects SET api_token = '' WHERE id = ?"_s,
+                                       {m_server->projectId()});
+    QSignalSpy failed(m_model.get(), &EvaluationReasonsModel::failed);
+    models::MadeUpProperties pro;
+    pro.person = {{u"plan"_s, u"pro"_s}};
+    m_model->load(u"bob"_s, {}, pro);
+    QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, 10000);
+    const auto error = failed.first().first().value<api::ApiError>();
+    QVERIFY2(error.message().contains(u"api_token"_s), qPrintable(error.message()));
+    QVERIFY(!m_model->isLoading());
+    QVERIFY(!m_model->hasLoaded());
+}
+
+void TestEvaluationReasonsModel::anUnreachableServerFails()
+{
+    const quint16 port = m_server->port();
+    api::Client::Options options;
+    options.retries = 0;
+    m_server.reset();
+    api::Endpoint gone{QUrl(u"http://127.0.0.1:%1"_s.arg(port)), u"1"_s, u"phx_key"_s};
+    api::Client client(gone);
+    client.setOptions(options);
+    m_model->setClient(&client);
+    QSignalSpy failed(m_model.get(), &EvaluationReasonsModel::failed);
+    models::MadeUpProperties pro;
+    pro.person = {{u"plan"_s, u"pro"_s}};
+    m_model->load(u"bob"_s, {}, pro);
+    QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, 10000);
+    QCOMPARE(failed.first().first().value<api::ApiError>().kind, api::ApiError::Kind::Unreachable);
+    m_model->setClient(nullptr);
 }
 
 QTEST_MAIN(TestEvaluationReasonsModel)

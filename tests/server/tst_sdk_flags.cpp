@@ -80,10 +80,12 @@ private Q_SLOTS:
     void malformedBodies_data();
     void malformedBodies();
     void compressedBodies();
+    void inflatedBodiesAreBounded();
     void editIsServedNext();
     void personUpdateIsServedAfterInvalidation();
     void keyOfDeletedFlagReused();
     void regexesRunInBoundedTime();
+    void theProjectGivesTheTokenFlagsTakes();
 
 private:
     TestServer::Reply flags(const QJsonObject &body, const QString &path = u"/flags/?v=2"_s);
@@ -454,6 +456,16 @@ void TestSdkFlags::malformedBodies_data()
     QTest::newRow("empty") << QByteArray() << u"parse_error"_s << QString();
     QTest::newRow("array") << QByteArray("[1,2]") << u"parse_error"_s << QString();
     QTest::newRow("bad gzip") << QByteArray("\x1f\x8b\x08garbage") << u"parse_error"_s << QString();
+    // Issue 20 item 7: JSON nested deeper than 64 levels is refused before anything recurses
+    // through it (ours; PostHog's SDKs send a few levels).
+    QTest::newRow("nested 65 levels")
+        << QByteArray("{\"token\":\"@\",\"distinct_id\":\"a\",\"person_properties\":{\"p\":" +
+                      QByteArray(63, '[') + QByteArray(63, ']') + "}}")
+        << u"parse_error"_s << QString();
+    QTest::newRow("nested 100000 levels")
+        << QByteArray("{\"token\":\"@\",\"distinct_id\":\"a\",\"p\":" + QByteArray(100000, '[') +
+                      QByteArray(100000, ']') + "}")
+        << u"parse_error"_s << QString();
     QTest::newRow("no distinct id")
         << QByteArray("{\"token\":\"@\"}") << u"required"_s << u"distinct_id"_s;
     QTest::newRow("empty distinct id") << QByteArray("{\"token\":\"@\",\"distinct_id\":\"\"}")
@@ -515,6 +527,22 @@ void TestSdkFlags::compressedBodies()
                                        {{"Content-Type", "application/x-www-form-urlencoded"}});
     QCOMPARE(base64.status, 200);
     QCOMPARE(base64.object().value("flags"_L1).toObject(), expected);
+}
+
+void TestSdkFlags::inflatedBodiesAreBounded()
+{
+    // A compressed body may inflate to what an uncompressed one may hold (10 MiB), no more: a
+    // 58 KB gzip of 60 MB of JSON, with no valid token, once took the server to 565 MB.
+    const QByteArray json = jsonBytes(request(u"alice"_s));
+    const auto send = [&](qsizetype size) {
+        return m_server->send("POST", u"/flags/?v=2"_s,
+                              gzip(json + QByteArray(size - json.size(), ' ')),
+                              {{"Content-Type", "application/json"}, {"Content-Encoding", "gzip"}});
+    };
+    QCOMPARE(send(9 * 1024 * 1024).status, 200);
+    const auto tooBig = send(10 * 1024 * 1024 + 1);
+    QCOMPARE(tooBig.status, 400);
+    QCOMPARE(tooBig.object().value("code"_L1), QJsonValue(u"parse_error"_s));
 }
 
 void TestSdkFlags::editIsServedNext()
@@ -650,6 +678,34 @@ void TestSdkFlags::regexesRunInBoundedTime()
     QCOMPARE(body.value("greedy"_L1).toObject().value("enabled"_L1), QJsonValue(true));
     QCOMPARE(body.value("backreference"_L1).toObject().value("enabled"_L1), QJsonValue(false));
     QCOMPARE(m_server->get(u"/_health"_s, QString()).status, 200);
+}
+
+// GET /api/projects/@current/ answers in the shape of PostHog's project (TeamSerializer) with the
+// public api_token that /flags takes: how the app evaluates with made-up properties. PostHog asks
+// for the project:read scope there.
+void TestSdkFlags::theProjectGivesTheTokenFlagsTakes()
+{
+    const auto project = m_server->get(u"/api/projects/@current/"_s);
+    QCOMPARE(project.status, 200);
+    QCOMPARE(project.object().value("id"_L1).toInteger(), m_server->projectId());
+    QCOMPARE(project.object().value("api_token"_L1).toString(), m_server->projectToken());
+    QVERIFY(!project.object().value("name"_L1).toString().isEmpty());
+    QCOMPARE(m_server->get(u"/api/projects/%1"_s.arg(m_server->projectId())).object(),
+             project.object());
+
+    const auto answer =
+        flags({{u"token"_s, project.object().value("api_token"_L1)},
+               {u"distinct_id"_s, u"carol"_s},
+               {u"person_properties"_s, QJsonObject{{u"email"_s, u"carol@corp.com"_s}}}});
+    QCOMPARE(answer.status, 200);
+    QCOMPARE(answer.object()["flags"_L1]["beta"_L1]["enabled"_L1], QJsonValue(true));
+
+    const QString flagsOnly = m_server->keyWithScopes({u"feature_flag:read"_s});
+    QCOMPARE(m_server->get(u"/api/projects/@current/"_s, flagsOnly).status, 403);
+    QCOMPARE(
+        m_server->get(u"/api/projects/@current/"_s, m_server->keyWithScopes({u"project:read"_s}))
+            .status,
+        200);
 }
 
 QTEST_GUILESS_MAIN(TestSdkFlags)

@@ -3,6 +3,7 @@
 // reads and the expanded conditions; a test before the flag existed shows the server's error.
 #include "client.h"
 #include "empty_state.h"
+#include "made_up_properties_edit.h"
 #include "message_bar.h"
 #include "person_completion_model.h"
 #include "subject_fields.h"

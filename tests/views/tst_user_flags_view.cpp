@@ -4,6 +4,7 @@
 #include "client.h"
 #include "empty_state.h"
 #include "evaluation_reasons_model.h"
+#include "made_up_properties_edit.h"
 #include "message_bar.h"
 #include "subject_fields.h"
 #include "test_builders.h"
@@ -55,6 +56,7 @@ private Q_SLOTS:
     void doubleClickOpensTheFlag();
     void failureShowsAnError();
     void anUnknownIdIsSaidToBeUnknown();
+    void madeUpPropertiesForSomeoneNew();
 
 private:
     bool typeAndLoad(const QString &id);
@@ -117,6 +119,22 @@ void TestUserFlagsView::anUnknownIdIsSaidToBeUnknown()
     QVERIFY(bar->text().contains(u"without any properties"_s));
     QCOMPARE(m_view->model()->isPersonKnown(), std::optional<bool>(false));
     saveScreenshot(m_view.get(), u"user_flags_view_unknown_id"_s);
+}
+
+// Someone new with made-up properties has those alone: the warning says so, and the note above
+// the table names them.
+void TestUserFlagsView::madeUpPropertiesForSomeoneNew()
+{
+    auto *bar = m_view->findChild<views::MessageBar *>(u"messageBar"_s);
+    m_view->madeUpPropertiesEdit()->setText(u"email=zoe@acme.com"_s);
+    QVERIFY(typeAndLoad(u"zoe"_s));
+    QTRY_VERIFY(bar->text().contains(u"zoe"_s));
+    QVERIFY2(bar->text().contains(u"only the properties you made up"_s), qPrintable(bar->text()));
+    QVERIFY(m_view->madeUpNote()->isVisible());
+    QVERIFY(m_view->madeUpNote()->text().contains(u"email=zoe@acme.com"_s));
+    const int acme = m_view->model()->rowOfKey(u"acme-only"_s);
+    QVERIFY(acme >= 0);
+    QVERIFY(m_view->model()->index(acme, 0).data(EvaluationReasonsModel::MatchedRole).toBool());
 }
 
 void TestUserFlagsView::emptyStateBeforeTheFirstLoad()
