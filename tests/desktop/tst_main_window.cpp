@@ -494,6 +494,10 @@ void TestMainWindow::aDatabaseServedElsewhereIsAClearError()
                  u"(pid %1)"_s.arg(QCoreApplication::applicationPid())),
              qPrintable(second->messageBar()->text()));
     QVERIFY(m_window->localSession()->isRunning());
+    second->resize(900, 500);
+    second->show();
+    QVERIFY(QTest::qWaitForWindowExposed(second.get()));
+    widget_test::saveScreenshot(second.get(), u"main-window-database-served-elsewhere"_s);
 }
 
 void TestMainWindow::switchesToARemoteProfileAndBackKeepingTheWindow()
