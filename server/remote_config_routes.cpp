@@ -27,8 +27,7 @@ void addRemoteConfigRoutes(Router &router, Services &s)
 {
     // SDKs ask by key (posthog-node's getRemoteConfigPayload), the app by id. PostHog answers a
     // flag it does not serve this way with a bare 404, no body.
-    router.add(HttpMethod::Get,
-               u"/api/projects/:project/feature_flags/:id/remote_config"_s,
+    router.add(HttpMethod::Get, u"/api/projects/:project/feature_flags/:id/remote_config"_s,
                RouteAccess::scoped(u"feature_flag:read"_s), [&s](ApiRequest &r) {
                    const QString idOrKey = r.param(u"id"_s);
                    std::optional<FeatureFlag> flag;

@@ -439,10 +439,9 @@ void addSdkFlagRoutes(Router &router, Services &services)
 {
     Services &s = services;
     // /flags answers v2 and later with {flags}, v1 (or no version) in the older maps.
-    router.add(HttpMethod::Post, u"/flags"_s, RouteAccess::sdkConcurrent(),
-               [&s](ApiRequest &r) {
-                   return evaluateForSdk(r, s, versionParam(r) >= 2 ? Shape::Flags : Shape::Legacy);
-               });
+    router.add(HttpMethod::Post, u"/flags"_s, RouteAccess::sdkConcurrent(), [&s](ApiRequest &r) {
+        return evaluateForSdk(r, s, versionParam(r) >= 2 ? Shape::Flags : Shape::Legacy);
+    });
     // /decide answers v4 as /flags v2 does, v3 in the maps, v2 and v1 in PostHog's older shapes.
     router.add(HttpMethod::Post, u"/decide"_s, RouteAccess::sdkConcurrent(),
                [&s](ApiRequest &r) { return evaluateForSdk(r, s, decideShape(versionParam(r))); });
