@@ -327,9 +327,11 @@ ApiResponse evaluateForSdk(ApiRequest &r, Services &s, Shape shape)
     const CompiledProject &engine = *snapshot->engine;
 
     bool errors = false;
+    // Inactive flags are left out as deleted ones are: PostHog's flags service skips both before
+    // matching, so an SDK never hears of them.
     auto include = [&](const FeatureFlag &flag) {
-        return !flag.deleted && runtimeAllows(runtime, flag) && contextsAllow(contexts, flag) &&
-               (!onlySomeKeys || keySet.contains(flag.key));
+        return flag.active && !flag.deleted && runtimeAllows(runtime, flag) &&
+               contextsAllow(contexts, flag) && (!onlySomeKeys || keySet.contains(flag.key));
     };
     QList<EvaluationResult> results;
     QList<qsizetype> indexes; // each result's flag in the engine
