@@ -144,6 +144,10 @@ int main(int argc, char *argv[])
          u"file|url"_s, defaultDatabase()},
         {u"listen"_s, u"Address and port to serve on."_s, u"host:port"_s, u"127.0.0.1:8010"_s},
         {u"log-format"_s, u"Log lines as text or json."_s, u"text|json"_s, u"text"_s},
+        {u"allow-origin"_s,
+         u"Let web pages from this origin call the management API (/api/...); repeatable. "
+         "The SDK endpoints answer pages from any origin."_s,
+         u"origin"_s},
         {u"threads"_s, u"Threads answering the SDKs' /flags and /decide."_s, u"n"_s,
          QString::number(std::clamp(QThread::idealThreadCount(), 1, 4))},
         {u"scopes"_s, u"keys create: comma-separated scopes, or *."_s, u"scopes"_s},
@@ -174,7 +178,14 @@ int main(int argc, char *argv[])
     if (command == "serve"_L1 && !parseListen(parser.value(u"listen"_s)))
         return fail(u"--listen must be HOST:PORT, e.g. 127.0.0.1:8010"_s);
 
+    QString originError;
+    const auto origins =
+        CrossOriginPolicy::parseOrigins(parser.values(u"allow-origin"_s), &originError);
+    if (!origins)
+        return fail(u"--allow-origin: "_s + originError);
+
     LocalServer server(DatabaseLocation::parse(parser.value(u"db"_s)));
+    server.setCrossOrigin(CrossOriginPolicy(*origins));
     try {
         // Keys may be managed while a server serves the file; a second server may not serve it.
         const auto use =

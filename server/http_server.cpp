@@ -157,13 +157,16 @@ void HttpServer::sweep()
         connection->checkTimeouts(now);
 }
 
-ApiResponse HttpServer::dispatch(ApiRequest &request)
+ApiResponse HttpServer::dispatch(ApiRequest &request, const Router::Match &match)
 {
-    const Router::Match match = m_router.match(request.method, request.segments);
     if (!match.pathKnown)
         throw ApiError::notFound();
+    if (!match.route && request.method == HttpMethod::Options)
+        return m_crossOrigin.answerOptions(request, match.pathAnyOrigin, match.pathMethods);
     if (!match.route)
         throw ApiError::methodNotAllowed(methodName(request.method));
+    // Before the key is looked at: a page that may not call the route learns nothing more.
+    m_crossOrigin.checkCaller(request, match.pathAnyOrigin);
     request.params = match.params;
     const RouteAccess &access = match.route->access;
     request.quiet = access.quiet;
@@ -182,20 +185,25 @@ ApiResponse HttpServer::dispatch(ApiRequest &request)
 
 ApiResponse HttpServer::respond(ApiRequest &request)
 {
+    const Router::Match match = m_router.match(request.method, request.segments);
+    ApiResponse response;
     try {
-        return dispatch(request);
+        response = dispatch(request, match);
     } catch (const ApiError &error) {
-        return error.toResponse();
+        response = error.toResponse();
     } catch (const DatabaseError &error) {
         qCCritical(lcHttp) << "database error:" << error.what();
-        return ApiError(500, u"server_error"_s, u"database_error"_s,
-                        u"The database could not complete the request."_s)
-            .toResponse();
+        response = ApiError(500, u"server_error"_s, u"database_error"_s,
+                            u"The database could not complete the request."_s)
+                       .toResponse();
     } catch (const std::exception &error) {
         qCCritical(lcHttp) << "unexpected error:" << error.what();
-        return ApiError(500, u"server_error"_s, u"error"_s, u"Internal server error."_s)
-            .toResponse();
+        response =
+            ApiError(500, u"server_error"_s, u"error"_s, u"Internal server error."_s).toResponse();
     }
+    // Errors too: a page reads why its call failed only when the browser may hand it over.
+    m_crossOrigin.addHeaders(request, match.pathAnyOrigin, response);
+    return response;
 }
 
 ApiResponse HttpServer::serve(HttpRequest &request)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "cross_origin.h"
 #include "http_limits.h"
 #include "http_request_parser.h"
 #include "router.h"
@@ -50,6 +51,8 @@ public:
     const HttpLimits &limits() const { return m_limits; }
     // For connections accepted from now on.
     void setLimits(const HttpLimits &limits) { m_limits = limits; }
+    // Which web pages may call which routes; set before serving.
+    void setCrossOrigin(const CrossOriginPolicy &policy) { m_crossOrigin = policy; }
     int connectionCount() const { return int(m_connections.size()); }
     // What this thread's connections hold in memory for their clients.
     qint64 bufferedBytes() const;
@@ -63,11 +66,12 @@ private:
     bool shedIdleConnection();
     void sweep();
     ApiResponse serve(HttpRequest &request);
-    ApiResponse dispatch(ApiRequest &request);
+    ApiResponse dispatch(ApiRequest &request, const Router::Match &match);
 
     Router m_router;
     AccessControl *m_access;
     HttpLimits m_limits;
+    CrossOriginPolicy m_crossOrigin;
     HttpServer *m_main;
     QTcpServer *m_listener = nullptr;
     std::vector<HttpConnection *> m_connections;

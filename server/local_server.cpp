@@ -39,6 +39,7 @@ LocalServer::LocalServer(DatabaseLocation location)
     addProjectRoutes(router, m_services);
     addSdkEventRoutes(router, m_services);
     addSdkDefinitionsRoutes(router, m_services);
+    addSdkProductRoutes(router, m_services);
     addSdkFlagRoutes(router, m_services);
     m_http = std::make_unique<HttpServer>(m_router, &m_auth, m_httpLimits);
     m_flagService.onChange([this](const FlagService::Change &change) { followFlag(change); });
@@ -186,6 +187,7 @@ quint16 LocalServer::listen(const QHostAddress &address, quint16 port, int threa
     if (limits.maxConnections == 0)
         limits.maxConnections = connectionShare(threads);
     m_http->setLimits(limits);
+    m_http->setCrossOrigin(m_crossOrigin);
     const int fd = listeningSocket(address, port, shared, &bound);
     if (fd < 0 || !bindSocket(m_http.get(), fd))
         return 0;
@@ -196,6 +198,7 @@ quint16 LocalServer::listen(const QHostAddress &address, quint16 port, int threa
             break; // serve with the threads there are
         auto worker = std::make_unique<Worker>();
         worker->server = new HttpServer(m_router, &m_auth, limits, m_http.get());
+        worker->server->setCrossOrigin(m_crossOrigin);
         worker->server->moveToThread(&worker->thread);
         worker->thread.setObjectName(u"bunting-http-%1"_s.arg(i));
         worker->thread.start();

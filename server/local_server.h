@@ -42,6 +42,8 @@ public:
     // The limits of every connection; set before listen(). A maxConnections of 0 takes the
     // threads' share of the process's file limit.
     void setHttpLimits(const HttpLimits &limits) { m_httpLimits = limits; }
+    // Which web pages may call the management API; set before listen().
+    void setCrossOrigin(const CrossOriginPolicy &policy) { m_crossOrigin = policy; }
 
     Database &database() { return m_db; }
     AuthService &auth() { return m_auth; }
@@ -77,6 +79,7 @@ private:
     Services m_services;
     Router m_router;
     HttpLimits m_httpLimits;
+    CrossOriginPolicy m_crossOrigin;
     std::unique_ptr<HttpServer> m_http;
     std::vector<std::unique_ptr<Worker>> m_workers;
 };

@@ -16,6 +16,7 @@ Router::Match Router::match(HttpMethod method, const QStringList &segments) cons
     // whatever order the routes were added in.
     Match result;
     int bestLiterals = -1;
+    int bestPathLiterals = -1;
     for (const Route &route : m_routes) {
         if (route.pattern.size() != segments.size())
             continue;
@@ -34,6 +35,15 @@ Router::Match Router::match(HttpMethod method, const QStringList &segments) cons
         if (!matches)
             continue;
         result.pathKnown = true;
+        if (literals > bestPathLiterals) {
+            bestPathLiterals = literals;
+            result.pathMethods.clear();
+            result.pathAnyOrigin = false;
+        }
+        if (literals == bestPathLiterals) {
+            result.pathMethods.append(route.method);
+            result.pathAnyOrigin = result.pathAnyOrigin || route.access.anyOrigin;
+        }
         if (route.method == method && literals > bestLiterals) {
             bestLiterals = literals;
             result.route = &route;

@@ -24,11 +24,14 @@ struct RouteAccess
     // Safe to run on any of the server's threads (read-only over thread-safe state); all other
     // routes run on the main thread, one request at a time.
     bool concurrent = false;
+    // Web pages from any origin may call it (CORS), as they may call PostHog's SDK endpoints;
+    // all other routes answer only the origins the server was told to allow.
+    bool anyOrigin = false;
 
-    static RouteAccess open() { return {false, {}, false, false}; }
-    static RouteAccess sdk() { return {false, {}, true, false}; }
-    static RouteAccess sdkConcurrent() { return {false, {}, true, true}; }
-    static RouteAccess scoped(const QString &scope) { return {true, scope, false, false}; }
+    static RouteAccess open() { return {false, {}, false, false, false}; }
+    static RouteAccess sdk() { return {false, {}, true, false, true}; }
+    static RouteAccess sdkConcurrent() { return {false, {}, true, true, true}; }
+    static RouteAccess scoped(const QString &scope) { return {true, scope, false, false, false}; }
 };
 
 // Maps "METHOD /api/projects/:project/feature_flags/:id/activity" to handlers. A trailing
@@ -51,6 +54,10 @@ public:
         const Route *route = nullptr; // null when no route has this method for the path
         bool pathKnown = false;
         QHash<QString, QString> params;
+        // What the most specific routes of the path allow, whatever the method: the methods they
+        // answer, and whether any origin may call them.
+        QList<HttpMethod> pathMethods;
+        bool pathAnyOrigin = false;
     };
     Match match(HttpMethod method, const QStringList &segments) const;
 

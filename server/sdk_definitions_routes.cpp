@@ -252,15 +252,15 @@ std::shared_ptr<const ProjectSnapshot> snapshotForConfig(Services &services, con
 void addSdkDefinitionsRoutes(Router &router, Services &services)
 {
     const auto serveDefinitions = [&services](ApiRequest &r) { return definitions(r, services); };
-    router.add(Get, u"/flags/definitions"_s, RouteAccess::open(), serveDefinitions);
-    router.add(Get, u"/api/feature_flag/local_evaluation"_s, RouteAccess::open(), serveDefinitions);
+    router.add(Get, u"/flags/definitions"_s, RouteAccess::sdk(), serveDefinitions);
+    router.add(Get, u"/api/feature_flag/local_evaluation"_s, RouteAccess::sdk(), serveDefinitions);
 
-    router.add(Get, u"/array/:token/config"_s, RouteAccess::open(), [&services](ApiRequest &r) {
+    router.add(Get, u"/array/:token/config"_s, RouteAccess::sdk(), [&services](ApiRequest &r) {
         return ApiResponse::json(
             sdkRemoteConfig(*snapshotForConfig(services, r.param(u"token"_s))));
     });
     // posthog-js loads config.js as a script that leaves the config on the window.
-    router.add(Get, u"/array/:token/config.js"_s, RouteAccess::open(), [&services](ApiRequest &r) {
+    router.add(Get, u"/array/:token/config.js"_s, RouteAccess::sdk(), [&services](ApiRequest &r) {
         const auto snapshot = snapshotForConfig(services, r.param(u"token"_s));
         const QByteArray config =
             QJsonDocument(QJsonObject{{u"config"_s, sdkRemoteConfig(*snapshot)},

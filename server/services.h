@@ -46,5 +46,6 @@ void addEvaluationRoutes(class Router &router, Services &services);
 void addSdkFlagRoutes(class Router &router, Services &services);
 void addSdkEventRoutes(class Router &router, Services &services);
 void addSdkDefinitionsRoutes(class Router &router, Services &services);
+void addSdkProductRoutes(class Router &router, Services &services);
 
 } // namespace bunting::server

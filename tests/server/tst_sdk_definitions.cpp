@@ -48,6 +48,8 @@ private Q_SLOTS:
     void remoteConfig();
     void remoteConfigScript();
     void remoteConfigBadTokens();
+    void productsBuntingDoesNotServe_data();
+    void productsBuntingDoesNotServe();
 
 private:
     QString definitionsPath(bool sendCohorts = true) const
@@ -307,7 +309,6 @@ void TestSdkDefinitions::remoteConfig()
         {u"elementsChainAsString"_s, true},
         {u"sessionRecording"_s, false},
         {u"heatmaps"_s, false},
-        {u"surveys"_s, false},
         {u"productTours"_s, false},
         {u"defaultIdentifiedOnly"_s, true},
         {u"siteApps"_s, QJsonArray()},
@@ -340,6 +341,36 @@ void TestSdkDefinitions::remoteConfigBadTokens()
     QCOMPARE(malformed.status, 400);
     QCOMPARE(malformed.object().value("detail"_L1).toString(), u"Invalid token"_s);
     QCOMPARE(m_server->get(u"/array/phc_unknown/config.js"_s, QString()).status, 404);
+}
+
+void TestSdkDefinitions::productsBuntingDoesNotServe_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QJsonObject>("answer");
+    QTest::newRow("surveys") << u"/api/surveys/"_s
+                             << QJsonObject{{u"surveys"_s, QJsonArray()},
+                                            {u"survey_config"_s, QJsonValue::Null}};
+    QTest::newRow("early access features") << u"/api/early_access_features/"_s
+                                           << QJsonObject{{u"earlyAccessFeatures"_s, QJsonArray()}};
+}
+
+// posthog-js asks for surveys and early access features with the project token; PostHog answers
+// a project without any with an empty list (posthog/api/survey.py, early_access_feature.py),
+// and 401 missing_api_key / invalid_api_key without a known token.
+void TestSdkDefinitions::productsBuntingDoesNotServe()
+{
+    QFETCH(QString, path);
+    QFETCH(QJsonObject, answer);
+    const auto reply = m_server->get(path + u"?token="_s + m_server->projectToken(), QString());
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(reply.object(), answer);
+
+    const auto missing = m_server->get(path, QString());
+    QCOMPARE(missing.status, 401);
+    QCOMPARE(missing.object().value("code"_L1).toString(), u"missing_api_key"_s);
+    const auto unknown = m_server->get(path + u"?token=phc_nobody"_s, QString());
+    QCOMPARE(unknown.status, 401);
+    QCOMPARE(unknown.object().value("code"_L1).toString(), u"invalid_api_key"_s);
 }
 
 QTEST_GUILESS_MAIN(TestSdkDefinitions)
