@@ -1,6 +1,10 @@
 -- wrk script: POST /flags/?v=2 for random distinct ids with person properties, as SDKs send it.
 -- The project token comes from the environment (BUNTING_TOKEN), set by bench/wrk/run.
+-- BUNTING_ORIGIN sends an Origin header, as posthog-js in a page on another origin does.
 local token = os.getenv("BUNTING_TOKEN")
+local origin = os.getenv("BUNTING_ORIGIN")
+local headers = { ["Content-Type"] = "application/json" }
+if origin and origin ~= "" then headers["Origin"] = origin end
 local plans = { "free", "pro", "enterprise", "startup" }
 local countries = { "DE", "US", "FR", "GB", "BR", "IN" }
 local counter = 0
@@ -14,7 +18,7 @@ request = function()
     '"groups":{"company":"company-%d"}}',
     token, id, id, (id % 3 == 0) and "example.com" or "posthog.com", plans[id % 4 + 1],
     countries[id % 6 + 1], 18 + id % 50, id % 20, 1 + id % 9, id % 500)
-  return wrk.format("POST", "/flags/?v=2", { ["Content-Type"] = "application/json" }, body)
+  return wrk.format("POST", "/flags/?v=2", headers, body)
 end
 
 dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "report.lua")

@@ -34,8 +34,8 @@ inline void dieWithParent(QProcess &process)
 class Server
 {
 public:
-    // Empty on success, else why the server did not start.
-    QString start()
+    // Empty on success, else why the server did not start. `extraArgs` go to bunting-server.
+    QString start(const QStringList &extraArgs = {})
     {
         using namespace Qt::StringLiterals;
         m_dir = std::make_unique<QTemporaryDir>();
@@ -49,8 +49,9 @@ public:
         env.insert(u"XDG_CONFIG_HOME"_s, m_dir->filePath(u"config"_s));
         m_process->setProcessEnvironment(env);
         m_process->setProgram(QStringLiteral(BUNTING_SERVER_EXECUTABLE));
-        m_process->setArguments(
-            {u"--db"_s, m_dir->filePath(u"compat.sqlite"_s), u"--listen"_s, u"127.0.0.1:0"_s});
+        m_process->setArguments(QStringList{u"--db"_s, m_dir->filePath(u"compat.sqlite"_s),
+                                            u"--listen"_s, u"127.0.0.1:0"_s} +
+                                extraArgs);
         dieWithParent(*m_process);
         m_process->start();
         if (!m_process->waitForStarted(startTimeoutMs))
@@ -113,7 +114,7 @@ struct ScenarioRun
 };
 
 inline ScenarioRun runScenario(const Server &server, const QString &script,
-                               const QStringList &args = {})
+                               const QStringList &args = {}, int timeoutMs = scenarioTimeoutMs)
 {
     using namespace Qt::StringLiterals;
     QProcess node;
@@ -134,7 +135,7 @@ inline ScenarioRun runScenario(const Server &server, const QString &script,
         run.output = node.errorString();
         return run;
     }
-    run.finished = node.waitForFinished(scenarioTimeoutMs);
+    run.finished = node.waitForFinished(timeoutMs);
     if (!run.finished) {
         node.kill();
         node.waitForFinished(startTimeoutMs);

@@ -1,4 +1,4 @@
-// The real PostHog SDKs (posthog-node and posthog-js, unmodified, from npm) against the real
+// The real PostHog SDK for servers (posthog-node, unmodified, from npm) against the real
 // bunting-server: each test starts the server on a fresh SQLite file and a free loopback port,
 // reads the project token and the owner's key from its first-start output, and runs one Node
 // scenario against it. A scenario checks every SDK behaviour it covers and prints each one that
@@ -23,7 +23,6 @@ private Q_SLOTS:
     void nodeRemoteEvaluation();
     void nodeLocalEvaluation();
     void nodeFlagCalledEvents();
-    void jsBrowserFlags();
 
 private:
     void runScenario(const QString &script, const QStringList &args = {});
@@ -67,11 +66,6 @@ void TestSdkCompat::nodeLocalEvaluation()
 void TestSdkCompat::nodeFlagCalledEvents()
 {
     runScenario(u"node_events.mjs"_s);
-}
-
-void TestSdkCompat::jsBrowserFlags()
-{
-    runScenario(u"js_browser.mjs"_s);
 }
 
 QTEST_GUILESS_MAIN(TestSdkCompat)
