@@ -36,9 +36,19 @@ const shopPage = `<!doctype html>
   posthog.onFeatureFlags(function (flags, variants, context) {
     window.flagUpdates.push({ distinctId: posthog.get_distinct_id(), flags: flags, variants: variants,
                               errorsLoading: Boolean(context && context.errorsLoading) })
+    // What the visitor would see of the flags: each enabled one with its variant.
+    var list = document.getElementById('flags')
+    if (!list) return
+    list.textContent = ''
+    document.getElementById('who').textContent = posthog.get_distinct_id()
+    flags.forEach(function (key) {
+      var item = document.createElement('li')
+      item.textContent = key + ': ' + JSON.stringify(posthog.getFeatureFlag(key, { send_event: false }))
+      list.appendChild(item)
+    })
   })
 </script></head>
-<body><h1>Shop</h1></body></html>`
+<body style="font-family: sans-serif"><h1>Shop</h1><p>Flags for <b id="who"></b>:</p><ul id="flags"></ul></body></html>`
 
 function servePages() {
   const pages = http.createServer(async (request, response) => {
@@ -168,6 +178,10 @@ async function shopScenario(browser, keys, ids) {
 
   // Whatever else posthog-js sent on its own (the pageview, $identify, $groupidentify) is flushed.
   await sleep(3500)
+  if (process.env.BUNTING_SCREENSHOTS) {
+    await page.setViewport({ width: 640, height: 360 })
+    await page.screenshot({ path: path.join(process.env.BUNTING_SCREENSHOTS, 'browser_shop_page.png') })
+  }
   const paths = seen.answers.map((a) => `${a.method} ${a.path}`)
   check('posthog-js loaded the remote config from the server', paths.some((p) => p.startsWith(`GET /array/${server.token}/config`)), true)
   check('posthog-js asked the server for flags', paths.some((p) => p.startsWith('POST /flags')), true)
