@@ -463,6 +463,7 @@ EvaluationResult CompiledProject::Run::evaluate(qsizetype index, Explanation *ex
     const FeatureFlag &flag = *cf.flag;
     EvaluationResult result;
     result.key = flag.key;
+    result.flagIndex = index;
     result.flagId = flag.id;
     result.flagVersion = flag.version;
     const auto finish = [&](MatchReason reason, std::optional<int> conditionIndex,
@@ -627,15 +628,25 @@ std::optional<EvaluationResult> CompiledProject::evaluate(const QString &key,
     return evaluate(index, context, explanation);
 }
 
-QList<EvaluationResult> CompiledProject::evaluateAll(const EvaluationContext &context) const
+QList<EvaluationResult> CompiledProject::evaluate(const QList<qsizetype> &indexes,
+                                                  const EvaluationContext &context) const
 {
     Run run(*d, context);
     QList<EvaluationResult> results;
-    results.reserve(d->flags.size());
+    results.reserve(indexes.size());
+    for (qsizetype index : indexes)
+        results.append(run.evaluate(index, nullptr));
+    return results;
+}
+
+QList<EvaluationResult> CompiledProject::evaluateAll(const EvaluationContext &context) const
+{
+    QList<qsizetype> live;
+    live.reserve(qsizetype(d->flags.size()));
     for (qsizetype i = 0; i < qsizetype(d->flags.size()); ++i)
         if (!d->flags[i].flag->deleted)
-            results.append(run.evaluate(i, nullptr));
-    return results;
+            live.append(i);
+    return evaluate(live, context);
 }
 
 } // namespace bunting

@@ -30,6 +30,9 @@ public:
                               Explanation *explanation = nullptr) const;
     std::optional<EvaluationResult> evaluate(const QString &key, const EvaluationContext &context,
                                              Explanation *explanation = nullptr) const;
+    // The flags at `indexes`, in that order; the flags they depend on are evaluated once.
+    QList<EvaluationResult> evaluate(const QList<qsizetype> &indexes,
+                                     const EvaluationContext &context) const;
     // Every flag that is not deleted, in definition order; dependencies evaluated once.
     QList<EvaluationResult> evaluateAll(const EvaluationContext &context) const;
 

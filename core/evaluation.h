@@ -51,6 +51,7 @@ struct FlagValue
 struct EvaluationResult
 {
     QString key;
+    qsizetype flagIndex = -1; // the flag's place in the CompiledProject that evaluated it
     qint64 flagId = 0;
     int flagVersion = 0;
     FlagValue value;

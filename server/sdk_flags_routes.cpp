@@ -286,146 +286,162 @@ void writeConfig(JsonWriter &w, const ProjectSnapshot &snapshot)
     w.key("isAuthenticated"_L1).value(false);
 }
 
-ApiResponse evaluateForSdk(ApiRequest &r, Services &s, Shape shape)
+// What an SDK asked: of which project, for whom, and which of its flags.
+struct SdkQuestion
 {
-    const QJsonObject body = sdkRequestObject(r);
-    const QString token = requestToken(r, body);
+    std::shared_ptr<const ProjectSnapshot> snapshot;
+    QString distinctId;
+    Runtime runtime = Runtime::All;
+    QStringList contexts;
+    std::optional<QStringList> onlyKeys; // flag_keys_to_evaluate, in the order sent
+    QJsonObject body;
+};
+
+SdkQuestion parseQuestion(ApiRequest &r, Services &s)
+{
+    SdkQuestion q;
+    q.body = sdkRequestObject(r);
+    const QString token = requestToken(r, q.body);
     if (token.isEmpty())
         throw tokenError(
             u"No API token provided. Please include a valid API token in your request."_s);
-    const auto snapshot = s.snapshots.byToken(token);
-    if (!snapshot)
+    q.snapshot = s.snapshots.byToken(token);
+    if (!q.snapshot)
         throw tokenError(u"The provided API key is invalid or has expired. Please check your API "
                          "key and try again."_s);
 
-    const QJsonValue distinctValue = body.value("distinct_id"_L1);
+    const QJsonValue distinctValue = q.body.value("distinct_id"_L1);
     if (distinctValue.isUndefined() || distinctValue.isNull())
         throw ApiError::validation(u"required"_s,
                                    u"The distinct_id field is missing from the request. Please "
                                    "include a valid identifier."_s,
                                    u"distinct_id"_s);
-    const QString distinctId = sdkIdText(distinctValue);
-    if (distinctId.trimmed().isEmpty())
+    q.distinctId = sdkIdText(distinctValue);
+    if (q.distinctId.trimmed().isEmpty())
         throw ApiError::validation(u"invalid_input"_s,
                                    u"The distinct_id field cannot be empty. Please provide a "
                                    "valid identifier."_s,
                                    u"distinct_id"_s);
 
-    const Runtime runtime = requestRuntime(r, body);
-    QStringList contexts =
-        stringList(body.value("evaluation_contexts"_L1), u"evaluation_contexts"_s);
-    if (contexts.isEmpty()) // the name before the rename
-        contexts =
-            stringList(body.value("evaluation_environments"_L1), u"evaluation_environments"_s);
-    const QJsonValue keysValue = body.value("flag_keys_to_evaluate"_L1);
-    const bool onlySomeKeys = keysValue.isArray();
-    const QStringList keys = stringList(keysValue, u"flag_keys_to_evaluate"_s);
-    const QSet<QString> keySet(keys.cbegin(), keys.cend());
+    q.runtime = requestRuntime(r, q.body);
+    q.contexts = stringList(q.body.value("evaluation_contexts"_L1), u"evaluation_contexts"_s);
+    if (q.contexts.isEmpty()) // the name before the rename
+        q.contexts =
+            stringList(q.body.value("evaluation_environments"_L1), u"evaluation_environments"_s);
+    const QJsonValue keysValue = q.body.value("flag_keys_to_evaluate"_L1);
+    if (keysValue.isArray())
+        q.onlyKeys = stringList(keysValue, u"flag_keys_to_evaluate"_s);
+    return q;
+}
 
-    const EvaluationContext context =
-        buildContext(snapshot->projectId, *snapshot, s.subjects, body, distinctId);
-    const CompiledProject &engine = *snapshot->engine;
-
-    bool errors = false;
-    // Inactive flags are left out as deleted ones are: PostHog's flags service skips both before
-    // matching, so an SDK never hears of them.
-    auto include = [&](const FeatureFlag &flag) {
-        return flag.active && !flag.deleted && runtimeAllows(runtime, flag) &&
-               contextsAllow(contexts, flag) && (!onlySomeKeys || keySet.contains(flag.key));
+// The flags the answer holds, as indexes into the project's engine: those named (in the order
+// named) or all, in definition order. Inactive flags are left out as deleted ones are: PostHog's
+// flags service skips both before matching, so an SDK never hears of them.
+QList<qsizetype> selectFlags(const CompiledProject &engine, const SdkQuestion &q)
+{
+    const auto wanted = [&](const FeatureFlag &flag) {
+        return flag.active && !flag.deleted && runtimeAllows(q.runtime, flag) &&
+               contextsAllow(q.contexts, flag);
     };
-    QList<EvaluationResult> results;
-    QList<qsizetype> indexes; // each result's flag in the engine
-    if (onlySomeKeys) {
-        for (const QString &key : keys) {
+    QList<qsizetype> indexes;
+    if (q.onlyKeys) {
+        for (const QString &key : *q.onlyKeys) {
             const qsizetype index = engine.indexOfKey(key);
-            if (index < 0 || !include(engine.flag(index)))
-                continue;
-            try {
-                results.append(engine.evaluate(index, context));
+            if (index >= 0 && wanted(engine.flag(index)) && !indexes.contains(index))
                 indexes.append(index);
-            } catch (const std::exception &) {
-                errors = true;
-            }
         }
     } else {
-        try {
-            results = engine.evaluateAll(context);
-        } catch (const std::exception &) {
-            errors = true;
-        }
-        // The results are the live flags in definition order: walking the flags alongside finds
-        // each one's flag without a lookup by key.
-        indexes.reserve(results.size());
-        qsizetype next = 0;
-        qsizetype kept = 0;
-        for (qsizetype i = 0; i < results.size(); ++i) {
-            qsizetype index = next;
-            while (index < engine.flagCount() &&
-                   (engine.flag(index).deleted || engine.flag(index).key != results[i].key))
-                ++index;
-            if (index == engine.flagCount())
-                index = engine.indexOfKey(results[i].key);
-            else
-                next = index + 1;
-            if (index < 0 || !include(engine.flag(index)))
-                continue;
-            if (kept != i)
-                results[kept] = std::move(results[i]);
-            indexes.append(index);
-            ++kept;
-        }
-        results.resize(kept);
+        indexes.reserve(engine.flagCount());
+        for (qsizetype i = 0; i < engine.flagCount(); ++i)
+            if (wanted(engine.flag(i)))
+                indexes.append(i);
     }
+    return indexes;
+}
 
+struct SdkAnswer
+{
+    QList<EvaluationResult> results;
+    bool errors = false; // errorsWhileComputingFlags
+};
+
+SdkAnswer evaluateFlags(const CompiledProject &engine, const QList<qsizetype> &indexes,
+                        const EvaluationContext &context)
+{
+    SdkAnswer answer;
+    try {
+        answer.results = engine.evaluate(indexes, context);
+    } catch (const std::exception &) {
+        // As PostHog's service does when evaluation fails: no flags, and the SDK is told.
+        answer.errors = true;
+    }
+    return answer;
+}
+
+ApiResponse writeAnswer(const ApiRequest &r, const ProjectSnapshot &snapshot, Shape shape,
+                        const SdkAnswer &answer)
+{
+    const QList<EvaluationResult> &results = answer.results;
     // The flag's key as JSON text: escaped once per snapshot rather than twice per answer.
-    const auto keyJson = [&](qsizetype i) {
-        const qsizetype index = indexes[i];
-        return index < snapshot->flagKeysJson.size() ? snapshot->flagKeysJson[index]
-                                                     : JsonWriter::encode(results[i].key);
+    const auto keyJson = [&](const EvaluationResult &result) {
+        return result.flagIndex < snapshot.flagKeysJson.size()
+                   ? snapshot.flagKeysJson[result.flagIndex]
+                   : JsonWriter::encode(result.key);
     };
     JsonWriter w(1024 + results.size() * 256);
     w.beginObject();
     if (shape == Shape::Flags) {
         w.key("flags"_L1).beginObject();
-        for (qsizetype i = 0; i < results.size(); ++i) {
-            const QByteArray key = keyJson(i);
-            writeFlagDetail(w.encodedKey(key), key, results[i]);
+        for (const EvaluationResult &result : results) {
+            const QByteArray key = keyJson(result);
+            writeFlagDetail(w.encodedKey(key), key, result);
         }
         w.endObject();
     } else if (shape == Shape::Legacy) {
         w.key("featureFlags"_L1).beginObject();
-        for (qsizetype i = 0; i < results.size(); ++i)
-            w.encodedKey(keyJson(i)).value(results[i].value.toJson());
+        for (const EvaluationResult &result : results)
+            w.encodedKey(keyJson(result)).value(result.value.toJson());
         w.endObject();
         w.key("featureFlagPayloads"_L1).beginObject();
-        for (qsizetype i = 0; i < results.size(); ++i)
-            if (results[i].value.enabled && !results[i].payload.isUndefined())
-                w.encodedKey(keyJson(i)).value(results[i].payload);
+        for (const EvaluationResult &result : results)
+            if (result.value.enabled && !result.payload.isUndefined())
+                w.encodedKey(keyJson(result)).value(result.payload);
         w.endObject();
     } else if (shape == Shape::DecideV2) {
         w.key("featureFlags"_L1).beginObject();
-        for (qsizetype i = 0; i < results.size(); ++i)
-            if (results[i].value.enabled)
-                w.encodedKey(keyJson(i)).value(results[i].value.toJson());
+        for (const EvaluationResult &result : results)
+            if (result.value.enabled)
+                w.encodedKey(keyJson(result)).value(result.value.toJson());
         w.endObject();
     } else {
         w.key("featureFlags"_L1).beginArray();
-        for (qsizetype i = 0; i < results.size(); ++i)
-            if (results[i].value.enabled)
-                w.json(keyJson(i));
+        for (const EvaluationResult &result : results)
+            if (result.value.enabled)
+                w.json(keyJson(result));
         w.endArray();
     }
     // PostHog's two oldest shapes have no such field.
     if (shape == Shape::Flags || shape == Shape::Legacy)
-        w.key("errorsWhileComputingFlags"_L1).value(errors);
+        w.key("errorsWhileComputingFlags"_L1).value(answer.errors);
     w.key("requestId"_L1).value(requestId());
     w.key("evaluatedAt"_L1).value(QDateTime::currentMSecsSinceEpoch());
     if (r.queryValue(u"config"_s) == "true"_L1)
-        writeConfig(w, *snapshot);
+        writeConfig(w, snapshot);
     w.endObject();
     ApiResponse response;
     response.body = w.take();
     return response;
+}
+
+ApiResponse evaluateForSdk(ApiRequest &r, Services &s, Shape shape)
+{
+    const SdkQuestion question = parseQuestion(r, s);
+    const ProjectSnapshot &snapshot = *question.snapshot;
+    const EvaluationContext context =
+        buildContext(snapshot.projectId, snapshot, s.subjects, question.body, question.distinctId);
+    const CompiledProject &engine = *snapshot.engine;
+    return writeAnswer(r, snapshot, shape,
+                       evaluateFlags(engine, selectFlags(engine, question), context));
 }
 
 int versionParam(const ApiRequest &r)

@@ -85,6 +85,7 @@ private Q_SLOTS:
     void experienceContinuityOverride();
     void explanation();
     void evaluateAllSkipsDeletedFlags();
+    void evaluateSomeFlagsInTheOrderAsked();
     void reasonCodes();
 };
 
@@ -504,8 +505,33 @@ void TestEngine::evaluateAllSkipsDeletedFlags()
     const auto all = project->evaluateAll(person(u"a"_s));
     QCOMPARE(all.size(), 1);
     QCOMPARE(all[0].flagId, 2);
+    QCOMPARE(all[0].flagIndex, 1);
     QCOMPARE(project->indexOfKey(u"k"_s), 1);
     QVERIFY(!project->evaluate(u"nope"_s, person(u"a"_s)));
+}
+
+// What the SDK endpoints ask: a chosen few flags, in the order the request named them, each
+// result saying which flag it is; a flag they depend on is evaluated for them, not reported.
+void TestEngine::evaluateSomeFlagsInTheOrderAsked()
+{
+    const FeatureFlag base = flagFrom(
+        R"({"id":1,"key":"base","active":true,"filters":{"groups":[{"rollout_percentage":100}]}})");
+    const FeatureFlag child =
+        flagFrom(R"({"id":2,"key":"child","active":true,"filters":{"groups":[{"properties":[)"
+                 R"({"key":"1","type":"flag","operator":"flag_evaluates_to","value":true}],)"
+                 R"("rollout_percentage":100}]}})");
+    const FeatureFlag other = flagFrom(
+        R"({"id":3,"key":"other","active":true,"filters":{"groups":[{"rollout_percentage":0}]}})");
+    const auto project = CompiledProject::compile({{base, child, other}, {}, {}});
+    const auto results = project->evaluate(QList<qsizetype>{2, 1}, person(u"a"_s));
+    QCOMPARE(results.size(), 2);
+    QCOMPARE(results[0].key, u"other"_s);
+    QCOMPARE(results[0].flagIndex, 2);
+    QCOMPARE(results[0].value.enabled, false);
+    QCOMPARE(results[1].key, u"child"_s);
+    QCOMPARE(results[1].flagIndex, 1);
+    QCOMPARE(results[1].value.enabled, true);
+    QVERIFY(project->evaluate(QList<qsizetype>{}, person(u"a"_s)).isEmpty());
 }
 
 void TestEngine::reasonCodes()

@@ -291,6 +291,12 @@ void TestSdkFlags::flagKeysToEvaluate()
     QCOMPARE(reply.object().value("flags"_L1).toObject().keys(), QStringList{u"colour"_s});
     const auto none = flags(request(u"alice"_s, {{u"flag_keys_to_evaluate"_s, QJsonArray{}}}));
     QCOMPARE(none.object().value("flags"_L1).toObject(), QJsonObject());
+    // A key named twice is one flag of the answer, not two members of one name.
+    const auto twice = flags(request(
+        u"alice"_s, {{u"flag_keys_to_evaluate"_s, QJsonArray{u"beta"_s, u"colour"_s, u"beta"_s}}}));
+    QCOMPARE(twice.body.count("\"beta\":"), 1);
+    QCOMPARE(twice.object().value("flags"_L1).toObject().keys(),
+             (QStringList{u"beta"_s, u"colour"_s}));
 }
 
 void TestSdkFlags::evaluationRuntime()
