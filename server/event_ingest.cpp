@@ -119,21 +119,24 @@ void EventIngest::flush()
     if (batch.isEmpty())
         return;
 
-    Effects effects;
     try {
         m_db.transaction([&] {
+            Effects effects;
             QHash<qint64, QList<FlagCall>> calls;
             for (const Queued &item : std::as_const(batch))
                 apply(item, calls[item.projectId], effects);
             for (auto it = calls.cbegin(); it != calls.cend(); ++it)
                 if (!it.value().isEmpty())
                     m_usage.recordCalls(it.key(), it.value());
+            m_db.afterCommit([this, effects] { announce(effects); });
         });
     } catch (const std::exception &error) {
         qCWarning(lcIngest) << "dropped" << batch.size() << "events:" << error.what();
-        return;
     }
+}
 
+void EventIngest::announce(const Effects &effects) const
+{
     for (auto it = effects.persons.cbegin(); it != effects.persons.cend(); ++it)
         if (onPersonsChanged)
             onPersonsChanged(it.key(), QStringList(it.value().cbegin(), it.value().cend()));

@@ -68,6 +68,7 @@ private:
     };
 
     void scheduleFlush();
+    void announce(const Effects &effects) const;
     void apply(const Queued &item, QList<FlagCall> &calls, Effects &effects);
     void applyPersonUpdates(qint64 projectId, const QString &distinctId, const QJsonObject &event,
                             Effects &effects);

@@ -44,8 +44,10 @@ void writeFlag(const Database &db, const std::function<void()> &work)
 
 void FlagService::notify(const Change &change) const
 {
-    for (const auto &listener : m_listeners)
-        listener(change);
+    m_db.afterCommit([this, change] {
+        for (const auto &listener : m_listeners)
+            listener(change);
+    });
 }
 
 UserBasic FlagService::user(qint64 userId) const

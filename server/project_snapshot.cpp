@@ -292,7 +292,7 @@ std::shared_ptr<const ProjectSnapshot> SnapshotStore::byProject(qint64 projectId
     {
         QMutexLocker lock(&m_mutex);
         const auto current = m_byProject.value(projectId);
-        if (current && !needsSettling(projectId, *current))
+        if (current)
             return current;
         generation = m_generation.value(projectId);
     }
@@ -310,21 +310,11 @@ std::shared_ptr<const ProjectSnapshot> SnapshotStore::byProject(qint64 projectId
     return snapshot;
 }
 
-bool SnapshotStore::needsSettling(qint64 projectId, const ProjectSnapshot &snapshot) const
-{
-    const auto it = m_invalidatedAt.constFind(projectId);
-    if (it == m_invalidatedAt.cend())
-        return false;
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    return snapshot.builtAt < *it + settleMs && now >= *it + settleMs;
-}
-
 void SnapshotStore::invalidate(qint64 projectId)
 {
     QMutexLocker lock(&m_mutex);
     m_byProject.remove(projectId);
     ++m_generation[projectId];
-    m_invalidatedAt.insert(projectId, QDateTime::currentMSecsSinceEpoch());
 }
 
 void SnapshotStore::invalidateAll()
