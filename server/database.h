@@ -117,4 +117,19 @@ private:
     mutable std::atomic<int> m_commitsAtFailure{-1}; // -1 until the injected failure fires
 };
 
+// What /_health tells of the database (which one, and whether it answers), without handing
+// out the database itself.
+class DatabaseStatus
+{
+public:
+    explicit DatabaseStatus(const Database &db) : m_db(db) {}
+    bool isPostgres() const { return m_db.isPostgres(); }
+    QString describe() const { return m_db.location().describe(); }
+    // Throws DatabaseError when the database does not answer.
+    int schemaVersion() const { return m_db.schemaVersion(); }
+
+private:
+    const Database &m_db;
+};
+
 } // namespace bunting::server

@@ -2,9 +2,12 @@
 
 #include "activity_log.h"
 #include "api.h"
+#include "cohort_repository.h"
 #include "database.h"
 #include "flag_repository.h"
 #include "flag_validation.h"
+#include "group_repository.h"
+#include "user_repository.h"
 
 #include <QJsonObject>
 #include <functional>
@@ -17,8 +20,11 @@ namespace bunting::server {
 class FlagService
 {
 public:
-    FlagService(const Database &db, FlagRepository &flags, ActivityLog &activity)
-        : m_db(db), m_flags(flags), m_activity(activity)
+    FlagService(const Database &db, FlagRepository &flags, const UserRepository &users,
+                const CohortRepository &cohorts, const GroupRepository &groups,
+                ActivityLog &activity)
+        : m_db(db), m_flags(flags), m_users(users), m_cohorts(cohorts), m_groups(groups),
+          m_activity(activity)
     {
     }
 
@@ -68,6 +74,9 @@ private:
 
     const Database &m_db;
     FlagRepository &m_flags;
+    const UserRepository &m_users;
+    const CohortRepository &m_cohorts;
+    const GroupRepository &m_groups;
     ActivityLog &m_activity;
     std::vector<std::function<void(const Change &)>> m_listeners;
 };

@@ -1,10 +1,10 @@
 #pragma once
 
 #include "cohort_repository.h"
-#include "database.h"
 #include "engine.h"
 #include "flag_repository.h"
 #include "group_repository.h"
+#include "project_repository.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -41,9 +41,9 @@ struct ProjectSnapshot
 class SnapshotStore
 {
 public:
-    SnapshotStore(const Database &db, const FlagRepository &flags, const CohortRepository &cohorts,
-                  const GroupRepository &groups)
-        : m_db(db), m_flags(flags), m_cohorts(cohorts), m_groups(groups)
+    SnapshotStore(const ProjectRepository &projects, const FlagRepository &flags,
+                  const CohortRepository &cohorts, const GroupRepository &groups)
+        : m_projects(projects), m_flags(flags), m_cohorts(cohorts), m_groups(groups)
     {
     }
 
@@ -66,7 +66,7 @@ public:
 private:
     std::shared_ptr<const ProjectSnapshot> build(qint64 projectId, const QString &token) const;
 
-    const Database &m_db;
+    const ProjectRepository &m_projects;
     const FlagRepository &m_flags;
     const CohortRepository &m_cohorts;
     const GroupRepository &m_groups;
