@@ -50,6 +50,10 @@ public:
                                         const FeatureFlag *previous) const;
     UserBasic user(qint64 userId) const;
 
+    // Runs several changes as one: every change `work` makes is written, or, when it throws,
+    // none is. Listeners hear of the changes once all of them are committed.
+    void allOrNothing(const std::function<void()> &work) const { m_db.transaction(work); }
+
     // A committed change, for what follows from it outside the flag's own transaction (the
     // usage dashboard, the SDK snapshot).
     struct Change
