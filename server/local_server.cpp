@@ -60,8 +60,7 @@ LocalServer::LocalServer(DatabaseLocation location)
             m_subjects.invalidatePerson(projectId, distinctId);
     };
     m_events.onGroupsChanged = [this](qint64 projectId) { m_subjects.invalidateGroups(projectId); };
-    // Cohort changes commit through CohortService, which each request builds anew: the hook is
-    // on the repository they all write through.
+    // On the repository, which every cohort write goes through.
     m_cohorts.onChange([this](qint64 projectId, bool membersChanged) {
         m_snapshots.invalidate(projectId);
         if (membersChanged)

@@ -45,9 +45,11 @@ private:
     Database &database() { return m_server->server().database(); }
     // Every row of every table, as sortable text.
     QStringList dump();
-    // Runs `operation` with statement 1, 2, ... failing until the failure comes after the
-    // operation committed (or never comes, and it answers `success`); every failure before that
-    // must answer 500 and leave the database as it was. The number of such failures.
+    // Runs `operation` with statement 1, 2, ... failing until the failure falls after a commit
+    // (or never comes, and the operation answers `success`): every failure before that must
+    // answer 500 and leave the database as it was. Each test then checks that the whole
+    // operation is there, which fails for one written in several transactions, as its first
+    // commit holds only part of it. The number of failures before the commit.
     int failEachStatement(const std::function<TestServer::Reply()> &operation, int success);
 
     std::unique_ptr<TestServer> m_server;
