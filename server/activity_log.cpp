@@ -104,13 +104,12 @@ QJsonValue serializeDetail(const QJsonValue &stored)
     return out;
 }
 
-QJsonObject serializeUser(const QSqlQuery &row)
+QJsonObject serializeUser(const StoredActivity &entry)
 {
-    if (row.value(u"user_id"_s).isNull())
+    if (entry.bySystem)
         return {{u"first_name"_s, u"System"_s}, {u"email"_s, QJsonValue()}, {u"is_system"_s, true}};
     // A user since removed: DRF serves the empty form of the user then.
-    return {{u"first_name"_s, row.value(u"first_name"_s).toString()},
-            {u"email"_s, row.value(u"email"_s).toString()}};
+    return {{u"first_name"_s, entry.userFirstName}, {u"email"_s, entry.userEmail}};
 }
 
 } // namespace
@@ -125,13 +124,8 @@ void ActivityLog::record(qint64 projectId, const QString &scope, qint64 itemId,
         {u"changes"_s, changes}, {u"trigger"_s, QJsonValue()},  {u"context"_s, QJsonValue()}};
     const QString resolved =
         scope == "FeatureFlag"_L1 ? resolveFlagActivity(activity, changes) : activity;
-    m_db.exec(u"INSERT INTO activity_log (uuid, project_id, scope, item_id, activity, user_id, "
-              "detail, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"_s,
-              {QUuid::createUuid().toString(QUuid::WithoutBraces), projectId, scope,
-               QString::number(itemId), resolved,
-               userId > 0 ? QVariant(userId) : QVariant(QMetaType(QMetaType::LongLong)),
-               QString::fromUtf8(QJsonDocument(detail).toJson(QJsonDocument::Compact)),
-               nowTimestamp()});
+    m_store.insert(QUuid::createUuid().toString(QUuid::WithoutBraces), projectId, scope,
+                   QString::number(itemId), resolved, userId, detail, nowTimestamp());
 }
 
 std::optional<ActivityPage> ActivityLog::page(qint64 projectId, const QString &scope,
@@ -139,15 +133,8 @@ std::optional<ActivityPage> ActivityLog::page(qint64 projectId, const QString &s
                                               qint64 page) const
 {
     Q_ASSERT(limit >= 1 && page >= 1);
-    const QString where = itemId ? u" WHERE a.project_id = ? AND a.scope = ? AND a.item_id = ?"_s
-                                 : u" WHERE a.project_id = ? AND a.scope = ?"_s;
-    QVariantList values{projectId, scope};
-    if (itemId)
-        values.append(*itemId);
-
     ActivityPage result;
-    result.totalCount =
-        m_db.scalar(u"SELECT COUNT(*) FROM activity_log a"_s + where, values)->toLongLong();
+    result.totalCount = m_store.count(projectId, scope, itemId);
     const qint64 pages =
         std::max<qint64>(1, result.totalCount / limit + (result.totalCount % limit != 0 ? 1 : 0));
     if (page > pages)
@@ -155,23 +142,18 @@ std::optional<ActivityPage> ActivityLog::page(qint64 projectId, const QString &s
     result.hasNext = page < pages;
     result.hasPrevious = page > 1;
 
-    // Entries written within the same millisecond keep the order they were written in.
-    QSqlQuery q = m_db.exec(
-        u"SELECT a.uuid, a.activity, a.scope, a.item_id, a.detail, a.created_at, a.user_id, "
-        "u.first_name, u.email FROM activity_log a LEFT JOIN users u ON u.id = a.user_id"_s +
-            where + u" ORDER BY a.created_at DESC, a.id DESC LIMIT ? OFFSET ?"_s,
-        values + QVariantList{limit, (page - 1) * limit});
-    while (q.next()) {
-        const QJsonDocument detail = QJsonDocument::fromJson(q.value(u"detail"_s).toByteArray());
+    for (const StoredActivity &entry :
+         m_store.entries(projectId, scope, itemId, limit, (page - 1) * limit)) {
+        const QJsonDocument detail = QJsonDocument::fromJson(entry.detail);
         result.results.append(QJsonObject{
-            {u"id"_s, q.value(u"uuid"_s).toString()},
-            {u"user"_s, serializeUser(q)},
-            {u"activity"_s, q.value(u"activity"_s).toString()},
-            {u"scope"_s, q.value(u"scope"_s).toString()},
-            {u"item_id"_s, q.value(u"item_id"_s).toString()},
+            {u"id"_s, entry.uuid},
+            {u"user"_s, serializeUser(entry)},
+            {u"activity"_s, entry.activity},
+            {u"scope"_s, entry.scope},
+            {u"item_id"_s, entry.itemId},
             {u"detail"_s,
              serializeDetail(detail.isObject() ? QJsonValue(detail.object()) : QJsonValue())},
-            {u"created_at"_s, q.value(u"created_at"_s).toString()},
+            {u"created_at"_s, entry.createdAt},
         });
     }
     return result;

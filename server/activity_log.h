@@ -1,6 +1,6 @@
 #pragma once
 
-#include "database.h"
+#include "activity_repository.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -17,12 +17,12 @@ struct ActivityPage
     bool hasPrevious = false;
 };
 
-// The activity_log table: who changed what, with field-level before and after, in PostHog's
-// activity-log shape. Written in the same transaction as the change it records.
+// Who changed what, with field-level before and after, in PostHog's activity-log shape (kept by
+// ActivityRepository). Written in the same transaction as the change it records.
 class ActivityLog
 {
 public:
-    explicit ActivityLog(const Database &db) : m_db(db) {}
+    explicit ActivityLog(ActivityRepository &store) : m_store(store) {}
 
     // `activity` is "created", "updated" or "deleted"; `changes` as flag_diff's
     // activityChanges() gives them. A user id of 0 records the change as the system's.
@@ -37,7 +37,7 @@ public:
                                      qint64 page) const;
 
 private:
-    const Database &m_db;
+    ActivityRepository &m_store;
 };
 
 } // namespace bunting::server

@@ -4,7 +4,6 @@
 
 #include <QCryptographicHash>
 #include <QDeadlineTimer>
-#include <QJsonDocument>
 #include <QJsonObject>
 #include <QRandomGenerator>
 #include <QUuid>
@@ -12,20 +11,6 @@
 using namespace Qt::StringLiterals;
 
 namespace bunting::server {
-
-namespace {
-
-QString toJsonText(const QJsonArray &array)
-{
-    return QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact));
-}
-
-QJsonArray fromJsonText(const QString &text)
-{
-    return QJsonDocument::fromJson(text.toUtf8()).array();
-}
-
-} // namespace
 
 const QStringList &AuthService::knownScopes()
 {
@@ -78,18 +63,14 @@ Principal AuthService::authenticate(const ApiRequest &request)
     if (key.isEmpty())
         throw ApiError::notAuthenticated();
 
-    QSqlQuery q = m_db.exec(u"SELECT id, user_id, scopes, scoped_projects FROM personal_api_keys "
-                            "WHERE secure_value = ? AND revoked_at IS NULL"_s,
-                            {hashKey(key)});
-    if (!q.next())
+    const std::optional<StoredKey> stored = m_users.liveKeyByHash(hashKey(key));
+    if (!stored)
         throw ApiError::invalidKey();
     Principal p;
-    p.keyId = q.value(0).toLongLong();
-    p.userId = q.value(1).toLongLong();
-    for (const QJsonValue &scope : fromJsonText(q.value(2).toString()))
-        p.scopes.append(scope.toString());
-    for (const QJsonValue &project : fromJsonText(q.value(3).toString()))
-        p.scopedProjects.append(project.toInteger());
+    p.keyId = stored->id;
+    p.userId = stored->userId;
+    p.scopes = stored->scopes;
+    p.scopedProjects = stored->scopedProjects;
     noteUse(p.keyId);
     return p;
 }
@@ -104,17 +85,15 @@ void AuthService::noteUse(qint64 keyId)
             return;
         m_lastUsedWrittenMs.insert(keyId, now);
     }
-    m_db.exec(u"UPDATE personal_api_keys SET last_used_at = ? WHERE id = ?"_s,
-              {nowTimestamp(), keyId});
+    m_users.noteKeyUse(keyId, nowTimestamp());
 }
 
 qint64 AuthService::resolveProject(const Principal &principal, const QString &text)
 {
     qint64 projectId = 0;
     if (text == "@current"_L1) {
-        projectId = principal.scopedProjects.isEmpty()
-                        ? m_db.scalar(u"SELECT MIN(id) FROM projects"_s).value_or(0).toLongLong()
-                        : principal.scopedProjects.first();
+        projectId = principal.scopedProjects.isEmpty() ? m_projects.firstId()
+                                                       : principal.scopedProjects.first();
     } else {
         bool ok = false;
         projectId = text.toLongLong(&ok);
@@ -130,50 +109,39 @@ qint64 AuthService::resolveProject(const Principal &principal, const QString &te
 
 bool AuthService::projectExists(qint64 projectId) const
 {
-    return m_db.scalar(u"SELECT id FROM projects WHERE id = ?"_s, {projectId}).has_value();
+    return m_projects.exists(projectId);
 }
 
 QJsonObject AuthService::projectJson(qint64 projectId) const
 {
-    QSqlQuery row = m_db.exec(
-        u"SELECT id, name, organization_id, api_token, created_at FROM projects WHERE id = ?"_s,
-        {projectId});
-    if (!row.next())
+    const std::optional<StoredProject> project = m_projects.find(projectId);
+    if (!project)
         throw ApiError::notFound();
-    return {{u"id"_s, row.value(0).toLongLong()},
-            {u"name"_s, row.value(1).toString()},
-            {u"organization"_s, row.value(2).toLongLong()},
-            {u"api_token"_s, row.value(3).toString()},
-            {u"created_at"_s, row.value(4).toString()}};
+    return {{u"id"_s, project->id},
+            {u"name"_s, project->name},
+            {u"organization"_s, project->organizationId},
+            {u"api_token"_s, project->apiToken},
+            {u"created_at"_s, project->createdAt}};
 }
 
 qint64 AuthService::ownerUserId() const
 {
-    return m_db.scalar(u"SELECT MIN(id) FROM users"_s).value_or(0).toLongLong();
+    return m_users.ownerId();
 }
 
 std::optional<Bootstrap> AuthService::bootstrapIfEmpty()
 {
-    if (m_db.scalar(u"SELECT id FROM projects"_s))
+    if (m_projects.any())
         return std::nullopt;
     Bootstrap b;
     m_db.transaction([&] {
         const QString now = nowTimestamp();
-        const qint64 org = m_db.scalar(u"INSERT INTO organizations (name, created_at) VALUES "
-                                       "(?, ?) RETURNING id"_s,
-                                       {u"Bunting"_s, now})
-                               ->toLongLong();
+        const qint64 org = m_projects.insertOrganization(u"Bunting"_s, now);
         b.projectToken = randomToken(u"phc_"_s);
-        b.projectId = m_db.scalar(u"INSERT INTO projects (organization_id, name, api_token, "
-                                  "created_at) VALUES (?, ?, ?, ?) RETURNING id"_s,
-                                  {org, u"Default project"_s, b.projectToken, now})
-                          ->toLongLong();
+        b.projectId = m_projects.insert(org, u"Default project"_s, b.projectToken, now);
         const QString uuid = QUuid::createUuid().toString(QUuid::WithoutBraces);
         const qint64 user =
-            m_db.scalar(u"INSERT INTO users (uuid, distinct_id, first_name, last_name, email, "
-                        "created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id"_s,
-                        {uuid, uuid, u"Owner"_s, u""_s, u"owner@bunting.local"_s, now})
-                ->toLongLong();
+            m_users.insert(uuid, uuid, u"Owner"_s, u""_s, u"owner@bunting.local"_s, now);
         b.ownerKey = createKey(user, u"Owner key"_s, {u"*"_s}, {});
     });
     return b;
@@ -185,34 +153,28 @@ CreatedKey AuthService::createKey(qint64 userId, const QString &label, const QSt
     CreatedKey key;
     key.value = randomToken(u"phx_"_s);
     key.mask = key.value.left(8) + u"..."_s + key.value.right(4);
-    QJsonArray projectIds;
-    for (qint64 id : projects)
-        projectIds.append(id);
-    key.id = m_db.scalar(u"INSERT INTO personal_api_keys (user_id, label, secure_value, "
-                         "mask_value, scopes, scoped_projects, created_at) VALUES (?, ?, ?, ?, "
-                         "?, ?, ?) RETURNING id"_s,
-                         {userId, label, hashKey(key.value), key.mask,
-                          toJsonText(QJsonArray::fromStringList(scopes)), toJsonText(projectIds),
-                          nowTimestamp()})
-                 ->toLongLong();
+    key.id = m_users.insertKey(userId, label, hashKey(key.value), key.mask, scopes, projects,
+                               nowTimestamp());
     return key;
 }
 
 QJsonArray AuthService::listKeys() const
 {
     QJsonArray keys;
-    QSqlQuery q = m_db.exec(u"SELECT id, label, mask_value, scopes, scoped_projects, created_at, "
-                            "last_used_at, revoked_at FROM personal_api_keys ORDER BY id"_s);
-    while (q.next()) {
+    for (const StoredKey &key : m_users.keys()) {
+        QJsonArray projects;
+        for (qint64 id : key.scopedProjects)
+            projects.append(id);
         keys.append(QJsonObject{
-            {u"id"_s, q.value(0).toLongLong()},
-            {u"label"_s, q.value(1).toString()},
-            {u"mask_value"_s, q.value(2).toString()},
-            {u"scopes"_s, fromJsonText(q.value(3).toString())},
-            {u"scoped_projects"_s, fromJsonText(q.value(4).toString())},
-            {u"created_at"_s, q.value(5).toString()},
-            {u"last_used_at"_s, q.value(6).isNull() ? QJsonValue() : q.value(6).toString()},
-            {u"revoked"_s, !q.value(7).isNull()},
+            {u"id"_s, key.id},
+            {u"label"_s, key.label},
+            {u"mask_value"_s, key.mask},
+            {u"scopes"_s, QJsonArray::fromStringList(key.scopes)},
+            {u"scoped_projects"_s, projects},
+            {u"created_at"_s, key.createdAt},
+            {u"last_used_at"_s,
+             key.lastUsedAt.isNull() ? QJsonValue() : QJsonValue(key.lastUsedAt)},
+            {u"revoked"_s, key.revoked},
         });
     }
     return keys;
@@ -220,12 +182,7 @@ QJsonArray AuthService::listKeys() const
 
 bool AuthService::revokeKey(qint64 id)
 {
-    const auto found = m_db.scalar(
-        u"SELECT id FROM personal_api_keys WHERE id = ? AND revoked_at IS NULL"_s, {id});
-    if (!found)
-        return false;
-    m_db.exec(u"UPDATE personal_api_keys SET revoked_at = ? WHERE id = ?"_s, {nowTimestamp(), id});
-    return true;
+    return m_users.revokeKey(id, nowTimestamp());
 }
 
 } // namespace bunting::server

@@ -2,6 +2,8 @@
 
 #include "database.h"
 #include "http_server.h"
+#include "project_repository.h"
+#include "user_repository.h"
 
 #include <QHash>
 #include <QJsonArray>
@@ -31,7 +33,10 @@ struct Bootstrap
 class AuthService : public AccessControl
 {
 public:
-    explicit AuthService(const Database &db) : m_db(db) {}
+    AuthService(const Database &db, ProjectRepository &projects, UserRepository &users)
+        : m_db(db), m_projects(projects), m_users(users)
+    {
+    }
 
     Principal authenticate(const ApiRequest &request) override;
     qint64 resolveProject(const Principal &principal, const QString &text) override;
@@ -62,6 +67,8 @@ private:
     void noteUse(qint64 keyId);
 
     const Database &m_db;
+    ProjectRepository &m_projects;
+    UserRepository &m_users;
     QMutex m_lastUsedMutex;
     QHash<qint64, qint64> m_lastUsedWrittenMs; // key id -> steady clock time of the last write
 };

@@ -107,8 +107,10 @@ void CohortRepository::addMembers(qint64 cohortId, const QList<qint64> &personId
 
 void CohortRepository::notify(qint64 projectId, bool membersChanged) const
 {
-    for (const auto &listener : m_listeners)
-        listener(projectId, membersChanged);
+    m_db.afterCommit([this, projectId, membersChanged] {
+        for (const auto &listener : m_listeners)
+            listener(projectId, membersChanged);
+    });
 }
 
 QList<qint64> CohortRepository::members(qint64 cohortId) const

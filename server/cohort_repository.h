@@ -47,8 +47,8 @@ public:
     QList<qint64> members(qint64 cohortId) const;
     qint64 memberCount(qint64 cohortId) const;
 
-    // Hears of every write (inside the writer's transaction); `membersChanged` for static
-    // membership. For the caches the SDK endpoints keep.
+    // Hears of every write once it commits (Database::afterCommit); `membersChanged` for
+    // static membership. For the caches the SDK endpoints keep.
     void onChange(std::function<void(qint64 projectId, bool membersChanged)> listener)
     {
         m_listeners.push_back(std::move(listener));

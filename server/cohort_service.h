@@ -13,7 +13,7 @@ namespace bunting::server {
 // PostHog's cohorts API over the cohorts tables: input read as CohortSerializer reads it, the
 // tree validated, the change and its activity entry written in one transaction, and the cohort
 // served with its count computed on the spot (static: members; dynamic: stored persons the
-// engine places in it). Built per request from the services it borrows.
+// engine places in it).
 class CohortService
 {
 public:

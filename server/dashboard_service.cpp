@@ -6,9 +6,8 @@
 #include "trends_results.h"
 
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QRandomGenerator>
-#include <tuple>
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -20,16 +19,6 @@ namespace {
 // the local server has no per-dashboard access control, so everyone with a key may edit.
 constexpr int everyoneCanEdit = 21;
 constexpr int canEdit = 37;
-
-QString jsonText(const QJsonObject &object)
-{
-    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
-}
-
-QJsonObject jsonObject(const QVariant &text)
-{
-    return QJsonDocument::fromJson(text.toString().toUtf8()).object();
-}
 
 // PostHog's insight short ids: eight letters and digits.
 QString newShortId()
@@ -74,11 +63,7 @@ qint64 DashboardService::insertDashboard(qint64 projectId, const FeatureFlag &fl
         {u"restriction_level"_s, everyoneCanEdit},
         {u"last_accessed_at"_s, QJsonValue()},
     };
-    return m_db
-        .scalar(u"INSERT INTO dashboards (project_id, name, deleted, created_at, document) VALUES "
-                "(?, ?, 0, ?, ?) RETURNING id"_s,
-                {projectId, usageDashboardName(flag.key), now, jsonText(document)})
-        ->toLongLong();
+    return m_store.insertDashboard(projectId, usageDashboardName(flag.key), now, document);
 }
 
 void DashboardService::addTiles(qint64 projectId, qint64 dashboardId,
@@ -101,36 +86,21 @@ void DashboardService::addTiles(qint64 projectId, qint64 dashboardId,
             {u"favorited"_s, false},
         };
         const qint64 insightId =
-            m_db.scalar(u"INSERT INTO insights (project_id, short_id, name, deleted, created_at, "
-                        "document) VALUES (?, ?, ?, 0, ?, ?) RETURNING id"_s,
-                        {projectId, newShortId(), t.name, now, jsonText(insight)})
-                ->toLongLong();
+            m_store.insertInsight(projectId, newShortId(), t.name, now, insight);
         const QJsonObject tile{{u"layouts"_s, t.layouts},
                                {u"color"_s, t.color.isEmpty() ? QJsonValue() : QJsonValue(t.color)},
                                {u"show_description"_s, QJsonValue()},
                                {u"transparent_background"_s, QJsonValue()}};
-        m_db.exec(u"INSERT INTO dashboard_tiles (dashboard_id, insight_id, deleted, document) "
-                  "VALUES (?, ?, 0, ?)"_s,
-                  {dashboardId, insightId, jsonText(tile)});
+        m_store.insertTile(dashboardId, insightId, tile);
     }
-}
-
-bool DashboardService::dashboardExists(qint64 projectId, qint64 id) const
-{
-    return m_db
-        .scalar(u"SELECT id FROM dashboards WHERE project_id = ? AND id = ?"_s, {projectId, id})
-        .has_value();
 }
 
 bool DashboardService::hasEnrichedInsights(qint64 dashboardId) const
 {
-    QSqlQuery q = m_db.exec(u"SELECT i.name FROM dashboard_tiles t JOIN insights i ON i.id = "
-                            "t.insight_id WHERE t.dashboard_id = ? AND t.deleted = 0"_s,
-                            {dashboardId});
-    while (q.next())
-        if (q.value(0).toString().contains(enrichedInsightIdentifier))
-            return true;
-    return false;
+    const QStringList names = m_store.liveInsightNames(dashboardId);
+    return std::any_of(names.cbegin(), names.cend(), [](const QString &name) {
+        return name.contains(enrichedInsightIdentifier);
+    });
 }
 
 qint64 DashboardService::createUsageDashboard(qint64 projectId, qint64 flagId, qint64 userId)
@@ -154,7 +124,7 @@ DashboardService::Enrichment DashboardService::enrichUsageDashboard(qint64 proje
     Enrichment outcome = Enrichment::Enriched;
     m_db.transaction([&] {
         const FeatureFlag flag = m_flagService.get(projectId, flagId);
-        if (!flag.usageDashboard || !dashboardExists(projectId, *flag.usageDashboard))
+        if (!flag.usageDashboard || !m_store.exists(projectId, *flag.usageDashboard))
             outcome = Enrichment::NoDashboard;
         else if (hasEnrichedInsights(*flag.usageDashboard))
             outcome = Enrichment::AlreadyEnriched;
@@ -181,7 +151,7 @@ void DashboardService::markEnrichedAnalytics(qint64 projectId, const QString &fl
         m_flags.saveServerFields(projectId, flag);
         m_activity.record(projectId, u"FeatureFlag"_s, flag.id, u"updated"_s, 0, flag.key,
                           activityChanges(before, flag));
-        if (flag.usageDashboard && dashboardExists(projectId, *flag.usageDashboard) &&
+        if (flag.usageDashboard && m_store.exists(projectId, *flag.usageDashboard) &&
             !hasEnrichedInsights(*flag.usageDashboard))
             addTiles(projectId, *flag.usageDashboard, enrichedUsageInsights(flag.key), 0);
     });
@@ -195,16 +165,9 @@ void DashboardService::followKeyChange(qint64 projectId, const FeatureFlag &flag
     const QList<InsightTemplate> before = usageInsights(oldKey);
     const QList<InsightTemplate> after = usageInsights(flag.key);
     m_db.transaction([&] {
-        QSqlQuery q = m_db.exec(u"SELECT i.id, i.name, i.document FROM dashboard_tiles t JOIN "
-                                "insights i ON i.id = t.insight_id WHERE t.dashboard_id = ? AND "
-                                "i.project_id = ? ORDER BY i.id"_s,
-                                {*flag.usageDashboard, projectId});
-        QList<std::tuple<qint64, QString, QJsonObject>> insights;
-        while (q.next())
-            insights.append(
-                {q.value(0).toLongLong(), q.value(1).toString(), jsonObject(q.value(2))});
-        q.finish();
-        for (auto &[id, name, document] : insights) {
+        for (StoredInsight &stored : m_store.insights(projectId, *flag.usageDashboard)) {
+            const QString &name = stored.name;
+            QJsonObject &document = stored.document;
             for (qsizetype i = 0; i < before.size(); ++i) {
                 // An insight someone has edited since it was generated is theirs: left alone.
                 if (name != before[i].name ||
@@ -218,8 +181,7 @@ void DashboardService::followKeyChange(qint64 projectId, const FeatureFlag &flag
                 document.insert(u"filters"_s, legacyTrendsFilters(query));
                 document.insert(u"description"_s, after[i].description);
                 document.insert(u"updated_at"_s, now);
-                m_db.exec(u"UPDATE insights SET document = ? WHERE id = ?"_s,
-                          {jsonText(document), id});
+                m_store.updateInsightDocument(stored.id, document);
             }
         }
     });
@@ -227,62 +189,37 @@ void DashboardService::followKeyChange(qint64 projectId, const FeatureFlag &flag
 
 QJsonObject DashboardService::dashboard(qint64 projectId, qint64 id, const QDateTime &now) const
 {
-    QSqlQuery row = m_db.exec(u"SELECT name, deleted, created_at, document FROM dashboards WHERE "
-                              "project_id = ? AND id = ?"_s,
-                              {projectId, id});
-    if (!row.next() || row.value(1).toInt() != 0)
+    const std::optional<StoredDashboard> row = m_store.find(projectId, id);
+    if (!row || row->deleted)
         throw ApiError::notFound();
-    QJsonObject d = jsonObject(row.value(3));
-    const QString name = row.value(0).toString();
-    const QString createdAt = row.value(2).toString();
-    row.finish();
+    QJsonObject d = row->document;
+    const QString &name = row->name;
+    const QString &createdAt = row->createdAt;
 
     const QString refreshed = formatApiTimestamp(now);
     const QJsonObject filters = d.value("filters"_L1).toObject();
     QJsonArray tiles;
-    QSqlQuery q = m_db.exec(
-        u"SELECT t.id, t.document, i.id, i.short_id, i.name, i.created_at, i.document FROM "
-        "dashboard_tiles t LEFT JOIN insights i ON i.id = t.insight_id AND i.deleted = 0 WHERE "
-        "t.dashboard_id = ? AND t.deleted = 0 ORDER BY t.id"_s,
-        {id});
-    struct TileRow
-    {
-        qint64 id;
-        QJsonObject tile;
-        QVariant insightId;
-        QString shortId;
-        QString name;
-        QString createdAt;
-        QJsonObject insight;
-    };
-    // Read before computing, which queries too.
-    QList<TileRow> rows;
-    while (q.next())
-        rows.append({q.value(0).toLongLong(), jsonObject(q.value(1)), q.value(2),
-                     q.value(3).toString(), q.value(4).toString(), q.value(5).toString(),
-                     jsonObject(q.value(6))});
-    q.finish();
-    for (const TileRow &r : rows) {
+    for (const StoredTile &r : m_store.liveTiles(id)) {
         const qint64 tileId = r.id;
-        QJsonObject tile = r.tile;
+        QJsonObject tile = r.document;
         tile.insert(u"id"_s, tileId);
         tile.insert(u"order"_s, tiles.size());
         tile.insert(u"text"_s, QJsonValue());
         tile.insert(u"button_tile"_s, QJsonValue());
         tile.insert(u"is_cached"_s, false);
-        if (r.insightId.isNull()) {
+        if (!r.insight) {
             tile.insert(u"insight"_s, QJsonValue());
             tile.insert(u"last_refresh"_s, QJsonValue());
             tiles.append(tile);
             continue;
         }
-        const QJsonObject &stored = r.insight;
+        const QJsonObject &stored = r.insight->document;
         const TrendsResult computed =
             computeTrends(m_usage, projectId, stored.value("query"_L1).toObject(), filters, now);
         QJsonObject insight{
-            {u"id"_s, r.insightId.toLongLong()},
-            {u"short_id"_s, r.shortId},
-            {u"name"_s, r.name},
+            {u"id"_s, r.insight->id},
+            {u"short_id"_s, r.insight->shortId},
+            {u"name"_s, r.insight->name},
             {u"derived_name"_s, orNull(stored.value("derived_name"_L1))},
             {u"query"_s, stored.value("query"_L1)},
             {u"filters"_s, stored.value("filters"_L1)},
@@ -298,7 +235,7 @@ QJsonObject DashboardService::dashboard(qint64 projectId, qint64 id, const QDate
             {u"result"_s, computed.result},
             {u"hasMore"_s, false},
             {u"columns"_s, QJsonValue()},
-            {u"created_at"_s, r.createdAt},
+            {u"created_at"_s, r.insight->createdAt},
             {u"created_by"_s, orNull(stored.value("created_by"_L1))},
             {u"description"_s, stored.value("description"_L1).toString()},
             {u"updated_at"_s, orNull(stored.value("updated_at"_L1))},

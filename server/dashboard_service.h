@@ -1,6 +1,7 @@
 #pragma once
 
 #include "activity_log.h"
+#include "dashboard_repository.h"
 #include "database.h"
 #include "flag_repository.h"
 #include "flag_service.h"
@@ -17,9 +18,10 @@ namespace bunting::server {
 class DashboardService
 {
 public:
-    DashboardService(const Database &db, FlagRepository &flags, FlagService &flagService,
-                     ActivityLog &activity, FlagUsage &usage)
-        : m_db(db), m_flags(flags), m_flagService(flagService), m_activity(activity), m_usage(usage)
+    DashboardService(const Database &db, DashboardRepository &store, FlagRepository &flags,
+                     FlagService &flagService, ActivityLog &activity, FlagUsage &usage)
+        : m_db(db), m_store(store), m_flags(flags), m_flagService(flagService),
+          m_activity(activity), m_usage(usage)
     {
     }
 
@@ -54,10 +56,10 @@ private:
     qint64 insertDashboard(qint64 projectId, const FeatureFlag &flag, qint64 userId);
     void addTiles(qint64 projectId, qint64 dashboardId, const QList<InsightTemplate> &templates,
                   qint64 userId);
-    bool dashboardExists(qint64 projectId, qint64 id) const;
     QJsonValue userJson(qint64 userId) const;
 
     const Database &m_db;
+    DashboardRepository &m_store;
     FlagRepository &m_flags;
     FlagService &m_flagService;
     ActivityLog &m_activity;

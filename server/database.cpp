@@ -28,9 +28,14 @@ namespace {
 
 QAtomicInt instanceCounter;
 
-// How deep each Database's transactions are nested on this thread (each thread has its own
-// connection, so its own transaction).
-thread_local std::unordered_map<const Database *, int> transactionDepth;
+// Each Database's transaction on this thread (each thread has its own connection, so its own
+// transaction): how deep it is nested, and the notices waiting for its commit.
+struct OpenTransaction
+{
+    int depth = 0;
+    std::vector<std::function<void()>> afterCommit;
+};
+thread_local std::unordered_map<const Database *, OpenTransaction> openTransactions;
 
 bool isUniqueViolation(const QSqlError &error)
 {
@@ -87,7 +92,7 @@ Database::~Database()
         QSqlDatabase::database(name, false).close();
         QSqlDatabase::removeDatabase(name);
     }
-    transactionDepth.erase(this);
+    openTransactions.erase(this);
 }
 
 QString Database::connectionName() const
@@ -150,6 +155,7 @@ QSqlDatabase Database::connection() const
 
 QSqlQuery Database::exec(const QString &sql, const QVariantList &values) const
 {
+    countStatement(sql);
     QSqlQuery query(connection());
     query.setForwardOnly(true);
     // QPSQL prepares through PREPARE, which PostgreSQL refuses for DDL, so a statement without
@@ -185,6 +191,7 @@ std::optional<QVariant> Database::scalar(const QString &sql, const QVariantList 
     // The lookups on the SDK endpoints' path repeat the same few statements; preparing each once
     // per connection spares SQLite and PostgreSQL parsing it for every request. scalar() reads
     // its one value and finishes before returning, so a cached statement is never in use twice.
+    countStatement(sql);
     const std::shared_ptr<QSqlQuery> statement = preparedStatement(sql);
     QSqlQuery &query = *statement;
     for (const QVariant &value : values)
@@ -245,20 +252,23 @@ void Database::transaction(const std::function<void()> &work) const
     // A transaction inside another becomes a savepoint. Plain nesting would differ between the
     // drivers: SQLite refuses a second BEGIN, while PostgreSQL only warns and then lets the inner
     // COMMIT end the outer transaction early.
-    int &depth = transactionDepth[this];
-    if (depth > 0) {
-        const QString savepoint = u"bunting_sp_%1"_s.arg(depth);
+    OpenTransaction &open = openTransactions[this];
+    if (open.depth > 0) {
+        const QString savepoint = u"bunting_sp_%1"_s.arg(open.depth);
         exec(u"SAVEPOINT "_s + savepoint);
-        ++depth;
+        // Notices of work the savepoint undoes are dropped with it.
+        const std::size_t noticesBefore = open.afterCommit.size();
+        ++open.depth;
         try {
             work();
         } catch (...) {
-            --depth;
+            --open.depth;
+            open.afterCommit.resize(noticesBefore);
             exec(u"ROLLBACK TO SAVEPOINT "_s + savepoint);
             exec(u"RELEASE SAVEPOINT "_s + savepoint);
             throw;
         }
-        --depth;
+        --open.depth;
         exec(u"RELEASE SAVEPOINT "_s + savepoint);
         return;
     }
@@ -266,19 +276,68 @@ void Database::transaction(const std::function<void()> &work) const
     QSqlDatabase db = connection();
     if (!db.transaction())
         fail(u"cannot start a transaction"_s, db.lastError());
-    depth = 1;
+    open.depth = 1;
     try {
         work();
+        countStatement(u"COMMIT"_s);
     } catch (...) {
-        depth = 0;
+        open.depth = 0;
+        open.afterCommit.clear();
         db.rollback();
         throw;
     }
-    depth = 0;
+    open.depth = 0;
+    // Taken out before they run, as a notice may itself write through another transaction.
+    std::vector<std::function<void()>> notices;
+    notices.swap(open.afterCommit);
     if (!db.commit()) {
         const QSqlError error = db.lastError();
         db.rollback();
         fail(u"cannot commit"_s, error);
+    }
+    m_commits.fetch_add(1);
+    for (const auto &notice : notices)
+        notice();
+}
+
+void Database::afterCommit(std::function<void()> notice) const
+{
+    const auto open = openTransactions.find(this);
+    if (open == openTransactions.end() || open->second.depth == 0) {
+        notice();
+        return;
+    }
+    open->second.afterCommit.push_back(std::move(notice));
+}
+
+void Database::failStatement(int n)
+{
+    m_statementsRun.store(0);
+    m_commitsWhenArmed = m_commits.load();
+    m_commitsAtFailure.store(-1);
+    m_failAt.store(n);
+}
+
+Database::InjectedFailure Database::injectedFailure() const
+{
+    const int commits = m_commitsAtFailure.load();
+    if (commits < 0)
+        return {};
+    return {true, commits - m_commitsWhenArmed};
+}
+
+void Database::countStatement(const QString &sql) const
+{
+    const int failAt = m_failAt.load();
+    if (failAt <= 0)
+        return;
+    // One failure per call of failStatement(), so the rollback that follows it runs.
+    if (m_statementsRun.fetch_add(1) + 1 == failAt) {
+        m_failAt.store(0);
+        m_commitsAtFailure.store(m_commits.load());
+        throw DatabaseError(u"cannot run \"%1\": failure injected at statement %2"_s.arg(sql)
+                                .arg(failAt)
+                                .toStdString());
     }
 }
 

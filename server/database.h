@@ -6,6 +6,7 @@
 #include <QSqlQuery>
 #include <QString>
 #include <QVariant>
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -72,6 +73,23 @@ public:
     // Nested calls are savepoints, so an inner failure that is caught undoes only the inner work
     // and leaves the outer transaction usable, on PostgreSQL as on SQLite.
     void transaction(const std::function<void()> &work) const;
+    // Runs `notice` once the outermost transaction of this thread commits, and never when it
+    // (or the savepoint `notice` was given in) rolls back; at once outside a transaction, where
+    // every write has committed already. Change notices go through here, so that whoever
+    // hears one reads what was committed.
+    void afterCommit(std::function<void()> notice) const;
+
+    // For tests of what a failure leaves behind: the `n`th statement from now (counting each
+    // exec(), scalar() and commit, 1 for the next) throws DatabaseError instead of running;
+    // 0 injects none. It fails once.
+    void failStatement(int n);
+    struct InjectedFailure
+    {
+        bool fired = false;
+        int commitsBefore = 0; // transactions committed between failStatement() and the failure
+    };
+    // What became of the failure failStatement() asked for.
+    InjectedFailure injectedFailure() const;
 
     // Prepares, binds positionally and executes; throws DatabaseError on failure.
     QSqlQuery exec(const QString &sql, const QVariantList &values = {}) const;
@@ -79,6 +97,7 @@ public:
     std::optional<QVariant> scalar(const QString &sql, const QVariantList &values = {}) const;
 
 private:
+    void countStatement(const QString &sql) const;
     std::shared_ptr<QSqlQuery> preparedStatement(const QString &sql) const;
     void forgetStatement(const QString &sql) const;
 
@@ -91,6 +110,26 @@ private:
     // Per connection and statement text; held by pointer so that one thread inserting its
     // statements (and the hash growing) never moves a statement another thread is running.
     mutable QHash<QString, std::shared_ptr<QSqlQuery>> m_statements;
+    mutable std::atomic<int> m_failAt{0};
+    mutable std::atomic<int> m_statementsRun{0};
+    mutable std::atomic<int> m_commits{0};
+    int m_commitsWhenArmed = 0;
+    mutable std::atomic<int> m_commitsAtFailure{-1}; // -1 until the injected failure fires
+};
+
+// What /_health tells of the database (which one, and whether it answers), without handing
+// out the database itself.
+class DatabaseStatus
+{
+public:
+    explicit DatabaseStatus(const Database &db) : m_db(db) {}
+    bool isPostgres() const { return m_db.isPostgres(); }
+    QString describe() const { return m_db.location().describe(); }
+    // Throws DatabaseError when the database does not answer.
+    int schemaVersion() const { return m_db.schemaVersion(); }
+
+private:
+    const Database &m_db;
 };
 
 } // namespace bunting::server

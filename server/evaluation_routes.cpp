@@ -326,13 +326,10 @@ ProjectEvaluation evaluationOf(qint64 projectId, Services &s)
 // The flag as it was at `time`: the last version saved at or before it.
 FeatureFlag flagAt(Services &s, const FeatureFlag &flag, const QDateTime &time)
 {
-    const auto version =
-        s.db.scalar(u"SELECT MAX(version) FROM feature_flag_versions WHERE flag_id = ? AND "
-                    "created_at <= ?"_s,
-                    {flag.id, formatApiTimestamp(time)});
+    const std::optional<int> version = s.flags.lastVersionAt(flag.id, formatApiTimestamp(time));
     std::optional<FeatureFlag> then;
-    if (version && !version->isNull())
-        then = s.flags.version(flag.id, version->toInt());
+    if (version)
+        then = s.flags.version(flag.id, *version);
     if (!then)
         throw ApiError::validation(
             u"invalid_input"_s,
@@ -519,16 +516,14 @@ void addEvaluationRoutes(Router &router, Services &s)
     router.add(Get, base + u"/evaluation_reasons"_s, read,
                [&s](ApiRequest &r) { return evaluationReasons(r, s); });
     // PostHog checks only the flag scope here, though the action writes a cohort.
-    router.add(
-        Post, base + u"/:id/create_static_cohort_for_flag"_s,
-        RouteAccess::scoped(u"feature_flag:write"_s), [&s](ApiRequest &r) {
-            const FeatureFlag flag = s.flagService.get(r.projectId, r.idParam(u"id"_s));
-            CohortService cohorts(s.db, s.cohorts, s.persons, s.groups, s.flags, s.flagService,
-                                  s.activity);
-            return ApiResponse::json(
-                QJsonObject{{u"cohort"_s, cohorts.createForFlag(r.projectId, flag, r.principal)}},
-                201);
-        });
+    router.add(Post, base + u"/:id/create_static_cohort_for_flag"_s,
+               RouteAccess::scoped(u"feature_flag:write"_s), [&s](ApiRequest &r) {
+                   const FeatureFlag flag = s.flagService.get(r.projectId, r.idParam(u"id"_s));
+                   return ApiResponse::json(
+                       QJsonObject{{u"cohort"_s,
+                                    s.cohortService.createForFlag(r.projectId, flag, r.principal)}},
+                       201);
+               });
 }
 
 } // namespace bunting::server

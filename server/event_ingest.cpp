@@ -31,10 +31,11 @@ QJsonValue personUpdate(const QJsonObject &event, const QJsonObject &properties,
 
 } // namespace
 
-EventIngest::EventIngest(const Database &db, PersonRepository &persons, GroupRepository &groups,
-                         FlagUsage &usage, DashboardService &dashboards, QObject *parent)
-    : QObject(parent), m_db(db), m_persons(persons), m_groups(groups), m_usage(usage),
-      m_dashboards(dashboards)
+EventIngest::EventIngest(const Database &db, const ProjectRepository &projects,
+                         PersonRepository &persons, GroupRepository &groups, FlagUsage &usage,
+                         DashboardService &dashboards, QObject *parent)
+    : QObject(parent), m_db(db), m_projects(projects), m_persons(persons), m_groups(groups),
+      m_usage(usage), m_dashboards(dashboards)
 {
     m_timer.setSingleShot(true);
     m_timer.setInterval(flushDelayMs);
@@ -64,12 +65,12 @@ std::optional<qint64> EventIngest::projectForToken(const QString &token)
         if (it != m_projectByToken.cend())
             return *it;
     }
-    const auto id = m_db.scalar(u"SELECT id FROM projects WHERE api_token = ?"_s, {token});
+    const std::optional<qint64> id = m_projects.idForToken(token);
     if (!id)
         return std::nullopt;
     QMutexLocker lock(&m_tokenMutex);
-    m_projectByToken.insert(token, id->toLongLong());
-    return id->toLongLong();
+    m_projectByToken.insert(token, *id);
+    return id;
 }
 
 void EventIngest::enqueue(qint64 projectId, const QList<QJsonObject> &events)
@@ -119,21 +120,24 @@ void EventIngest::flush()
     if (batch.isEmpty())
         return;
 
-    Effects effects;
     try {
         m_db.transaction([&] {
+            Effects effects;
             QHash<qint64, QList<FlagCall>> calls;
             for (const Queued &item : std::as_const(batch))
                 apply(item, calls[item.projectId], effects);
             for (auto it = calls.cbegin(); it != calls.cend(); ++it)
                 if (!it.value().isEmpty())
                     m_usage.recordCalls(it.key(), it.value());
+            m_db.afterCommit([this, effects] { announce(effects); });
         });
     } catch (const std::exception &error) {
         qCWarning(lcIngest) << "dropped" << batch.size() << "events:" << error.what();
-        return;
     }
+}
 
+void EventIngest::announce(const Effects &effects) const
+{
     for (auto it = effects.persons.cbegin(); it != effects.persons.cend(); ++it)
         if (onPersonsChanged)
             onPersonsChanged(it.key(), QStringList(it.value().cbegin(), it.value().cend()));

@@ -5,6 +5,7 @@
 #include "flag_usage.h"
 #include "group_repository.h"
 #include "person_repository.h"
+#include "project_repository.h"
 
 #include <QJsonObject>
 #include <QList>
@@ -30,8 +31,9 @@ public:
     // Past this many queued events the next enqueue flushes at once rather than on the timer.
     static constexpr qsizetype flushThreshold = 1000;
 
-    EventIngest(const Database &db, PersonRepository &persons, GroupRepository &groups,
-                FlagUsage &usage, DashboardService &dashboards, QObject *parent = nullptr);
+    EventIngest(const Database &db, const ProjectRepository &projects, PersonRepository &persons,
+                GroupRepository &groups, FlagUsage &usage, DashboardService &dashboards,
+                QObject *parent = nullptr);
     ~EventIngest() override;
 
     // Thread-safe. Each event is a validated object with "event" and "distinct_id".
@@ -68,12 +70,14 @@ private:
     };
 
     void scheduleFlush();
+    void announce(const Effects &effects) const;
     void apply(const Queued &item, QList<FlagCall> &calls, Effects &effects);
     void applyPersonUpdates(qint64 projectId, const QString &distinctId, const QJsonObject &event,
                             Effects &effects);
     void applyGroupIdentify(qint64 projectId, const QJsonObject &properties, Effects &effects);
 
     const Database &m_db;
+    const ProjectRepository &m_projects;
     PersonRepository &m_persons;
     GroupRepository &m_groups;
     FlagUsage &m_usage;

@@ -230,39 +230,43 @@ ApiResponse FlagBulk::deleteFlags(qint64 projectId, const Principal &by, const Q
     QSet<qint64> deletedIds;
 
     QJsonArray deleted;
-    for (const FlagRecord &target : dependentsFirst(targets)) {
-        const FeatureFlag &flag = target.flag;
-        QList<FeatureFlag> dependents = blockedBy.value(flag.id);
-        dependents.removeIf([&](const FeatureFlag &d) { return deletedIds.contains(d.id); });
-        std::sort(dependents.begin(), dependents.end(),
-                  [](const FeatureFlag &a, const FeatureFlag &b) { return a.key < b.key; });
-        if (!dependents.isEmpty()) {
-            QStringList names;
-            for (const FeatureFlag &d : dependents.mid(0, kListedDependents))
-                names.append(u"%1 (ID: %2)"_s.arg(d.key).arg(d.id));
-            if (dependents.size() > kListedDependents)
-                names.append(u"and %1 more"_s.arg(dependents.size() - kListedDependents));
-            errors.append(
-                QJsonObject{{u"id"_s, flag.id},
-                            {u"key"_s, flag.key},
-                            {u"reason"_s, u"Cannot delete because other flags depend on it: "_s +
-                                              names.join(u", "_s)}});
-            continue;
+    // All or nothing: a flag refused is reported and skipped, but a failure of the database
+    // undoes the flags deleted before it.
+    m_service.allOrNothing([&] {
+        for (const FlagRecord &target : dependentsFirst(targets)) {
+            const FeatureFlag &flag = target.flag;
+            QList<FeatureFlag> dependents = blockedBy.value(flag.id);
+            dependents.removeIf([&](const FeatureFlag &d) { return deletedIds.contains(d.id); });
+            std::sort(dependents.begin(), dependents.end(),
+                      [](const FeatureFlag &a, const FeatureFlag &b) { return a.key < b.key; });
+            if (!dependents.isEmpty()) {
+                QStringList names;
+                for (const FeatureFlag &d : dependents.mid(0, kListedDependents))
+                    names.append(u"%1 (ID: %2)"_s.arg(d.key).arg(d.id));
+                if (dependents.size() > kListedDependents)
+                    names.append(u"and %1 more"_s.arg(dependents.size() - kListedDependents));
+                errors.append(QJsonObject{
+                    {u"id"_s, flag.id},
+                    {u"key"_s, flag.key},
+                    {u"reason"_s,
+                     u"Cannot delete because other flags depend on it: "_s + names.join(u", "_s)}});
+                continue;
+            }
+            const RolloutInfo rollout = rolloutInfo(flag.toJson());
+            try {
+                m_service.deleteInPlace(projectId, flag.id, by);
+                deletedIds.insert(flag.id);
+            } catch (const ApiError &error) {
+                errors.append(QJsonObject{
+                    {u"id"_s, flag.id}, {u"key"_s, flag.key}, {u"reason"_s, errorDetail(error)}});
+                continue;
+            }
+            deleted.append(QJsonObject{{u"id"_s, flag.id},
+                                       {u"key"_s, flag.key},
+                                       {u"rollout_state"_s, rollout.state},
+                                       {u"active_variant"_s, rollout.activeVariant}});
         }
-        const RolloutInfo rollout = rolloutInfo(flag.toJson());
-        try {
-            m_service.deleteInPlace(projectId, flag.id, by);
-            deletedIds.insert(flag.id);
-        } catch (const ApiError &error) {
-            errors.append(QJsonObject{
-                {u"id"_s, flag.id}, {u"key"_s, flag.key}, {u"reason"_s, errorDetail(error)}});
-            continue;
-        }
-        deleted.append(QJsonObject{{u"id"_s, flag.id},
-                                   {u"key"_s, flag.key},
-                                   {u"rollout_state"_s, rollout.state},
-                                   {u"active_variant"_s, rollout.activeVariant}});
-    }
+    });
     return ApiResponse::json(QJsonObject{{u"deleted"_s, deleted}, {u"errors"_s, errors}});
 }
 
@@ -344,27 +348,30 @@ ApiResponse FlagBulk::updateTags(qint64 projectId, const Principal &by, const QJ
         if (!found.contains(id))
             skipped.append(QJsonObject{{u"id"_s, id}, {u"reason"_s, skippedReason}});
 
-    for (const FlagRecord &record : flags) {
-        const FeatureFlag &flag = record.flag;
-        const QSet<QString> current(flag.tags.begin(), flag.tags.end());
-        QSet<QString> next = normalized;
-        if (action == "add"_L1)
-            next = current + normalized;
-        else if (action == "remove"_L1)
-            next = current - normalized;
-        QStringList sorted(next.begin(), next.end());
-        sorted.sort();
-        if (next != current) {
-            try {
-                m_service.setTagsInPlace(projectId, flag.id, by, sorted);
-            } catch (const ApiError &error) {
-                skipped.append(QJsonObject{{u"id"_s, flag.id}, {u"reason"_s, errorDetail(error)}});
-                continue;
+    m_service.allOrNothing([&] {
+        for (const FlagRecord &record : flags) {
+            const FeatureFlag &flag = record.flag;
+            const QSet<QString> current(flag.tags.begin(), flag.tags.end());
+            QSet<QString> next = normalized;
+            if (action == "add"_L1)
+                next = current + normalized;
+            else if (action == "remove"_L1)
+                next = current - normalized;
+            QStringList sorted(next.begin(), next.end());
+            sorted.sort();
+            if (next != current) {
+                try {
+                    m_service.setTagsInPlace(projectId, flag.id, by, sorted);
+                } catch (const ApiError &error) {
+                    skipped.append(
+                        QJsonObject{{u"id"_s, flag.id}, {u"reason"_s, errorDetail(error)}});
+                    continue;
+                }
             }
+            updated.append(
+                QJsonObject{{u"id"_s, flag.id}, {u"tags"_s, QJsonArray::fromStringList(sorted)}});
         }
-        updated.append(
-            QJsonObject{{u"id"_s, flag.id}, {u"tags"_s, QJsonArray::fromStringList(sorted)}});
-    }
+    });
     return ApiResponse::json(QJsonObject{{u"updated"_s, updated}, {u"skipped"_s, skipped}});
 }
 

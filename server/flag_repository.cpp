@@ -105,6 +105,16 @@ std::optional<FeatureFlag> FlagRepository::version(qint64 flagId, int version) c
     return flagFromDocument(document->toString());
 }
 
+std::optional<int> FlagRepository::lastVersionAt(qint64 flagId, const QString &createdAt) const
+{
+    const auto version = m_db.scalar(u"SELECT MAX(version) FROM feature_flag_versions WHERE "
+                                     "flag_id = ? AND created_at <= ?"_s,
+                                     {flagId, createdAt});
+    if (!version || version->isNull())
+        return std::nullopt;
+    return version->toInt();
+}
+
 void FlagRepository::saveServerFields(qint64 projectId, const FeatureFlag &flag)
 {
     m_db.exec(u"UPDATE feature_flags SET updated_at = ?, document = ? WHERE project_id = ? AND "

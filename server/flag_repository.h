@@ -45,6 +45,8 @@ public:
     // Writes the flag's row and the snapshot of its (new) version.
     void update(qint64 projectId, const FeatureFlag &flag, qint64 userId);
     std::optional<FeatureFlag> version(qint64 flagId, int version) const;
+    // The last version saved at or before `createdAt` (an API timestamp).
+    std::optional<int> lastVersionAt(qint64 flagId, const QString &createdAt) const;
     // Writes the flag's row without a new version, as PostHog's bulk actions do: the snapshot of
     // its current version becomes this content, so that version still reads as the row does.
     void rewriteCurrentVersion(qint64 projectId, const FeatureFlag &flag);

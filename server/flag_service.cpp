@@ -6,8 +6,6 @@
 #include "flag_input.h"
 #include "timestamps.h"
 
-#include <QJsonDocument>
-
 using namespace Qt::StringLiterals;
 
 namespace bunting::server {
@@ -44,28 +42,15 @@ void writeFlag(const Database &db, const std::function<void()> &work)
 
 void FlagService::notify(const Change &change) const
 {
-    for (const auto &listener : m_listeners)
-        listener(change);
+    m_db.afterCommit([this, change] {
+        for (const auto &listener : m_listeners)
+            listener(change);
+    });
 }
 
 UserBasic FlagService::user(qint64 userId) const
 {
-    QSqlQuery q = m_db.exec(u"SELECT id, uuid, distinct_id, first_name, last_name, email FROM "
-                            "users WHERE id = ?"_s,
-                            {userId});
-    UserBasic u;
-    if (!q.next())
-        return u;
-    u = UserBasic::fromJson(QJsonObject{{u"id"_s, q.value(0).toLongLong()},
-                                        {u"uuid"_s, q.value(1).toString()},
-                                        {u"distinct_id"_s, q.value(2).toString()},
-                                        {u"first_name"_s, q.value(3).toString()},
-                                        {u"last_name"_s, q.value(4).toString()},
-                                        {u"email"_s, q.value(5).toString()},
-                                        {u"is_email_verified"_s, false},
-                                        {u"hedgehog_config"_s, QJsonValue()},
-                                        {u"role_at_organization"_s, QJsonValue()}});
-    return u;
+    return m_users.find(userId).value_or(UserBasic());
 }
 
 ValidationContext FlagService::validationContext(qint64 projectId, const FeatureFlag &flag,
@@ -100,22 +85,15 @@ ValidationContext FlagService::validationContext(qint64 projectId, const Feature
         if (seen.contains(id))
             continue;
         seen.insert(id);
-        const auto document = m_db.scalar(u"SELECT document FROM cohorts WHERE project_id = ? "
-                                          "AND id = ? AND deleted = 0"_s,
-                                          {projectId, id});
-        if (!document)
+        const std::optional<StoredCohort> stored = m_cohorts.find(projectId, id);
+        if (!stored || stored->deleted())
             continue;
-        const Cohort cohort =
-            Cohort::fromJson(QJsonDocument::fromJson(document->toByteArray()).object());
+        const Cohort cohort = stored->cohort();
         context.cohorts.insert(cohort.id, cohort);
         pending += cohortIds(cohort);
     }
 
-    QSqlQuery groups = m_db.exec(
-        u"SELECT group_type_index, group_type FROM group_type_mappings WHERE project_id = ?"_s,
-        {projectId});
-    while (groups.next())
-        context.groupTypeMapping.insert(groups.value(0).toInt(), groups.value(1).toString());
+    context.groupTypeMapping = m_groups.mapping(projectId);
     return context;
 }
 

@@ -2,9 +2,12 @@
 
 #include "activity_log.h"
 #include "api.h"
+#include "cohort_repository.h"
 #include "database.h"
 #include "flag_repository.h"
 #include "flag_validation.h"
+#include "group_repository.h"
+#include "user_repository.h"
 
 #include <QJsonObject>
 #include <functional>
@@ -17,8 +20,11 @@ namespace bunting::server {
 class FlagService
 {
 public:
-    FlagService(const Database &db, FlagRepository &flags, ActivityLog &activity)
-        : m_db(db), m_flags(flags), m_activity(activity)
+    FlagService(const Database &db, FlagRepository &flags, const UserRepository &users,
+                const CohortRepository &cohorts, const GroupRepository &groups,
+                ActivityLog &activity)
+        : m_db(db), m_flags(flags), m_users(users), m_cohorts(cohorts), m_groups(groups),
+          m_activity(activity)
     {
     }
 
@@ -44,6 +50,10 @@ public:
                                         const FeatureFlag *previous) const;
     UserBasic user(qint64 userId) const;
 
+    // Runs several changes as one: every change `work` makes is written, or, when it throws,
+    // none is. Listeners hear of the changes once all of them are committed.
+    void allOrNothing(const std::function<void()> &work) const { m_db.transaction(work); }
+
     // A committed change, for what follows from it outside the flag's own transaction (the
     // usage dashboard, the SDK snapshot).
     struct Change
@@ -68,6 +78,9 @@ private:
 
     const Database &m_db;
     FlagRepository &m_flags;
+    const UserRepository &m_users;
+    const CohortRepository &m_cohorts;
+    const GroupRepository &m_groups;
     ActivityLog &m_activity;
     std::vector<std::function<void(const Change &)>> m_listeners;
 };

@@ -17,19 +17,20 @@ QDateTime callTime(const QDateTime &time)
     return time.isValid() ? time.toUTC() : QDateTime::currentDateTimeUtc();
 }
 
-QHash<QString, QList<qint64>> spreadOverDays(QSqlQuery &q, const QDate &from, const QDate &to)
+QHash<QString, QList<qint64>> spreadOverDays(const QList<FlagUsageRepository::Row> &rows,
+                                             const QDate &from, const QDate &to)
 {
     QHash<QString, QList<qint64>> result;
     const qsizetype days = from.daysTo(to) + 1;
-    while (q.next()) {
-        const QDate day = QDate::fromString(q.value(0).toString(), Qt::ISODate);
+    for (const FlagUsageRepository::Row &row : rows) {
+        const QDate day = QDate::fromString(row.day, Qt::ISODate);
         const qint64 index = from.daysTo(day);
         if (!day.isValid() || index < 0 || index >= days)
             continue;
-        QList<qint64> &series = result[q.value(1).toString()];
+        QList<qint64> &series = result[row.variant];
         if (series.isEmpty())
             series.fill(0, days);
-        series[index] += q.value(2).toLongLong();
+        series[index] += row.value.toLongLong();
     }
     return result;
 }
@@ -64,18 +65,8 @@ void FlagUsage::addCalls(qint64 projectId, const QString &flagKey, const QString
 {
     // A null QString binds as SQL NULL; "" is a value here (the true response).
     const QString stored = variant.isNull() ? u""_s : variant;
-    if (event == calledEvent)
-        m_db.exec(u"INSERT INTO flag_calls (project_id, flag_key, day, variant, calls) VALUES "
-                  "(?, ?, ?, ?, ?) ON CONFLICT (project_id, flag_key, day, variant) DO UPDATE "
-                  "SET calls = flag_calls.calls + excluded.calls"_s,
-                  {projectId, flagKey, day, stored, calls});
-    if (distinctId.isEmpty())
-        return;
-    m_db.exec(u"INSERT INTO flag_event_users (project_id, flag_key, event, day, variant, "
-              "distinct_id, calls) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (project_id, "
-              "flag_key, event, day, variant, distinct_id) DO UPDATE SET calls = "
-              "flag_event_users.calls + excluded.calls"_s,
-              {projectId, flagKey, event, day, stored, distinctId, calls});
+    m_store.addCalls(projectId, flagKey, event, event == calledEvent, stored, day, calls,
+                     distinctId);
 }
 
 void FlagUsage::recordCall(qint64 projectId, const QString &flagKey, const QString &variant,
@@ -125,32 +116,16 @@ QHash<QString, QList<qint64>> FlagUsage::callsPerDay(qint64 projectId, const QSt
     return perDay(projectId, flagKey, calledEvent, Math::Total, from, to);
 }
 
-QSqlQuery FlagUsage::aggregate(qint64 projectId, const QString &flagKey, const QString &event,
-                               Math math, const QDate &from, const QDate &to, bool byDay,
-                               bool byVariant) const
+QList<FlagUsageRepository::Row> FlagUsage::aggregate(qint64 projectId, const QString &flagKey,
+                                                     const QString &event, Math math,
+                                                     const QDate &from, const QDate &to, bool byDay,
+                                                     bool byVariant) const
 {
     // flag_calls counts every call, with or without a distinct id; the users table only the
     // calls whose caller is known.
     const bool fromCalls = event == calledEvent && math == Math::Total;
-    const QString measure = math == Math::UniqueUsers ? u"COUNT(DISTINCT distinct_id)"_s
-                                                      : u"CAST(SUM(calls) AS BIGINT)"_s;
-    QStringList groupBy;
-    if (byDay)
-        groupBy.append(u"day"_s);
-    if (byVariant)
-        groupBy.append(u"variant"_s);
-    QString sql =
-        u"SELECT %1, %2, %3 FROM %4 WHERE project_id = ? AND flag_key = ? AND day >= ? "
-        "AND day <= ?"_s.arg(byDay ? u"day"_s : u"''"_s, byVariant ? u"variant"_s : u"''"_s,
-                             measure, fromCalls ? u"flag_calls"_s : u"flag_event_users"_s);
-    QVariantList values{projectId, flagKey, usageDay(from), usageDay(to)};
-    if (!fromCalls) {
-        sql += u" AND event = ?"_s;
-        values.append(event);
-    }
-    if (!groupBy.isEmpty())
-        sql += u" GROUP BY "_s + groupBy.join(u", "_s);
-    return m_db.exec(sql, values);
+    return m_store.aggregate(projectId, flagKey, fromCalls, event, math == Math::UniqueUsers,
+                             usageDay(from), usageDay(to), byDay, byVariant);
 }
 
 QHash<QString, QList<qint64>> FlagUsage::perDay(qint64 projectId, const QString &flagKey,
@@ -159,8 +134,8 @@ QHash<QString, QList<qint64>> FlagUsage::perDay(qint64 projectId, const QString 
 {
     if (!from.isValid() || !to.isValid() || to < from)
         return {};
-    QSqlQuery q = aggregate(projectId, flagKey, event, math, from, to, true, byVariant);
-    return spreadOverDays(q, from, to);
+    return spreadOverDays(aggregate(projectId, flagKey, event, math, from, to, true, byVariant),
+                          from, to);
 }
 
 QHash<QString, qint64> FlagUsage::overRange(qint64 projectId, const QString &flagKey,
@@ -169,12 +144,12 @@ QHash<QString, qint64> FlagUsage::overRange(qint64 projectId, const QString &fla
 {
     if (!from.isValid() || !to.isValid() || to < from)
         return {};
-    QSqlQuery q = aggregate(projectId, flagKey, event, math, from, to, false, byVariant);
     QHash<QString, qint64> result;
-    while (q.next()) {
+    for (const FlagUsageRepository::Row &row :
+         aggregate(projectId, flagKey, event, math, from, to, false, byVariant)) {
         // Without a GROUP BY an empty range still gives one row, with a NULL sum.
-        if (!q.value(2).isNull() && q.value(2).toLongLong() != 0)
-            result.insert(q.value(1).toString(), q.value(2).toLongLong());
+        if (!row.value.isNull() && row.value.toLongLong() != 0)
+            result.insert(row.variant, row.value.toLongLong());
     }
     return result;
 }

@@ -2,6 +2,7 @@
 
 #include "database.h"
 #include "flag_repository.h"
+#include "flag_usage_repository.h"
 
 #include <QDate>
 #include <QDateTime>
@@ -29,7 +30,10 @@ struct FlagCall
 class FlagUsage
 {
 public:
-    FlagUsage(const Database &db, FlagRepository &flags) : m_db(db), m_flags(flags) {}
+    FlagUsage(const Database &db, FlagUsageRepository &store, FlagRepository &flags)
+        : m_db(db), m_store(store), m_flags(flags)
+    {
+    }
 
     static inline const QString calledEvent = QStringLiteral("$feature_flag_called");
     static inline const QString viewEvent = QStringLiteral("$feature_view");
@@ -70,14 +74,15 @@ public:
     std::optional<QDateTime> lastCalledAt(qint64 projectId, const QString &flagKey) const;
 
 private:
-    // Rows of (day or "", variant or "", value) for the range.
-    QSqlQuery aggregate(qint64 projectId, const QString &flagKey, const QString &event, Math math,
-                        const QDate &from, const QDate &to, bool byDay, bool byVariant) const;
+    QList<FlagUsageRepository::Row> aggregate(qint64 projectId, const QString &flagKey,
+                                              const QString &event, Math math, const QDate &from,
+                                              const QDate &to, bool byDay, bool byVariant) const;
     void addCalls(qint64 projectId, const QString &flagKey, const QString &event,
                   const QString &variant, const QString &day, qint64 calls,
                   const QString &distinctId);
 
     const Database &m_db;
+    FlagUsageRepository &m_store;
     FlagRepository &m_flags;
 };
 

@@ -102,6 +102,14 @@ bool GroupRepository::updateNames(qint64 projectId, int index, const QString &na
     return true;
 }
 
+void GroupRepository::updateNames(qint64 projectId, const QList<GroupTypeMapping> &mappings)
+{
+    m_db.transaction([&] {
+        for (const GroupTypeMapping &m : mappings)
+            updateNames(projectId, m.index, m.nameSingular, m.namePlural);
+    });
+}
+
 std::optional<QJsonObject> GroupRepository::groupProperties(qint64 projectId, int index,
                                                             const QString &groupKey) const
 {

@@ -39,6 +39,8 @@ public:
     // False when the project has no group type with that index.
     bool updateNames(qint64 projectId, int index, const QString &nameSingular,
                      const QString &namePlural);
+    // The names of each of these group types, all or none.
+    void updateNames(qint64 projectId, const QList<GroupTypeMapping> &mappings);
 
     std::optional<QJsonObject> groupProperties(qint64 projectId, int index,
                                                const QString &groupKey) const;

@@ -10,10 +10,10 @@ namespace bunting::server {
 void addHealthRoutes(Router &router, Services &s)
 {
     router.add(HttpMethod::Get, u"/_health"_s, RouteAccess::open(), [&s](ApiRequest &) {
-        QJsonObject database{{u"kind"_s, s.db.isPostgres() ? u"postgresql"_s : u"sqlite"_s},
-                             {u"location"_s, s.db.location().describe()}};
+        QJsonObject database{{u"kind"_s, s.database.isPostgres() ? u"postgresql"_s : u"sqlite"_s},
+                             {u"location"_s, s.database.describe()}};
         try {
-            database.insert(u"schema_version"_s, s.db.schemaVersion());
+            database.insert(u"schema_version"_s, s.database.schemaVersion());
             database.insert(u"status"_s, u"ok"_s);
         } catch (const DatabaseError &error) {
             database.insert(u"status"_s, u"error"_s);

@@ -20,13 +20,19 @@ Q_LOGGING_CATEGORY(lcServer, "bunting.server")
 namespace bunting::server {
 
 LocalServer::LocalServer(DatabaseLocation location)
-    : m_db(std::move(location)), m_auth(m_db), m_flags(m_db), m_activity(m_db),
-      m_flagService(m_db, m_flags, m_activity), m_usage(m_db, m_flags),
-      m_dashboards(m_db, m_flags, m_flagService, m_activity, m_usage), m_persons(m_db),
-      m_cohorts(m_db), m_groups(m_db), m_snapshots(m_db, m_flags, m_cohorts, m_groups),
-      m_subjects(m_persons, m_groups), m_events(m_db, m_persons, m_groups, m_usage, m_dashboards),
-      m_services{m_db,      m_auth,    m_flags,  m_flagService, m_activity, m_usage,   m_dashboards,
-                 m_persons, m_cohorts, m_groups, m_snapshots,   m_events,   m_subjects}
+    : m_db(std::move(location)), m_databaseStatus(m_db), m_projects(m_db), m_users(m_db),
+      m_flags(m_db), m_activityStore(m_db), m_usageStore(m_db), m_dashboardStore(m_db),
+      m_persons(m_db), m_cohorts(m_db), m_groups(m_db), m_auth(m_db, m_projects, m_users),
+      m_activity(m_activityStore),
+      m_flagService(m_db, m_flags, m_users, m_cohorts, m_groups, m_activity),
+      m_usage(m_db, m_usageStore, m_flags),
+      m_dashboards(m_db, m_dashboardStore, m_flags, m_flagService, m_activity, m_usage),
+      m_cohortService(m_db, m_cohorts, m_persons, m_groups, m_flags, m_flagService, m_activity),
+      m_snapshots(m_projects, m_flags, m_cohorts, m_groups), m_subjects(m_persons, m_groups),
+      m_events(m_db, m_projects, m_persons, m_groups, m_usage, m_dashboards),
+      m_services{m_databaseStatus, m_auth,       m_flags,   m_flagService, m_activity,
+                 m_usage,          m_dashboards, m_persons, m_cohorts,     m_cohortService,
+                 m_groups,         m_snapshots,  m_events,  m_subjects}
 {
     Router &router = m_router;
     addHealthRoutes(router, m_services);
@@ -54,8 +60,7 @@ LocalServer::LocalServer(DatabaseLocation location)
             m_subjects.invalidatePerson(projectId, distinctId);
     };
     m_events.onGroupsChanged = [this](qint64 projectId) { m_subjects.invalidateGroups(projectId); };
-    // Cohort changes commit through CohortService, which each request builds anew: the hook is
-    // on the repository they all write through.
+    // On the repository, which every cohort write goes through.
     m_cohorts.onChange([this](qint64 projectId, bool membersChanged) {
         m_snapshots.invalidate(projectId);
         if (membersChanged)

@@ -63,15 +63,22 @@ private:
     // Before the database, so the claim ends only after its connections have closed.
     std::unique_ptr<DatabaseLock> m_lock;
     Database m_db;
-    AuthService m_auth;
+    DatabaseStatus m_databaseStatus;
+    ProjectRepository m_projects;
+    UserRepository m_users;
     FlagRepository m_flags;
+    ActivityRepository m_activityStore;
+    FlagUsageRepository m_usageStore;
+    DashboardRepository m_dashboardStore;
+    PersonRepository m_persons;
+    CohortRepository m_cohorts;
+    GroupRepository m_groups;
+    AuthService m_auth;
     ActivityLog m_activity;
     FlagService m_flagService;
     FlagUsage m_usage;
     DashboardService m_dashboards;
-    PersonRepository m_persons;
-    CohortRepository m_cohorts;
-    GroupRepository m_groups;
+    CohortService m_cohortService;
     SnapshotStore m_snapshots;
     SubjectCache m_subjects;
     // After the repositories it writes through, so it is gone (and flushed) before them.

@@ -209,11 +209,6 @@ bool searchMatches(const Person &person, const QString &search)
     return false;
 }
 
-CohortService cohortService(Services &s)
-{
-    return CohortService(s.db, s.cohorts, s.persons, s.groups, s.flags, s.flagService, s.activity);
-}
-
 ApiResponse listPersons(ApiRequest &r, Services &s)
 {
     const Page page = Page::read(r);
@@ -295,7 +290,7 @@ ApiResponse listCohorts(ApiRequest &r, Services &s)
             throw ApiError::validation(u"invalid"_s, u"A valid integer is required."_s,
                                        u"created_by_id"_s);
     }
-    const CohortService service = cohortService(s);
+    const CohortService &service = s.cohortService;
     const QList<StoredCohort> all =
         service.list(r.projectId, r.queryValue(u"type"_s), r.queryValue(u"search"_s), createdBy);
     return ApiResponse::json(
@@ -353,10 +348,7 @@ ApiResponse updateGroupTypeNames(ApiRequest &r, Services &s)
         }
         updated.append(mapping);
     }
-    s.db.transaction([&] {
-        for (const GroupTypeMapping &m : updated)
-            s.groups.updateNames(r.projectId, m.index, m.nameSingular, m.namePlural);
-    });
+    s.groups.updateNames(r.projectId, updated);
     QJsonArray results;
     for (const GroupTypeMapping &m : s.groups.mappings(r.projectId))
         results.append(m.toJson());
@@ -377,15 +369,15 @@ void addPeopleRoutes(Router &router, Services &s)
 
     router.add(Get, cohorts, cohortRead, [&s](ApiRequest &r) { return listCohorts(r, s); });
     router.add(Post, cohorts, cohortWrite, [&s](ApiRequest &r) {
-        return ApiResponse::json(cohortService(s).create(r.projectId, r.principal, r.jsonObject()),
+        return ApiResponse::json(s.cohortService.create(r.projectId, r.principal, r.jsonObject()),
                                  201);
     });
     router.add(Get, cohorts + u"/:id"_s, cohortRead, [&s](ApiRequest &r) {
-        return ApiResponse::json(cohortService(s).get(r.projectId, r.idParam(u"id"_s)));
+        return ApiResponse::json(s.cohortService.get(r.projectId, r.idParam(u"id"_s)));
     });
     router.add(Patch, cohorts + u"/:id"_s, cohortWrite, [&s](ApiRequest &r) {
         return ApiResponse::json(
-            cohortService(s).update(r.projectId, r.idParam(u"id"_s), r.principal, r.jsonObject()));
+            s.cohortService.update(r.projectId, r.idParam(u"id"_s), r.principal, r.jsonObject()));
     });
     // PostHog never hard-deletes a cohort: deletion is PATCH {"deleted": true}.
     router.add(Delete, cohorts + u"/:id"_s, cohortWrite,

@@ -275,11 +275,10 @@ std::shared_ptr<const ProjectSnapshot> SnapshotStore::byToken(const QString &tok
         projectId = m_projectByToken.value(token);
     }
     if (!projectId) {
-        const auto id =
-            m_db.scalar(u"SELECT id FROM projects WHERE api_token = ?"_s, {QVariant(token)});
+        const std::optional<qint64> id = m_projects.idForToken(token);
         if (!id)
             return nullptr;
-        projectId = id->toLongLong();
+        projectId = *id;
         QMutexLocker lock(&m_mutex);
         m_projectByToken.insert(token, projectId);
     }
@@ -292,15 +291,14 @@ std::shared_ptr<const ProjectSnapshot> SnapshotStore::byProject(qint64 projectId
     {
         QMutexLocker lock(&m_mutex);
         const auto current = m_byProject.value(projectId);
-        if (current && !needsSettling(projectId, *current))
+        if (current)
             return current;
         generation = m_generation.value(projectId);
     }
-    const auto token =
-        m_db.scalar(u"SELECT api_token FROM projects WHERE id = ?"_s, {QVariant(projectId)});
+    const std::optional<QString> token = m_projects.tokenOf(projectId);
     if (!token)
         return nullptr;
-    auto snapshot = build(projectId, token->toString());
+    auto snapshot = build(projectId, *token);
     QMutexLocker lock(&m_mutex);
     // A build that raced with an invalidation still answers this request, but is not kept.
     if (m_generation.value(projectId) == generation) {
@@ -310,21 +308,11 @@ std::shared_ptr<const ProjectSnapshot> SnapshotStore::byProject(qint64 projectId
     return snapshot;
 }
 
-bool SnapshotStore::needsSettling(qint64 projectId, const ProjectSnapshot &snapshot) const
-{
-    const auto it = m_invalidatedAt.constFind(projectId);
-    if (it == m_invalidatedAt.cend())
-        return false;
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    return snapshot.builtAt < *it + settleMs && now >= *it + settleMs;
-}
-
 void SnapshotStore::invalidate(qint64 projectId)
 {
     QMutexLocker lock(&m_mutex);
     m_byProject.remove(projectId);
     ++m_generation[projectId];
-    m_invalidatedAt.insert(projectId, QDateTime::currentMSecsSinceEpoch());
 }
 
 void SnapshotStore::invalidateAll()

@@ -1,10 +1,10 @@
 #pragma once
 
 #include "cohort_repository.h"
-#include "database.h"
 #include "engine.h"
 #include "flag_repository.h"
 #include "group_repository.h"
+#include "project_repository.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -41,9 +41,9 @@ struct ProjectSnapshot
 class SnapshotStore
 {
 public:
-    SnapshotStore(const Database &db, const FlagRepository &flags, const CohortRepository &cohorts,
-                  const GroupRepository &groups)
-        : m_db(db), m_flags(flags), m_cohorts(cohorts), m_groups(groups)
+    SnapshotStore(const ProjectRepository &projects, const FlagRepository &flags,
+                  const CohortRepository &cohorts, const GroupRepository &groups)
+        : m_projects(projects), m_flags(flags), m_cohorts(cohorts), m_groups(groups)
     {
     }
 
@@ -51,7 +51,8 @@ public:
     // snapshot yet or it was invalidated.
     std::shared_ptr<const ProjectSnapshot> byToken(const QString &token);
     std::shared_ptr<const ProjectSnapshot> byProject(qint64 projectId);
-    // After a committed change of the project's flags, cohorts or group types.
+    // A committed change invalidates, nothing else does: every change notice arrives through
+    // Database::afterCommit, so a snapshot built after one reads what was committed.
     void invalidate(qint64 projectId);
     // After a project's token changes (or to start over).
     void invalidateAll();
@@ -62,16 +63,10 @@ public:
                                         const QList<StoredCohort> &cohorts,
                                         const QHash<int, QString> &groupTypes, qint64 projectId);
 
-    // Cohort and group type hooks fire inside the writer's transaction, so a snapshot built
-    // right after one may have read the data before the commit: one built within this long of
-    // an invalidation is rebuilt once on the first request after it.
-    static constexpr qint64 settleMs = 1000;
-
 private:
     std::shared_ptr<const ProjectSnapshot> build(qint64 projectId, const QString &token) const;
-    bool needsSettling(qint64 projectId, const ProjectSnapshot &snapshot) const;
 
-    const Database &m_db;
+    const ProjectRepository &m_projects;
     const FlagRepository &m_flags;
     const CohortRepository &m_cohorts;
     const GroupRepository &m_groups;
@@ -81,7 +76,6 @@ private:
     QHash<QString, qint64> m_projectByToken;
     // Bumped by every invalidation, so a build that raced with one is not cached as current.
     QHash<qint64, quint64> m_generation;
-    QHash<qint64, qint64> m_invalidatedAt; // ms since the epoch
 };
 
 } // namespace bunting::server

@@ -3,6 +3,7 @@
 #include "activity_log.h"
 #include "auth_service.h"
 #include "cohort_repository.h"
+#include "cohort_service.h"
 #include "dashboard_service.h"
 #include "database.h"
 #include "event_ingest.h"
@@ -16,10 +17,11 @@
 
 namespace bunting::server {
 
-// What route handlers reach: one instance per server, owned by LocalServer.
+// What route handlers reach: one instance per server, owned by LocalServer. No database: what
+// handlers read and write goes through a repository or a service.
 struct Services
 {
-    const Database &db;
+    const DatabaseStatus &database;
     AuthService &auth;
     FlagRepository &flags;
     FlagService &flagService;
@@ -28,6 +30,7 @@ struct Services
     DashboardService &dashboards;
     PersonRepository &persons;
     CohortRepository &cohorts;
+    CohortService &cohortService;
     GroupRepository &groups;
     SnapshotStore &snapshots;
     EventIngest &events;

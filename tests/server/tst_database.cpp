@@ -172,6 +172,88 @@ private Q_SLOTS:
         const int before = db().schemaVersion();
         QCOMPARE(db().scalar(u"SELECT COUNT(*) FROM schema_migrations"_s)->toInt(), before);
     }
+
+    void noticeWaitsForTheOutermostCommit()
+    {
+        QStringList heard;
+        db().transaction([&] {
+            db().exec(u"INSERT INTO scratch (name) VALUES (?)"_s, {u"outer"_s});
+            db().afterCommit([&] { heard.append(u"outer"_s); });
+            db().transaction([&] {
+                db().exec(u"INSERT INTO scratch (name) VALUES (?)"_s, {u"inner"_s});
+                db().afterCommit([&] { heard.append(u"inner"_s); });
+            });
+            QVERIFY(heard.isEmpty()); // the savepoint released, but nothing is committed yet
+        });
+        QCOMPARE(heard, (QStringList{u"outer"_s, u"inner"_s}));
+        // Outside a transaction every write has committed already.
+        db().afterCommit([&] { heard.append(u"now"_s); });
+        QCOMPARE(heard.last(), u"now"_s);
+    }
+
+    void noticeOfUndoneWorkIsDropped()
+    {
+        QStringList heard;
+        QVERIFY_THROWS_EXCEPTION(InnerFailure, db().transaction([&] {
+            db().afterCommit([&] { heard.append(u"outer"_s); });
+            throw InnerFailure();
+        }));
+        QVERIFY(heard.isEmpty());
+
+        db().transaction([&] {
+            db().afterCommit([&] { heard.append(u"kept"_s); });
+            try {
+                db().transaction([&] {
+                    db().afterCommit([&] { heard.append(u"undone"_s); });
+                    throw InnerFailure();
+                });
+            } catch (const InnerFailure &) {
+            }
+        });
+        QCOMPARE(heard, QStringList{u"kept"_s});
+    }
+
+    void failedCommitDropsNotices()
+    {
+        db().exec(u"CREATE TABLE parent (id INTEGER PRIMARY KEY)"_s);
+        db().exec(u"CREATE TABLE child (parent_id INTEGER REFERENCES parent(id) DEFERRABLE "
+                  "INITIALLY DEFERRED)"_s);
+        bool heard = false;
+        QVERIFY_THROWS_EXCEPTION(DatabaseError, db().transaction([&] {
+            db().exec(u"INSERT INTO child (parent_id) VALUES (?)"_s, {42});
+            db().afterCommit([&] { heard = true; });
+        }));
+        QVERIFY(!heard);
+    }
+
+    void noticeMayWriteInATransactionOfItsOwn()
+    {
+        db().transaction([&] {
+            db().afterCommit([&] {
+                db().transaction([&] {
+                    db().exec(u"INSERT INTO scratch (name) VALUES (?)"_s, {u"follow-up"_s});
+                });
+            });
+        });
+        QCOMPARE(names(), QStringList{u"follow-up"_s});
+    }
+
+    void injectedFailureFailsTheNthStatementOnce()
+    {
+        db().failStatement(2);
+        db().exec(u"INSERT INTO scratch (name) VALUES (?)"_s, {u"first"_s});
+        QVERIFY_THROWS_EXCEPTION(
+            DatabaseError, db().scalar(u"SELECT name FROM scratch WHERE name = ?"_s, {u"first"_s}));
+        db().exec(u"INSERT INTO scratch (name) VALUES (?)"_s, {u"third"_s});
+        QCOMPARE(names(), (QStringList{u"first"_s, u"third"_s}));
+
+        // A commit counts as a statement: failing it undoes the transaction.
+        db().failStatement(2);
+        QVERIFY_THROWS_EXCEPTION(DatabaseError, db().transaction([&] {
+            db().exec(u"INSERT INTO scratch (name) VALUES (?)"_s, {u"uncommitted"_s});
+        }));
+        QCOMPARE(names(), (QStringList{u"first"_s, u"third"_s}));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestDatabase)
