@@ -1,6 +1,7 @@
 #include "flag_validation.h"
 
 #include "date_matching.h"
+#include "operators.h"
 #include "python_repr.h"
 #include "semver.h"
 
@@ -77,26 +78,15 @@ bool isPersonAggregatedType(const QString &type)
     return isOneOf(type, {"person"_L1, "cohort"_L1, "flag"_L1});
 }
 
-bool requiresStringValue(const QString &op)
-{
-    return isOneOf(op, {"regex"_L1, "icontains"_L1, "not_regex"_L1, "not_icontains"_L1, "gte"_L1,
-                        "lte"_L1, "gt"_L1, "lt"_L1});
-}
-
 bool isPrefixSuffixOperator(const QString &op)
 {
     return isOneOf(op,
                    {"starts_with"_L1, "not_starts_with"_L1, "ends_with"_L1, "not_ends_with"_L1});
 }
 
-bool isDateOperator(const QString &op)
+OperatorFamily familyOf(const QString &op)
 {
-    return isOneOf(op, {"is_date_before"_L1, "is_date_after"_L1, "is_date_exact"_L1});
-}
-
-bool isSemverOperator(const QString &op)
-{
-    return op.startsWith("semver_"_L1) && isSupportedOperator(op);
+    return operatorFamily(operatorFromName(op));
 }
 
 bool isListOperator(const QString &op)
@@ -498,7 +488,7 @@ private:
             return false;
         for (const Condition &condition : m_previous->filters.groups)
             for (const PropertyFilter &p : condition.properties)
-                if ((p.op == "regex"_L1 || p.op == "not_regex"_L1) && p.value.isString() &&
+                if (familyOf(p.op) == OperatorFamily::Regex && p.value.isString() &&
                     p.value.toString() == pattern)
                     return true;
         return false;
@@ -514,17 +504,17 @@ private:
                     p.key, QString::number(kMaxPropertyValues)));
         if (p.type == "cohort"_L1)
             checkCohort(value);
-        if (isDateOperator(op) && !isDateValue(value))
+        if (familyOf(op) == OperatorFamily::Date && !isDateValue(value))
             addFilters(u"Invalid date value: %1"_s.arg(pythonStr(value)), u"invalid_date"_s);
-        if (requiresStringValue(op) && !value.isString())
+        if (requiresStringValue(operatorFromName(op)) && !value.isString())
             addFilters(u"Invalid value for operator %1: %2"_s.arg(op, pythonStr(value)),
                        u"invalid_value"_s);
-        if ((op == "in"_L1 || op == "not_in"_L1) && p.type != "cohort"_L1)
+        if (familyOf(op) == OperatorFamily::Cohort && p.type != "cohort"_L1)
             addFilters(u"The '%1' operator is only valid for cohort properties, not '%2' "
                        u"properties."_s.arg(op, p.type),
                        u"invalid_operator"_s);
         // A pattern already stored passes unchecked: PostHog's evaluators may accept it.
-        if ((op == "regex"_L1 || op == "not_regex"_L1) && value.isString() &&
+        if (familyOf(op) == OperatorFamily::Regex && value.isString() &&
             !QRegularExpression(value.toString()).isValid() && !isStoredRegex(value.toString()))
             addFilters(path + u".value: invalid regex pattern"_s);
         if (isPrefixSuffixOperator(op) && !value.isString())
@@ -533,13 +523,13 @@ private:
         if (isListOperator(op) && !value.isArray())
             addFilters(path + u".value: Operator %1 requires a list of values."_s.arg(op),
                        u"cross_field.operator_requires_list_value"_s);
-        if (isSemverOperator(op)) {
+        if (familyOf(op) == OperatorFamily::Semver) {
             const QString rule = u"cross_field.semver_value_invalid"_s;
             if (!value.isString())
                 addFilters(path + u".value: Invalid value for operator %1: expected a semver "
                                   u"string."_s.arg(op),
                            rule);
-            else if (!isSemver(value.toString(), op == "semver_wildcard"_L1))
+            else if (!isSemver(value.toString(), operatorFromName(op) == Operator::SemverWildcard))
                 addFilters(path + u".value: Invalid semver value for operator %1: %2."_s.arg(
                                       op, value.toString()),
                            rule);

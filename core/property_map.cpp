@@ -3,6 +3,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <charconv>
+#include <cmath>
+#include <string>
+#include <string_view>
 
 using namespace Qt::StringLiterals;
 
@@ -15,19 +18,46 @@ bool isIntegral(const QJsonValue &value)
     return value.toVariant().typeId() == QMetaType::LongLong;
 }
 
+// serde_json's text of a number (ryu's layout): an integer as its digits; a float as the
+// shortest digits that read back as the same double, in plain notation with ".0" on whole
+// numbers while the decimal point falls within 16 digits ("1.5", "1.0", "0.0001",
+// "1000000000000000.0"), else in exponent notation without "+" ("1e20", "1.5e-7").
 QString numberText(const QJsonValue &value)
 {
     if (isIntegral(value))
         return QString::number(value.toInteger());
-    // Shortest text that reads back as the same double, with ".0" on whole numbers as JSON
-    // serialisers of floats write it.
+    const double number = value.toDouble();
     char buffer[64];
-    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value.toDouble());
-    QString text = QString::fromLatin1(buffer, result.ptr - buffer);
-    if (!text.contains(u'.') && !text.contains(u'e') && !text.contains(u'n') &&
-        !text.contains(u'i'))
-        text += ".0"_L1;
-    return text;
+    if (!std::isfinite(number)) // no JSON holds one; what a caller built keeps C's "inf", "nan"
+        return QString::fromLatin1(
+            buffer, std::to_chars(buffer, buffer + sizeof buffer, number).ptr - buffer);
+    const auto end =
+        std::to_chars(buffer, buffer + sizeof buffer, number, std::chars_format::scientific).ptr;
+    const std::string_view text(buffer, end - buffer);
+    const bool negative = text.front() == '-';
+    const std::size_t e = text.find('e');
+    std::string digits;
+    for (const char c : text.substr(negative ? 1 : 0, e - (negative ? 1 : 0)))
+        if (c != '.')
+            digits += c;
+    int exponent = 0;
+    std::from_chars(text.data() + e + 1 + (text[e + 1] == '+' ? 1 : 0), end, exponent);
+    const int length = int(digits.size());
+    const int point = exponent + 1; // digits before the decimal point
+    std::string out = negative ? "-" : "";
+    if (point >= length && point <= 16) {
+        out += digits + std::string(std::size_t(point - length), '0') + ".0";
+    } else if (point > 0 && point <= 16) {
+        out += digits.substr(0, std::size_t(point)) + '.' + digits.substr(std::size_t(point));
+    } else if (point > -5 && point <= 0) {
+        out += "0." + std::string(std::size_t(-point), '0') + digits;
+    } else {
+        out += digits.substr(0, 1);
+        if (length > 1)
+            out += '.' + digits.substr(1);
+        out += 'e' + std::to_string(point - 1);
+    }
+    return QString::fromLatin1(out.data(), qsizetype(out.size()));
 }
 
 // Whether `text` can be a number at all. QString::toDouble() costs thousands of instructions

@@ -1,5 +1,7 @@
 #include "property_matcher.h"
 
+#include "operators.h"
+
 #include <QJsonArray>
 
 using namespace Qt::StringLiterals;
@@ -99,7 +101,12 @@ PropertyMatcher::PropertyMatcher(const PropertyFilter &filter)
     case Operator::SemverWildcard:
         m_range = wildcardRange(propertyText(value));
         break;
-    default:
+    case Operator::IsSet:
+    case Operator::IsNotSet:
+    case Operator::In:
+    case Operator::NotIn:
+    case Operator::FlagEvaluatesTo:
+    case Operator::Unknown:
         break;
     }
 }
@@ -113,16 +120,10 @@ bool PropertyMatcher::matches(const PropertyValue *actual, const QDateTime &now)
     if (!m_hasValue)
         return false;
     if (!actual) {
-        switch (m_op) {
-        case Operator::IsNot:
-        case Operator::NotIcontains:
-        case Operator::NotStartsWith:
-        case Operator::NotEndsWith:
-        case Operator::NotRegex:
-            return true;
-        default:
-            return false;
-        }
+        const OperatorFamily family = operatorFamily(m_op);
+        return isNegation(m_op) &&
+               (family == OperatorFamily::Equality || family == OperatorFamily::Text ||
+                family == OperatorFamily::Regex);
     }
     return matchesValue(*actual, now);
 }
@@ -141,19 +142,7 @@ bool PropertyMatcher::compareOrdered(const PropertyValue &actual) const
     // docs/evaluation.md lists the difference.
     if (actual.json.isNull() || !m_number || !actual.number)
         return false;
-    const auto compare = [this](const auto &lhs, const auto &rhs) {
-        switch (m_op) {
-        case Operator::Gt:
-            return lhs > rhs;
-        case Operator::Gte:
-            return lhs >= rhs;
-        case Operator::Lt:
-            return lhs < rhs;
-        default:
-            return lhs <= rhs;
-        }
-    };
-    return compare(*actual.number, *m_number);
+    return compareBy(operatorComparison(m_op), *actual.number, *m_number);
 }
 
 bool PropertyMatcher::matchesSemver(const PropertyValue &actual) const
@@ -167,20 +156,7 @@ bool PropertyMatcher::matchesSemver(const PropertyValue &actual) const
         return m_range->contains(*version);
     if (!m_version)
         return false;
-    switch (m_op) {
-    case Operator::SemverEq:
-        return *version == *m_version;
-    case Operator::SemverNeq:
-        return *version != *m_version;
-    case Operator::SemverGt:
-        return *version > *m_version;
-    case Operator::SemverGte:
-        return *version >= *m_version;
-    case Operator::SemverLt:
-        return *version < *m_version;
-    default:
-        return *version <= *m_version;
-    }
+    return compareBy(operatorComparison(m_op), *version, *m_version);
 }
 
 bool PropertyMatcher::matchesValue(const PropertyValue &actual, const QDateTime &now) const
@@ -238,9 +214,15 @@ bool PropertyMatcher::matchesValue(const PropertyValue &actual, const QDateTime 
     case Operator::SemverCaret:
     case Operator::SemverWildcard:
         return matchesSemver(actual);
-    default:
-        return false;
+    case Operator::IsSet:
+    case Operator::IsNotSet:
+    case Operator::In:
+    case Operator::NotIn:
+    case Operator::FlagEvaluatesTo:
+    case Operator::Unknown:
+        break;
     }
+    return false;
 }
 
 } // namespace bunting

@@ -350,11 +350,11 @@ QVariant ActivityModel::headerData(int section, Qt::Orientation orientation, int
         return {};
     switch (section) {
     case 0:
-        return u"Change"_s;
+        return tr("Change");
     case 1:
-        return u"Time"_s;
+        return tr("Time");
     default:
-        return u"Version"_s;
+        return tr("Version");
     }
 }
 

@@ -3,6 +3,7 @@
 #include "feature_flag.h"
 #include "flag_diff.h"
 
+#include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLocale>
@@ -12,6 +13,11 @@ using namespace Qt::StringLiterals;
 namespace bunting::models {
 
 namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("bunting::models::ActivityText", text);
+}
 
 QList<FlagChange> filterChanges(const QJsonObject &change)
 {
@@ -119,11 +125,11 @@ QString verb(const QString &activity)
 QString activityUserName(const api::ActivityEntry &entry)
 {
     if (!entry.user)
-        return u"System"_s;
+        return tr("System");
     const QString name = entry.user->displayName();
     if (!name.trimmed().isEmpty())
         return name;
-    return entry.user->email.isEmpty() ? u"Someone"_s : entry.user->email;
+    return entry.user->email.isEmpty() ? tr("Someone") : entry.user->email;
 }
 
 QString activityUserKey(const api::ActivityEntry &entry)
@@ -153,7 +159,7 @@ QString activityHeadline(const api::ActivityEntry &entry)
     QString name = entry.detail.value("name"_L1).toString();
     if (name.isEmpty())
         name =
-            entry.scope.isEmpty() ? u"item "_s + entry.itemId : entry.scope + u' ' + entry.itemId;
+            entry.scope.isEmpty() ? tr("item ") + entry.itemId : entry.scope + u' ' + entry.itemId;
     QString headline = activityUserName(entry) + u' ' + verb(entry.activity) + u' ' + name;
     if (entry.activity != "updated"_L1)
         return headline;
@@ -202,9 +208,9 @@ QStringList activityChangeSentences(const QJsonObject &change)
 QString activityDayLabel(QDate day, QDate today)
 {
     if (day == today)
-        return u"Today"_s;
+        return tr("Today");
     if (day == today.addDays(-1))
-        return u"Yesterday"_s;
+        return tr("Yesterday");
     return QLocale().toString(day, u"ddd d MMM yyyy"_s);
 }
 

@@ -1,5 +1,6 @@
 #include "error_fields.h"
 
+#include "operators.h"
 #include "python_repr.h"
 
 #include <QJsonArray>
@@ -14,11 +15,6 @@ namespace bunting::models {
 namespace {
 
 using PropertyTest = std::function<bool(const Condition &, const PropertyFilter &)>;
-
-bool isDateOperator(const QString &op)
-{
-    return op == "is_date_before"_L1 || op == "is_date_after"_L1 || op == "is_date_exact"_L1;
-}
 
 // A condition's own aggregation wins, even an explicit null; otherwise the flag's applies.
 std::optional<int> aggregationOf(const FlagFilters &filters, const Condition &condition)
@@ -128,18 +124,16 @@ private:
                 });
         } else if (m_error.code == "invalid_date"_L1) {
             properties(u"value"_s, [](const Condition &, const PropertyFilter &p) {
-                return isDateOperator(p.op);
+                return operatorFamily(operatorFromName(p.op)) == OperatorFamily::Date;
             });
         } else if (m_error.code == "invalid_value"_L1) {
             properties(u"value"_s, [](const Condition &, const PropertyFilter &p) {
-                return !p.value.isString() &&
-                       (p.op == "regex"_L1 || p.op == "not_regex"_L1 || p.op == "icontains"_L1 ||
-                        p.op == "not_icontains"_L1 || p.op == "gt"_L1 || p.op == "gte"_L1 ||
-                        p.op == "lt"_L1 || p.op == "lte"_L1);
+                return !p.value.isString() && requiresStringValue(operatorFromName(p.op));
             });
         } else if (m_error.code == "invalid_operator"_L1) {
             properties(u"operator"_s, [](const Condition &, const PropertyFilter &p) {
-                return (p.op == "in"_L1 || p.op == "not_in"_L1) && p.type != "cohort"_L1;
+                return operatorFamily(operatorFromName(p.op)) == OperatorFamily::Cohort &&
+                       p.type != "cohort"_L1;
             });
         } else if (detailStarts("Property group expressions of type"_L1)) {
             properties(u"value"_s, [](const Condition &, const PropertyFilter &p) {

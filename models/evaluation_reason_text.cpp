@@ -2,9 +2,20 @@
 
 #include "match_reason.h"
 
+#include <QCoreApplication>
+
 using namespace Qt::StringLiterals;
 
 namespace bunting::models {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("bunting::models::EvaluationReasonText", text);
+}
+
+} // namespace
 
 QString reasonSentence(const QString &code, std::optional<int> conditionIndex)
 {
@@ -13,27 +24,27 @@ QString reasonSentence(const QString &code, std::optional<int> conditionIndex)
     if (reason) {
         switch (*reason) {
         case MatchReason::ConditionMatch:
-            return conditionIndex ? u"Matched condition set %1"_s.arg(*conditionIndex + 1)
-                                  : u"A condition set matched"_s;
+            return conditionIndex ? tr("Matched condition set %1").arg(*conditionIndex + 1)
+                                  : tr("A condition set matched");
         case MatchReason::OutOfRolloutBound:
-            return u"Matched a condition set, but outside its rollout percentage"_s;
+            return tr("Matched a condition set, but outside its rollout percentage");
         case MatchReason::NoConditionMatch:
         case MatchReason::NoConditionMatchGroupsNotEvaluated:
-            return u"No condition set matches this user"_s;
+            return tr("No condition set matches this user");
         case MatchReason::NoGroupType:
-            return u"The flag is for groups, and no group was given"_s;
+            return tr("The flag is for groups, and no group was given");
         case MatchReason::FlagDisabled:
-            return u"The flag is disabled"_s;
+            return tr("The flag is disabled");
         case MatchReason::SuperConditionValue:
-            return u"Decided by the user's early access opt-in"_s;
+            return tr("Decided by the user's early access opt-in");
         case MatchReason::HoldoutConditionValue:
-            return u"The user is in the holdout group"_s;
+            return tr("The user is in the holdout group");
         case MatchReason::MissingDependency:
-            return u"The flag depends on a flag that does not exist"_s;
+            return tr("The flag depends on a flag that does not exist");
         }
     }
     if (code.isEmpty())
-        return u"No reason given"_s;
+        return tr("No reason given");
     // A code newer than this app: its words, readable.
     QString text = code;
     text.replace(u'_', u' ');

@@ -1,20 +1,31 @@
 #include "flag_link_list_model.h"
 
+#include <QCoreApplication>
+
 using namespace Qt::StringLiterals;
 
 namespace bunting::models {
 
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("bunting::models::FlagLinkListModel", text);
+}
+
+} // namespace
+
 QString FlagLink::text() const
 {
     const QString label =
-        key.isEmpty() ? (id != 0 ? u"Flag %1"_s.arg(id) : u"Unknown flag"_s) : key;
+        key.isEmpty() ? (id != 0 ? tr("Flag %1").arg(id) : tr("Unknown flag")) : key;
     switch (state) {
     case State::Disabled:
-        return u"%1 (disabled)"_s.arg(label);
+        return tr("%1 (disabled)").arg(label);
     case State::Deleted:
-        return u"%1 (deleted)"_s.arg(label);
+        return tr("%1 (deleted)").arg(label);
     case State::Missing:
-        return u"%1 (missing)"_s.arg(label);
+        return tr("%1 (missing)").arg(label);
     case State::Active:
         break;
     }
@@ -49,10 +60,10 @@ QVariant FlagLinkListModel::data(const QModelIndex &index, int role) const
         return link.text();
     case Qt::ToolTipRole:
         if (link.state == FlagLink::State::Missing)
-            return u"No flag with this id exists any more; the condition naming it never "
-                   "matches."_s;
+            return tr("No flag with this id exists any more; the condition naming it never "
+                      "matches.");
         if (link.state == FlagLink::State::Deleted)
-            return u"This flag was deleted; the condition naming it never matches."_s;
+            return tr("This flag was deleted; the condition naming it never matches.");
         return link.name.isEmpty() ? link.key : link.name;
     case FlagIdRole:
         return link.id;

@@ -3,6 +3,7 @@
 #include "client.h"
 #include "flag_summary.h"
 
+#include <QCoreApplication>
 #include <QFont>
 #include <QJsonObject>
 
@@ -10,14 +11,23 @@ using namespace Qt::StringLiterals;
 
 namespace bunting::models {
 
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("bunting::models::StaleFlagsModel", text);
+}
+
+} // namespace
+
 QString dependedOnText(const QList<api::FlagRef> &dependents)
 {
     QStringList keys;
     for (const api::FlagRef &ref : dependents)
         keys.append(ref.key);
     if (dependents.size() == 1)
-        return u"1 flag depends on it: %1"_s.arg(keys.first());
-    return u"%1 flags depend on it: %2"_s.arg(dependents.size()).arg(keys.join(u", "_s));
+        return tr("1 flag depends on it: %1").arg(keys.first());
+    return tr("%1 flags depend on it: %2").arg(dependents.size()).arg(keys.join(u", "_s));
 }
 
 struct StaleFlagsModel::Job
@@ -41,7 +51,7 @@ struct StaleFlagsModel::Job
     {
         for (const api::FlagRef &d : dependents.value(id))
             if (refused.contains(d.id) && selection.contains(d.id))
-                return u"%1 depends on it and was not changed"_s.arg(d.key);
+                return tr("%1 depends on it and was not changed").arg(d.key);
         return std::nullopt;
     }
 };
@@ -174,12 +184,12 @@ void StaleFlagsModel::start(StaleFlagsOutcome::Action action, const QList<qint64
             job->selection.append(id);
     for (qint64 id : std::as_const(job->selection)) {
         const int row = rowOf(id);
-        job->keys.insert(id, row >= 0 ? m_rows[row].flag.key : u"Flag %1"_s.arg(id));
+        job->keys.insert(id, row >= 0 ? m_rows[row].flag.key : tr("Flag %1").arg(id));
         job->names.insert(id, row >= 0 ? m_rows[row].flag.name : QString());
     }
     if (!m_client || job->selection.isEmpty()) {
         for (qint64 id : std::as_const(job->selection))
-            job->refuse(id, u"Not connected to a server."_s);
+            job->refuse(id, tr("Not connected to a server."));
         Q_EMIT actionFinished(job->outcome);
         return;
     }
@@ -390,14 +400,14 @@ QVariant StaleFlagsModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         switch (Column(index.column())) {
         case LastCalledColumn:
-            return flag.lastCalledAt.isEmpty() ? u"No SDK has evaluated this flag."_s
+            return flag.lastCalledAt.isEmpty() ? tr("No SDK has evaluated this flag.")
                                                : exactTimeText(flag.lastCalledAt);
         case RolloutColumn:
             return rolloutDetails(flag);
         case DependentsColumn:
             if (row.dependents && !row.dependents->isEmpty())
-                return u"Active flags whose conditions use this one. It cannot be disabled or "
-                       "deleted while they do."_s;
+                return tr("Active flags whose conditions use this one. It cannot be disabled or "
+                          "deleted while they do.");
             return {};
         default:
             return statusToolTip(flag);
@@ -435,15 +445,15 @@ QVariant StaleFlagsModel::headerData(int section, Qt::Orientation orientation, i
         return {};
     switch (Column(section)) {
     case KeyColumn:
-        return u"Key"_s;
+        return tr("Key");
     case NameColumn:
-        return u"Name"_s;
+        return tr("Name");
     case LastCalledColumn:
-        return u"Last called"_s;
+        return tr("Last called");
     case RolloutColumn:
-        return u"Rolled out"_s;
+        return tr("Rolled out");
     case DependentsColumn:
-        return u"Depended on by"_s;
+        return tr("Depended on by");
     }
     return {};
 }

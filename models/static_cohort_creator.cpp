@@ -2,9 +2,20 @@
 
 #include "client.h"
 
+#include <QCoreApplication>
+
 using namespace Qt::StringLiterals;
 
 namespace bunting::models {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("bunting::models::CohortSummary", text);
+}
+
+} // namespace
 
 CohortSummary CohortSummary::fromJson(const QJsonObject &cohort)
 {
@@ -20,10 +31,10 @@ CohortSummary CohortSummary::fromJson(const QJsonObject &cohort)
 
 QString CohortSummary::text() const
 {
-    const QString persons = count < 0    ? u"persons still being counted"_s
-                            : count == 1 ? u"1 person"_s
-                                         : u"%1 persons"_s.arg(count);
-    return u"%1 (cohort %2, %3)"_s.arg(name).arg(id).arg(persons);
+    const QString persons = count < 0    ? tr("persons still being counted")
+                            : count == 1 ? tr("1 person")
+                                         : tr("%1 persons").arg(count);
+    return tr("%1 (cohort %2, %3)").arg(name).arg(id).arg(persons);
 }
 
 StaticCohortCreator::StaticCohortCreator(QObject *parent)

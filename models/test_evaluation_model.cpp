@@ -5,6 +5,7 @@
 #include "flag_summary.h"
 #include "person_lookup.h"
 
+#include <QCoreApplication>
 #include <QFont>
 #include <QIcon>
 #include <QJsonDocument>
@@ -17,6 +18,11 @@ using namespace Qt::StringLiterals;
 namespace bunting::models {
 
 namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("bunting::models::TestEvaluationModel", text);
+}
 
 // Condition rows have internal id 0; a check's id is its condition's row + 1.
 constexpr quintptr conditionId = 0;
@@ -76,15 +82,15 @@ QString stateText(TestEvaluationModel::State state, bool condition)
     using State = TestEvaluationModel::State;
     switch (state) {
     case State::Matched:
-        return condition ? u"Matched: decides the flag"_s : u"Matched"_s;
+        return condition ? tr("Matched: decides the flag") : tr("Matched");
     case State::NotMatched:
-        return u"Not matched"_s;
+        return tr("Not matched");
     case State::OutOfRollout:
-        return u"Out of rollout"_s;
+        return tr("Out of rollout");
     case State::NotReached:
-        return u"Matched, but an earlier set decided"_s;
+        return tr("Matched, but an earlier set decided");
     case State::NotEvaluated:
-        return u"Not evaluated"_s;
+        return tr("Not evaluated");
     }
     return {};
 }

@@ -1,7 +1,7 @@
 #include "cohort_validation.h"
 
 #include "api.h"
-#include "property_filter.h"
+#include "operators.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -58,7 +58,8 @@ void checkPersonFilter(const QJsonObject &filter)
         refuse(u"Missing required keys for person filter: key"_s);
     const QJsonValue op = filter.value("operator"_L1);
     const QJsonValue value = filter.value("value"_L1);
-    const bool presence = op == QJsonValue(u"is_set"_s) || op == QJsonValue(u"is_not_set"_s);
+    const bool presence = op.isString() && operatorFamily(operatorFromName(op.toString())) ==
+                                               OperatorFamily::Presence;
     QStringList missing;
     if ((value.isNull() || value.isUndefined()) && !presence)
         missing.append(u"value"_s);
@@ -69,8 +70,7 @@ void checkPersonFilter(const QJsonObject &filter)
     if (!op.isString())
         refuse(u"The operator of a person filter must be a string."_s);
     const Operator parsed = operatorFromName(op.toString());
-    if (parsed == Operator::Unknown || parsed == Operator::FlagEvaluatesTo ||
-        parsed == Operator::In || parsed == Operator::NotIn)
+    if (!operatorsForType(PropertyType::Person).contains(parsed))
         refuse(u"'%1' is not an operator for person properties."_s.arg(op.toString()));
     checkNegation(filter, u"person"_s);
 }

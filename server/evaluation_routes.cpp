@@ -5,6 +5,7 @@
 #include "cohort_service.h"
 #include "json_record.h"
 #include "router.h"
+#include "sdk_id.h"
 #include "services.h"
 #include "timestamps.h"
 
@@ -35,7 +36,7 @@ QHash<QString, QString> readGroups(const QJsonValue &value)
         if (it.value().isString())
             groups.insert(it.key(), it.value().toString());
         else if (it.value().isDouble())
-            groups.insert(it.key(), propertyText(it.value()));
+            groups.insert(it.key(), sdkIdText(it.value()));
         else
             throw ApiError::validation(u"invalid_input"_s,
                                        u"The key of group '%1' must be a string."_s.arg(it.key()),
@@ -63,7 +64,7 @@ std::optional<QString> readIdentifier(const QJsonObject &body, QLatin1StringView
         throw ApiError::validation(u"null"_s, u"This field may not be null."_s, name);
     if (!value.isString() && !value.isDouble())
         throw ApiError::validation(u"invalid"_s, u"Not a valid string."_s, name);
-    const QString text = value.isString() ? value.toString() : propertyText(value);
+    const QString text = sdkIdText(value);
     if (text.trimmed().isEmpty())
         throw ApiError::validation(u"blank"_s, u"This field may not be blank."_s, name);
     return text;

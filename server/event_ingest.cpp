@@ -1,6 +1,7 @@
 #include "event_ingest.h"
 
 #include "sdk_body.h"
+#include "sdk_id.h"
 
 #include <QJsonArray>
 #include <QLoggingCategory>

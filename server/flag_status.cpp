@@ -38,11 +38,6 @@ QJsonArray groupsOf(const QJsonObject &filters)
     return filters.value("groups"_L1).toArray();
 }
 
-QString pythonStr(const QJsonValue &v)
-{
-    return v.isString() ? v.toString() : pythonRepr(v);
-}
-
 QJsonObject filtersOf(const QJsonObject &flag)
 {
     return flag.value("filters"_L1).toObject(); // `flag.filters or {}`

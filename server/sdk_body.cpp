@@ -1,7 +1,5 @@
 #include "sdk_body.h"
 
-#include "property_map.h"
-
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QUrlQuery>
@@ -19,13 +17,6 @@ namespace {
 constexpr qsizetype maxInflated = 10 * 1024 * 1024;
 
 } // namespace
-
-QString sdkIdText(const QJsonValue &value)
-{
-    if (value.isString() || value.isDouble())
-        return propertyText(value); // serde_json's text of a number, as PostHog's Rust services
-    return {};
-}
 
 std::optional<QByteArray> gunzip(const QByteArray &data)
 {

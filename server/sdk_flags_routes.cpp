@@ -5,6 +5,7 @@
 #include "project_snapshot.h"
 #include "router.h"
 #include "sdk_body.h"
+#include "sdk_id.h"
 #include "sdk_remote_config.h"
 #include "services.h"
 #include "subject_cache.h"

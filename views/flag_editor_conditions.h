@@ -26,8 +26,8 @@ namespace bunting::views {
 class FlagEditorErrors;
 class PercentEditor;
 
-// The release conditions: their list on the left, in evaluation order (drag, or Ctrl+Up and
-// Ctrl+Down, to reorder; add, duplicate, remove), and the selected one's editor on the right:
+// The release conditions: their list above, in evaluation order (drag, or Ctrl+Up and Ctrl+Down,
+// to reorder; add, duplicate, remove), and the selected one's editor below it, across a splitter:
 // description, rollout, variant override and property filters.
 class FlagEditorConditions : public QWidget
 {

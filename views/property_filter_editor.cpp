@@ -3,7 +3,7 @@
 #include "date_matching.h"
 #include "flag_summary.h"
 #include "icons.h"
-#include "property_operators.h"
+#include "operators.h"
 #include "property_value_editor.h"
 #include "property_value_text.h"
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "property_operators.h"
+#include "operators.h"
 
 #include <QJsonValue>
 #include <QWidget>
