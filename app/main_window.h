@@ -41,9 +41,11 @@ class UserFlagsWindow;
 // Where the window keeps what outlives it; tests point everything at temporary places.
 struct MainWindowSetup
 {
-    QSettings *settings = nullptr; // geometry, columns, filters, profiles
-    QString localDatabasePath;     // the local profile's SQLite file
-    QString keyDirectory;          // where API keys go when no keychain runs
+    // The profiles, each kind of window's geometry, the list's columns, whether the editor shows
+    // its JSON and how new flags start; not the filters: the list opens unfiltered.
+    QSettings *settings = nullptr;
+    QString localDatabasePath; // the local profile's SQLite file
+    QString keyDirectory;      // where API keys go when no keychain runs
     api::SecretStore::Mode keyMode = api::SecretStore::Mode::Automatic;
 };
 
