@@ -23,6 +23,7 @@
 #include "tags_dialog.h"
 #include "user_flags_window.h"
 #include "window_geometry.h"
+#include "window_registry.h"
 #include "window_shortcuts.h"
 
 #include <QAction>
@@ -31,7 +32,6 @@
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QComboBox>
-#include <QDir>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
@@ -74,8 +74,9 @@ MainWindow::MainWindow(const MainWindowSetup &setup, QWidget *parent)
     Q_ASSERT(m_setup.settings);
     setWindowTitle(tr("Bunting"));
     setWindowIcon(views::appIcon());
-    m_profiles = new api::ProfileStore(*m_setup.settings, this);
-    m_keys = new api::SecretStore(m_setup.keyDirectory, m_setup.keyMode, this);
+    m_connection = new ConnectionController(*m_setup.settings, m_setup.localDatabasePath,
+                                            m_setup.keyDirectory, m_setup.keyMode, this);
+    m_windows = new WindowRegistry(this);
     m_model = new FlagListModel(this);
 
     createActions();
@@ -85,11 +86,38 @@ MainWindow::MainWindow(const MainWindowSetup &setup, QWidget *parent)
     rebuildProfileChoices();
     restoreState();
 
-    connect(m_profiles, &api::ProfileStore::profilesChanged, this,
+    m_connection->setLeaveCheck(
+        [this](const ConnectionProfile &to) { return mayLeaveConnection(to); });
+    connect(m_connection, &ConnectionController::switching, this, [this] {
+        rebuildProfileChoices();
+        m_messages->dismiss();
+        m_lastDeleted.clear();
+        action(u"undoDelete"_s)->setEnabled(false);
+    });
+    connect(m_connection, &ConnectionController::localServerFailed, this,
+            [this](const QString &error) {
+                m_connectionLabel->setText(tr("Local server not running"));
+                m_messages->showMessage(MessageBar::Kind::Error, error);
+            });
+    connect(m_connection, &ConnectionController::connecting, this,
+            [this](const ConnectionProfile &profile) {
+                m_connectionLabel->setText(tr("Connecting to %1…").arg(profile.title()));
+            });
+    connect(m_connection, &ConnectionController::keyUnavailable, this,
+            [this](const ConnectionProfile &, const QString &why) {
+                auto *edit = new QAction(tr("Edit Connection…"), m_messages);
+                connect(edit, &QAction::triggered, this, &MainWindow::editConnection);
+                m_messages->showMessage(MessageBar::Kind::Error, why, {edit});
+            });
+    connect(m_connection, &ConnectionController::clientChanged, this, &MainWindow::useClient);
+    connect(m_connection, &ConnectionController::storeFailed, this,
+            [this](const QString &why) { m_messages->showMessage(MessageBar::Kind::Error, why); });
+    connect(m_connection->profiles(), &api::ProfileStore::profilesChanged, this,
             &MainWindow::rebuildProfileChoices);
-    connect(m_keys, &api::SecretStore::backendDecided, this, [this](bool fallback) {
+    connect(m_connection->keys(), &api::SecretStore::backendDecided, this, [this](bool fallback) {
         if (fallback)
-            m_messages->showMessage(MessageBar::Kind::Warning, m_keys->fallbackReason());
+            m_messages->showMessage(MessageBar::Kind::Warning,
+                                    m_connection->keys()->fallbackReason());
     });
     connect(m_model, &FlagListModel::loadingChanged, this, [this] {
         updateCounts();
@@ -146,31 +174,18 @@ MainWindow::MainWindow(const MainWindowSetup &setup, QWidget *parent)
     connect(m_empty, &views::EmptyState::secondaryButtonClicked, this, &MainWindow::addConnection);
 
     updateActions();
-    switchToProfile(m_profiles->currentId());
+    switchToProfile(m_connection->profiles()->currentId());
 }
 
 MainWindow::~MainWindow()
 {
-    // Editor windows are children; they go first, while the client they use still exists and
+    // The other windows are children; they go first, while the client they use still exists and
     // before this window's members are gone (they tell it when they close).
-    const QList<QPointer<FlagEditorWindow>> editors = m_editors.values();
-    m_editors.clear();
-    for (const QPointer<FlagEditorWindow> &editor : editors)
-        delete editor.data();
-    const QList<QPointer<HistoryWindow>> histories = m_histories.values();
-    m_histories.clear();
-    for (const QPointer<HistoryWindow> &history : histories)
-        delete history.data();
-    const QList<QPointer<FlagInsightWindow>> insights = m_insights.values();
-    m_insights.clear();
-    for (const QPointer<FlagInsightWindow> &insight : insights)
-        delete insight.data();
-    delete m_userFlags.data();
-    delete m_staleFlags.data();
+    m_windows->destroyAll();
     // The model's calls go through the client, and the local server answers them: stop
     // listening to both before the server goes.
     m_model->setClient(nullptr);
-    delete m_client;
+    m_connection->shutDown();
 }
 
 QAction *MainWindow::action(const QString &name) const
@@ -350,7 +365,7 @@ void MainWindow::createStatusBar()
     m_connectionLabel->setContentsMargins(6, 0, 12, 0);
     m_countLabel->setContentsMargins(6, 0, 6, 0);
     statusBar()->addWidget(m_connectionLabel);
-    statusBar()->addPermanentWidget(new views::SecretStoreNotice(m_keys, this));
+    statusBar()->addPermanentWidget(new views::SecretStoreNotice(m_connection->keys(), this));
     statusBar()->addPermanentWidget(m_progressLabel);
     statusBar()->addPermanentWidget(m_progress);
     statusBar()->addPermanentWidget(m_countLabel);
@@ -358,14 +373,15 @@ void MainWindow::createStatusBar()
 
 void MainWindow::rebuildProfileChoices()
 {
-    const QString current = m_profiles->currentId();
+    const api::ProfileStore *profiles = m_connection->profiles();
+    const QString current = profiles->currentId();
     delete m_profileGroup;
     m_profileGroup = new QActionGroup(this);
     m_connectionMenu->clear();
     const QSignalBlocker blocker(m_profileBox);
     m_profileBox->clear();
     int number = 1;
-    for (const ConnectionProfile &profile : m_profiles->profiles()) {
+    for (const ConnectionProfile &profile : profiles->profiles()) {
         const QIcon icon = views::themedIcon(profile.isLocal() ? u"local"_s : u"remote"_s);
         m_profileBox->addItem(icon, profile.title(), profile.id);
         m_profileBox->setItemData(m_profileBox->count() - 1, profile.summary(), Qt::ToolTipRole);
@@ -386,112 +402,48 @@ void MainWindow::rebuildProfileChoices()
     m_connectionMenu->addAction(action(u"addConnection"_s));
     m_connectionMenu->addAction(action(u"editConnection"_s));
     m_connectionMenu->addAction(action(u"removeConnection"_s));
-    const bool remote = !m_profiles->current().isLocal();
+    const bool remote = !profiles->current().isLocal();
     action(u"editConnection"_s)->setEnabled(remote);
     action(u"removeConnection"_s)->setEnabled(remote);
 }
 
 void MainWindow::switchToProfile(const QString &profileId)
 {
-    const std::optional<ConnectionProfile> profile = m_profiles->profile(profileId);
-    if (!profile)
-        return;
-    // An editor belongs to the connection it loaded its flag from: a switch closes it, asking.
-    if (m_client && !confirmSwitchClosingWindows(this, m_profiles->current(), *profile)) {
-        rebuildProfileChoices();
-        return;
-    }
-    if (!closeEditors()) {
-        rebuildProfileChoices();
-        return;
-    }
-    m_profiles->setCurrentId(profile->id);
-    rebuildProfileChoices();
-    m_messages->dismiss();
-    m_lastDeleted.clear();
-    action(u"undoDelete"_s)->setEnabled(false);
-
-    if (profile->isLocal()) {
-        if (!m_local) {
-            auto session = std::make_unique<LocalSession>(m_setup.localDatabasePath);
-            QString error;
-            if (!session->start(&error)) {
-                m_connectionLabel->setText(tr("Local server not running"));
-                m_messages->showMessage(MessageBar::Kind::Error, error);
-                return;
-            }
-            m_local = std::move(session);
-        }
-        useEndpoint(*profile, m_local->endpoint());
-        return;
-    }
-    m_connectingTo = profile->id;
-    m_connectionLabel->setText(tr("Connecting to %1…").arg(profile->title()));
-    m_keys->readKey(profile->id, this, [this, p = *profile](const api::SecretStore::Result &r) {
-        if (m_connectingTo != p.id)
-            return; // another switch came after this one
-        m_connectingTo.clear();
-        if (!r.ok()) {
-            const QString why = r.status == api::SecretStore::Result::Status::NotFound
-                                    ? tr("No API key is stored for %1.").arg(p.title())
-                                    : r.error;
-            auto *edit = new QAction(tr("Edit Connection…"), m_messages);
-            connect(edit, &QAction::triggered, this, &MainWindow::editConnection);
-            m_messages->showMessage(MessageBar::Kind::Error, why, {edit});
-            useEndpoint(p, p.endpoint(QString()));
-            return;
-        }
-        useEndpoint(p, p.endpoint(r.key));
-    });
+    m_connection->switchTo(profileId);
 }
 
-void MainWindow::useEndpoint(const ConnectionProfile &profile, const api::Endpoint &endpoint)
+bool MainWindow::mayLeaveConnection(const ConnectionProfile &to)
 {
-    QPointer<api::Client> old = m_client;
-    m_client = new api::Client(endpoint, this);
-    connect(m_client, &api::Client::runningCallsChanged, this, [this](int running) {
+    // An editor belongs to the connection it loaded its flag from: a switch closes it, asking.
+    if ((client() && !confirmSwitchClosingWindows(this, m_connection->current(), to)) ||
+        !closeEditors()) {
+        rebuildProfileChoices();
+        return false;
+    }
+    return true;
+}
+
+void MainWindow::useClient(api::Client *client, const ConnectionProfile &profile)
+{
+    connect(client, &api::Client::runningCallsChanged, this, [this](int running) {
         m_progress->setVisible(running > 0);
         m_progressLabel->setText(running > 1 ? tr("%n calls running", nullptr, running)
                                              : QString());
     });
-    m_model->setClient(m_client);
-    delete old;
+    m_model->setClient(client);
     // The list follows what the app's other windows write.
-    connect(models::FlagChangeNotifier::of(m_client), &models::FlagChangeNotifier::flagChanged,
-            this, &MainWindow::flagChangedElsewhere);
-
-    QString where = profile.summary();
-    if (profile.isLocal() && m_local) {
-        QString path = QDir::toNativeSeparators(m_local->databasePath());
-        const QString home = QDir::toNativeSeparators(QDir::homePath());
-        if (path.startsWith(home + QDir::separator()))
-            path = u"~"_s + path.mid(home.size());
-        where = tr("Local server · %1").arg(path);
-    }
-    m_connectionLabel->setText(where);
-    m_connectionLabel->setToolTip(endpoint.host.toString());
+    connect(models::FlagChangeNotifier::of(client), &models::FlagChangeNotifier::flagChanged, this,
+            &MainWindow::flagChangedElsewhere);
+    m_connectionLabel->setText(m_connection->location(profile));
+    m_connectionLabel->setToolTip(client->endpoint().host.toString());
     setWindowTitle(tr("%1 — Bunting").arg(profile.title()));
     showProductionStrip(this, profile);
-    Q_EMIT clientChanged(m_client);
+    Q_EMIT clientChanged(client);
 }
 
 void MainWindow::addRemoteProfile(const ConnectionProfile &profile, const QString &apiKey)
 {
-    const QString id = m_profiles->add(profile);
-    if (id.isEmpty()) {
-        m_messages->showMessage(MessageBar::Kind::Error,
-                                tr("That connection is not complete: it needs a host and a "
-                                   "project."));
-        return;
-    }
-    m_keys->writeKey(id, apiKey, this, [this, id](const api::SecretStore::Result &r) {
-        if (!r.ok()) {
-            m_messages->showMessage(MessageBar::Kind::Error,
-                                    tr("The API key could not be stored: %1").arg(r.error));
-            return;
-        }
-        switchToProfile(id);
-    });
+    m_connection->addRemote(profile, apiKey);
 }
 
 void MainWindow::learnFilterChoices(int first, int last)
@@ -512,7 +464,7 @@ void MainWindow::learnFilterChoices(int first, int last)
 void MainWindow::updateActions()
 {
     const QList<qint64> ids = m_table->selectedFlagIds();
-    const bool connected = m_client != nullptr;
+    const bool connected = client() != nullptr;
     action(u"newFlag"_s)->setEnabled(connected);
     action(u"refresh"_s)->setEnabled(connected);
     action(u"editFlag"_s)->setEnabled(connected && ids.size() == 1);
@@ -548,7 +500,7 @@ void MainWindow::updateCounts()
 
 void MainWindow::updateEmptyState()
 {
-    const bool empty = m_model->rowCount() == 0 && !m_model->isLoading() && m_client;
+    const bool empty = m_model->rowCount() == 0 && !m_model->isLoading() && client();
     if (empty) {
         if (m_filters->isFiltering())
             m_empty->setContent(tr("No flags match"),
@@ -560,7 +512,7 @@ void MainWindow::updateEmptyState()
                                    "and switch it off again without a deploy."),
                                 tr("Create Your First Flag"));
         // The flags may well be on PostHog already, not in the local project.
-        m_empty->setSecondaryButton(!m_filters->isFiltering() && m_profiles->current().isLocal()
+        m_empty->setSecondaryButton(!m_filters->isFiltering() && m_connection->current().isLocal()
                                         ? tr("Connect to PostHog…")
                                         : QString());
     }
@@ -589,7 +541,7 @@ void MainWindow::showError(const QString &what, const ApiError &error,
 
 void MainWindow::newFlag()
 {
-    if (!m_client)
+    if (!client())
         return;
     auto *dialog = new views::NewFlagDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
@@ -629,100 +581,76 @@ void MainWindow::editSelected()
 
 FlagEditorWindow *MainWindow::openEditor(qint64 flagId)
 {
-    if (!m_client || flagId == 0)
+    if (!client() || flagId == 0)
         return nullptr;
-    if (FlagEditorWindow *open = m_editors.value(flagId)) {
-        bringToFront(open);
-        return open;
-    }
-    auto *editor = new FlagEditorWindow(m_client, flagId, this);
-    keepGeometry(editor, m_setup.settings, u"flagEditor"_s);
-    keepEditorPreferences(editor, m_setup.settings);
-    markConnection(editor, m_profiles->current());
-    QStringList tags;
-    for (int row = 0; row < m_model->rowCount(); ++row)
-        tags.append(m_model->flagAt(row).tags);
-    editor->setKnownTags(tags);
-    editor->setImpactPreviewAvailable(m_profiles->current().isLocal());
-    m_editors.insert(flagId, editor);
-    connect(editor, &FlagEditorWindow::insightRequested, this, &MainWindow::openInsight);
-    connect(editor, &QObject::destroyed, this, [this, flagId] { m_editors.remove(flagId); });
-    editor->show();
-    return editor;
+    return m_windows->open(flagId, [this, flagId] {
+        auto *editor = new FlagEditorWindow(client(), flagId, this);
+        keepGeometry(editor, m_setup.settings, u"flagEditor"_s);
+        keepEditorPreferences(editor, m_setup.settings);
+        markConnection(editor, m_connection->current());
+        QStringList tags;
+        for (int row = 0; row < m_model->rowCount(); ++row)
+            tags.append(m_model->flagAt(row).tags);
+        editor->setKnownTags(tags);
+        editor->setImpactPreviewAvailable(m_connection->current().isLocal());
+        connect(editor, &FlagEditorWindow::insightRequested, this, &MainWindow::openInsight);
+        return editor;
+    });
 }
 
 HistoryWindow *MainWindow::openHistory(qint64 flagId)
 {
-    if (!m_client)
+    if (!client())
         return nullptr;
-    if (HistoryWindow *open = m_histories.value(flagId)) {
-        bringToFront(open);
-        return open;
-    }
-    const int row = m_model->rowOfFlag(flagId);
-    const QString key = row >= 0 ? m_model->flagAt(row).key : QString::number(flagId);
-    auto *history = new HistoryWindow(m_client, flagId, key, this);
-    keepGeometry(history, m_setup.settings, u"history"_s);
-    markConnection(history, m_profiles->current());
-    m_histories.insert(flagId, history);
-    connect(history, &QObject::destroyed, this, [this, flagId] { m_histories.remove(flagId); });
-    history->show();
-    return history;
-}
-
-void MainWindow::bringToFront(QWidget *window)
-{
-    window->show();
-    window->raise();
-    window->activateWindow();
+    return m_windows->open(flagId, [this, flagId] {
+        const int row = m_model->rowOfFlag(flagId);
+        const QString key = row >= 0 ? m_model->flagAt(row).key : QString::number(flagId);
+        auto *history = new HistoryWindow(client(), flagId, key, this);
+        keepGeometry(history, m_setup.settings, u"history"_s);
+        markConnection(history, m_connection->current());
+        return history;
+    });
 }
 
 FlagInsightWindow *MainWindow::openInsight(qint64 flagId)
 {
-    if (!m_client || flagId == 0)
+    if (!client() || flagId == 0)
         return nullptr;
-    if (FlagInsightWindow *open = m_insights.value(flagId)) {
-        bringToFront(open);
-        return open;
-    }
-    auto *insight = new FlagInsightWindow(m_client, flagId, this);
-    keepGeometry(insight, m_setup.settings, u"insight"_s);
-    markConnection(insight, m_profiles->current());
-    m_insights.insert(flagId, insight);
-    connect(insight, &FlagInsightWindow::openFlagRequested, this, &MainWindow::openInsight);
-    connect(insight, &FlagInsightWindow::editFlagRequested, this, &MainWindow::openEditor);
-    connect(insight, &QObject::destroyed, this, [this, flagId] { m_insights.remove(flagId); });
-    insight->show();
-    return insight;
+    return m_windows->open(flagId, [this, flagId] {
+        auto *insight = new FlagInsightWindow(client(), flagId, this);
+        keepGeometry(insight, m_setup.settings, u"insight"_s);
+        markConnection(insight, m_connection->current());
+        connect(insight, &FlagInsightWindow::openFlagRequested, this, &MainWindow::openInsight);
+        connect(insight, &FlagInsightWindow::editFlagRequested, this, &MainWindow::openEditor);
+        return insight;
+    });
 }
 
 UserFlagsWindow *MainWindow::openUserFlags()
 {
-    if (!m_client)
+    if (!client())
         return nullptr;
-    if (!m_userFlags) {
-        m_userFlags = new UserFlagsWindow(m_client, this);
-        keepGeometry(m_userFlags, m_setup.settings, u"userFlags"_s);
-        markConnection(m_userFlags, m_profiles->current());
-        connect(m_userFlags, &UserFlagsWindow::flagChosen, this, &MainWindow::openInsightForKey);
-    }
-    bringToFront(m_userFlags);
-    return m_userFlags;
+    return m_windows->open(0, [this] {
+        auto *window = new UserFlagsWindow(client(), this);
+        keepGeometry(window, m_setup.settings, u"userFlags"_s);
+        markConnection(window, m_connection->current());
+        connect(window, &UserFlagsWindow::flagChosen, this, &MainWindow::openInsightForKey);
+        return window;
+    });
 }
 
 StaleFlagsWindow *MainWindow::openStaleFlags()
 {
-    if (!m_client)
+    if (!client())
         return nullptr;
-    if (!m_staleFlags) {
-        m_staleFlags = new StaleFlagsWindow(m_client, this);
-        keepGeometry(m_staleFlags, m_setup.settings, u"staleFlags"_s);
-        markConnection(m_staleFlags, m_profiles->current());
-        connect(m_staleFlags, &StaleFlagsWindow::flagsChanged, this, &MainWindow::refresh);
-        connect(m_staleFlags, &StaleFlagsWindow::openFlagRequested, this, &MainWindow::openInsight);
-    }
-    bringToFront(m_staleFlags);
-    return m_staleFlags;
+    return m_windows->open(0, [this] {
+        auto *window = new StaleFlagsWindow(client(), this);
+        keepGeometry(window, m_setup.settings, u"staleFlags"_s);
+        markConnection(window, m_connection->current());
+        connect(window, &StaleFlagsWindow::flagsChanged, this, &MainWindow::refresh);
+        connect(window, &StaleFlagsWindow::openFlagRequested, this, &MainWindow::openInsight);
+        return window;
+    });
 }
 
 void MainWindow::openInsightForKey(const QString &key, const QString &distinctId)
@@ -734,11 +662,11 @@ void MainWindow::openInsightForKey(const QString &key, const QString &distinctId
     for (int row = 0; row < m_model->rowCount(); ++row)
         if (m_model->flagAt(row).key == key)
             return open(m_model->flagAt(row).id);
-    if (!m_client)
+    if (!client())
         return;
     api::FlagListQuery query;
     query.search = key;
-    m_client->listFlags(query, 0, 50, this,
+    client()->listFlags(query, 0, 50, this,
                         [this, key, open](const api::Result<api::Page<FeatureFlag>> &page) {
                             if (!page) {
                                 showError(tr("Finding flag %1 failed").arg(key), page.error());
@@ -760,7 +688,7 @@ void MainWindow::flagChangedElsewhere(const FeatureFlag &flag, const QObject *so
 
 void MainWindow::announce(const FeatureFlag &flag, const QString &what)
 {
-    if (auto *notifier = models::FlagChangeNotifier::of(m_client))
+    if (auto *notifier = models::FlagChangeNotifier::of(client()))
         notifier->announce(flag, this, what);
 }
 
@@ -769,9 +697,11 @@ void MainWindow::announceWritten(const QList<qint64> &ids, const QString &what)
     // A bulk answer names the flags, not their new versions: those shown in another window are
     // read again for it.
     for (qint64 id : ids) {
-        if (!m_client || (!m_editors.value(id) && !m_insights.value(id) && !m_histories.value(id)))
+        if (!client() ||
+            (!m_windows->find<FlagEditorWindow>(id) && !m_windows->find<FlagInsightWindow>(id) &&
+             !m_windows->find<HistoryWindow>(id)))
             continue;
-        m_client->getFlag(id, this, [this, what](const api::Result<FeatureFlag> &flag) {
+        client()->getFlag(id, this, [this, what](const api::Result<FeatureFlag> &flag) {
             if (flag)
                 announce(flag.value(), what);
         });
@@ -780,20 +710,10 @@ void MainWindow::announceWritten(const QList<qint64> &ids, const QString &what)
 
 bool MainWindow::closeEditors()
 {
-    for (const QPointer<FlagEditorWindow> &editor : m_editors.values())
-        if (editor && !editor->close())
-            return false;
-    // History windows hold nothing unsaved; they go with the connection they read.
-    for (const QPointer<HistoryWindow> &history : m_histories.values())
-        if (history)
-            history->close();
-    for (const QPointer<FlagInsightWindow> &insight : m_insights.values())
-        if (insight)
-            insight->close();
-    for (QWidget *window :
-         {static_cast<QWidget *>(m_userFlags.data()), static_cast<QWidget *>(m_staleFlags.data())})
-        if (window)
-            window->close();
+    if (!m_windows->closeAll<FlagEditorWindow>())
+        return false;
+    // The other windows hold nothing unsaved; they go with the connection they read.
+    m_windows->closeAll();
     return true;
 }
 
@@ -963,8 +883,8 @@ void MainWindow::updateTags(const QList<qint64> &ids, api::Client::TagAction tag
 void MainWindow::refresh()
 {
     m_messages->dismiss();
-    if (!m_client) {
-        switchToProfile(m_profiles->currentId());
+    if (!client()) {
+        switchToProfile(m_connection->profiles()->currentId());
         return;
     }
     m_model->reload();
@@ -981,46 +901,32 @@ void MainWindow::addConnection()
 
 void MainWindow::editConnection()
 {
-    const ConnectionProfile profile = m_profiles->current();
+    const ConnectionProfile profile = m_connection->current();
     if (profile.isLocal())
         return;
     // The key is read first so the dialog can show (and test) the one in use.
-    m_keys->readKey(profile.id, this, [this, profile](const api::SecretStore::Result &r) {
-        auto *dialog = new views::ConnectionDialog(this);
-        dialog->setAttribute(Qt::WA_DeleteOnClose);
-        dialog->setProfile(profile, r.ok() ? r.key : QString());
-        connect(dialog, &QDialog::accepted, this, [this, dialog] {
-            const ConnectionProfile edited = dialog->profile();
-            if (!m_profiles->update(edited))
-                return;
-            m_keys->writeKey(
-                edited.id, dialog->apiKey(), this,
-                [this, id = edited.id](const api::SecretStore::Result &written) {
-                    if (!written.ok()) {
-                        m_messages->showMessage(
-                            MessageBar::Kind::Error,
-                            tr("The API key could not be stored: %1").arg(written.error));
-                        return;
-                    }
-                    switchToProfile(id);
-                });
+    m_connection->keys()->readKey(
+        profile.id, this, [this, profile](const api::SecretStore::Result &r) {
+            auto *dialog = new views::ConnectionDialog(this);
+            dialog->setAttribute(Qt::WA_DeleteOnClose);
+            dialog->setProfile(profile, r.ok() ? r.key : QString());
+            connect(dialog, &QDialog::accepted, this, [this, dialog] {
+                m_connection->updateRemote(dialog->profile(), dialog->apiKey());
+            });
+            dialog->open();
         });
-        dialog->open();
-    });
 }
 
 void MainWindow::removeConnection()
 {
-    const ConnectionProfile profile = m_profiles->current();
+    const ConnectionProfile profile = m_connection->current();
     if (profile.isLocal())
         return;
     if (QMessageBox::question(this, tr("Remove connection"),
                               tr("Forget %1 and its API key?").arg(profile.title()),
                               QMessageBox::Yes | QMessageBox::Cancel) != QMessageBox::Yes)
         return;
-    m_keys->removeKey(profile.id, this, [](const api::SecretStore::Result &) {});
-    m_profiles->remove(profile.id);
-    switchToProfile(ConnectionProfile::localId);
+    m_connection->removeRemote(profile.id);
 }
 
 void MainWindow::restoreState()

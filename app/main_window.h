@@ -1,13 +1,12 @@
 #pragma once
 
 #include "client.h"
+#include "connection_controller.h"
 #include "connection_profile.h"
 #include "secret_store.h"
 
 #include <QMainWindow>
-#include <QPointer>
 #include <functional>
-#include <memory>
 
 class QActionGroup;
 class QComboBox;
@@ -37,18 +36,21 @@ class HistoryWindow;
 class LocalSession;
 class StaleFlagsWindow;
 class UserFlagsWindow;
+class WindowRegistry;
 
 // Where the window keeps what outlives it; tests point everything at temporary places.
 struct MainWindowSetup
 {
-    QSettings *settings = nullptr; // geometry, columns, filters, profiles
-    QString localDatabasePath;     // the local profile's SQLite file
-    QString keyDirectory;          // where API keys go when no keychain runs
+    // The profiles, each kind of window's geometry, the list's columns, whether the editor shows
+    // its JSON and how new flags start; not the filters: the list opens unfiltered.
+    QSettings *settings = nullptr;
+    QString localDatabasePath; // the local profile's SQLite file
+    QString keyDirectory;      // where API keys go when no keychain runs
     api::SecretStore::Mode keyMode = api::SecretStore::Mode::Automatic;
 };
 
 // The app's window: the flag list of the current connection, its filters and actions, and the
-// connection profiles. Switching profiles keeps the window and swaps the client under the model.
+// choice of connection. Switching profiles keeps the window and swaps the client under the model.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -66,9 +68,11 @@ public:
     views::FlagTableView *table() const { return m_table; }
     views::FlagFilterBar *filterBar() const { return m_filters; }
     views::MessageBar *messageBar() const { return m_messages; }
-    api::Client *client() const { return m_client; }
-    api::ProfileStore *profiles() const { return m_profiles; }
-    LocalSession *localSession() const { return m_local.get(); }
+    api::Client *client() const { return m_connection->client(); }
+    api::ProfileStore *profiles() const { return m_connection->profiles(); }
+    LocalSession *localSession() const { return m_connection->localSession(); }
+    ConnectionController *connection() const { return m_connection; }
+    WindowRegistry *windows() const { return m_windows; }
     QAction *action(const QString &name) const;
     QLabel *countLabel() const { return m_countLabel; }
     QLabel *connectionLabel() const { return m_connectionLabel; }
@@ -110,7 +114,9 @@ private:
     void createCentre();
     void createStatusBar();
     void rebuildProfileChoices();
-    void useEndpoint(const api::ConnectionProfile &profile, const api::Endpoint &endpoint);
+    // Whether the windows of the current connection may close for a switch to `to`.
+    bool mayLeaveConnection(const api::ConnectionProfile &to);
+    void useClient(api::Client *client, const api::ConnectionProfile &profile);
     void updateActions();
     void learnFilterChoices(int first, int last);
     void updateCounts();
@@ -134,16 +140,12 @@ private:
     // The insight of the flag with this key, tested for `distinctId`; the key is looked up on the
     // server when the list has not loaded it.
     void openInsightForKey(const QString &key, const QString &distinctId);
-    // Another window of the app, shown and brought to the front.
-    static void bringToFront(QWidget *window);
     void restoreState();
     void saveState();
 
     MainWindowSetup m_setup;
-    api::ProfileStore *m_profiles = nullptr;
-    api::SecretStore *m_keys = nullptr;
-    std::unique_ptr<LocalSession> m_local;
-    QPointer<api::Client> m_client;
+    ConnectionController *m_connection = nullptr;
+    WindowRegistry *m_windows = nullptr;
     models::FlagListModel *m_model = nullptr;
 
     views::FlagFilterBar *m_filters = nullptr;
@@ -160,12 +162,6 @@ private:
     QProgressBar *m_progress = nullptr;
     QHash<QString, QAction *> m_actions;
     QList<qint64> m_lastDeleted; // what Undo brings back
-    QString m_connectingTo;      // the profile being switched to, while its key is read
-    QHash<qint64, QPointer<FlagEditorWindow>> m_editors;
-    QHash<qint64, QPointer<HistoryWindow>> m_histories;
-    QHash<qint64, QPointer<FlagInsightWindow>> m_insights;
-    QPointer<UserFlagsWindow> m_userFlags;
-    QPointer<StaleFlagsWindow> m_staleFlags;
 };
 
 } // namespace bunting::desktop
