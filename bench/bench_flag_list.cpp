@@ -6,11 +6,11 @@
 //   QT_QPA_PLATFORM=offscreen build-release/bench/bench_flag_list [--flags N] [--db FILE]
 #include "flag_filter_bar.h"
 #include "flag_list_model.h"
-#include "flag_repository.h"
 #include "flag_table_view.h"
 #include "local_server.h"
 #include "local_session.h"
 #include "main_window.h"
+#include "storage/flag_repository.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

@@ -5,9 +5,9 @@
 // with three flags of `range(0)` MB stored, `range(1)` creates per iteration.
 //
 //   build-release/bench/bench_flag_writes [--benchmark_filter=...]
-#include "flag_input.h"
-#include "flag_repository.h"
 #include "local_server.h"
+#include "services/flag_input.h"
+#include "storage/flag_repository.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

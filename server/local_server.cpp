@@ -48,20 +48,22 @@ LocalServer::LocalServer(DatabaseLocation location)
     addSdkProductRoutes(router, m_services);
     addSdkFlagRoutes(router, m_services);
     m_http = std::make_unique<HttpServer>(m_router, &m_auth, m_httpLimits);
-    m_flagService.onChange([this](const FlagService::Change &change) { followFlag(change); });
-    m_flagService.onChange(
+    m_flagService.notices.listen([this](const FlagService::Change &change) { followFlag(change); });
+    m_flagService.notices.listen(
         [this](const FlagService::Change &change) { m_snapshots.invalidate(change.projectId); });
     // What events change reaches the SDK endpoints' caches: a new group type changes the
     // definitions, and a $feature_view marks its flag as having enriched analytics.
-    m_events.onGroupTypesChanged = [this](qint64 projectId) { m_snapshots.invalidate(projectId); };
-    m_events.onFlagsChanged = [this](qint64 projectId) { m_snapshots.invalidate(projectId); };
-    m_events.onPersonsChanged = [this](qint64 projectId, const QStringList &distinctIds) {
+    m_events.groupTypesChanged.listen(
+        [this](qint64 projectId) { m_snapshots.invalidate(projectId); });
+    m_events.flagsChanged.listen([this](qint64 projectId) { m_snapshots.invalidate(projectId); });
+    m_events.personsChanged.listen([this](qint64 projectId, const QStringList &distinctIds) {
         for (const QString &distinctId : distinctIds)
             m_subjects.invalidatePerson(projectId, distinctId);
-    };
-    m_events.onGroupsChanged = [this](qint64 projectId) { m_subjects.invalidateGroups(projectId); };
+    });
+    m_events.groupsChanged.listen(
+        [this](qint64 projectId) { m_subjects.invalidateGroups(projectId); });
     // On the repository, which every cohort write goes through.
-    m_cohorts.onChange([this](qint64 projectId, bool membersChanged) {
+    m_cohorts.notices.listen([this](qint64 projectId, bool membersChanged) {
         m_snapshots.invalidate(projectId);
         if (membersChanged)
             m_subjects.invalidateProject(projectId);

@@ -1,17 +1,17 @@
 #pragma once
 
-#include "activity_log.h"
-#include "auth_service.h"
-#include "dashboard_service.h"
-#include "database.h"
-#include "database_lock.h"
-#include "event_ingest.h"
-#include "flag_repository.h"
-#include "flag_service.h"
-#include "flag_usage.h"
-#include "http_server.h"
-#include "project_snapshot.h"
+#include "http/server.h"
+#include "sdk/event_ingest.h"
+#include "sdk/project_snapshot.h"
 #include "services.h"
+#include "services/activity_log.h"
+#include "services/auth_service.h"
+#include "services/dashboard_service.h"
+#include "services/flag_service.h"
+#include "services/flag_usage.h"
+#include "storage/database.h"
+#include "storage/database_lock.h"
+#include "storage/flag_repository.h"
 
 #include <QHostAddress>
 #include <memory>

@@ -1,19 +1,19 @@
 #pragma once
 
-#include "activity_log.h"
-#include "auth_service.h"
-#include "cohort_repository.h"
-#include "cohort_service.h"
-#include "dashboard_service.h"
-#include "database.h"
-#include "event_ingest.h"
-#include "flag_repository.h"
-#include "flag_service.h"
-#include "flag_usage.h"
-#include "group_repository.h"
-#include "person_repository.h"
-#include "project_snapshot.h"
-#include "subject_cache.h"
+#include "sdk/event_ingest.h"
+#include "sdk/project_snapshot.h"
+#include "sdk/subject_cache.h"
+#include "services/activity_log.h"
+#include "services/auth_service.h"
+#include "services/cohort_service.h"
+#include "services/dashboard_service.h"
+#include "services/flag_service.h"
+#include "services/flag_usage.h"
+#include "storage/cohort_repository.h"
+#include "storage/database.h"
+#include "storage/flag_repository.h"
+#include "storage/group_repository.h"
+#include "storage/person_repository.h"
 
 namespace bunting::server {
 

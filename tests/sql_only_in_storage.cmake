@@ -5,10 +5,7 @@
 # The storage layer: regular expressions over paths relative to the project's root. A file that
 # matches one of them may hold SQL; every other file under server/ may not.
 set(storage_patterns
-    "^server/database\\.(h|cpp)$"
-    "^server/database_lock\\.(h|cpp)$"
-    "^server/migrations\\.(h|cpp)$"
-    "^server/[^/]*_repository\\.(h|cpp)$"
+    "^server/storage/[^/]*\\.(h|cpp)$"
 )
 # What SQL looks like in C++: the QtSql classes, or a statement handed to the Database helpers
 # (`db.exec(`, `m_db.scalar(`, or the call on a line of its own after `m_db`).

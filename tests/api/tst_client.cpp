@@ -3,8 +3,8 @@
 // context guard, and the people and dashboard calls the app needs besides.
 #include "await_call.h"
 #include "client.h"
-#include "group_repository.h"
-#include "person_repository.h"
+#include "storage/group_repository.h"
+#include "storage/person_repository.h"
 #include "test_server.h"
 
 #include <QJsonDocument>

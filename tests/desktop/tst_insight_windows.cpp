@@ -1,7 +1,6 @@
 // The insight windows of the real app, opened from the main window's actions against its
 // embedded local server: a flag's insight (test a user, status, split, usage, remote config),
 // every flag for one user with the jump to a flag's explanation, and the stale-flag cleanup.
-#include "database.h"
 #include "evaluation_reasons_model.h"
 #include "flag_editor.h"
 #include "flag_editor_window.h"
@@ -19,11 +18,12 @@
 #include "stale_flags_model.h"
 #include "stale_flags_view.h"
 #include "stale_flags_window.h"
+#include "storage/database.h"
+#include "storage/timestamps.h"
 #include "subject_fields.h"
 #include "test_builders.h"
 #include "test_evaluation_model.h"
 #include "test_user_panel.h"
-#include "timestamps.h"
 #include "usage_chart_panel.h"
 #include "usage_series.h"
 #include "user_flags_view.h"

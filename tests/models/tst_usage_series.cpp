@@ -4,7 +4,7 @@
 // calls sent and with the server's own per-day counts. Also the loader's states, creating and
 // enriching and their failures, and the parser on PostHog's variations of the JSON.
 #include "client.h"
-#include "database.h"
+#include "storage/database.h"
 #include "test_builders.h"
 #include "test_server.h"
 #include "usage_series.h"

@@ -1,7 +1,7 @@
 #include "test_server.h"
 
 #include "endpoint.h"
-#include "timestamps.h"
+#include "storage/timestamps.h"
 
 #include <QEventLoop>
 #include <QJsonDocument>

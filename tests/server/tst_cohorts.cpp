@@ -1,6 +1,6 @@
 // The cohorts endpoints: static and dynamic cohorts, their counts (members, or the stored persons
 // the engine places in them), tree validation, updates and soft deletion, scopes and projects.
-#include "person_repository.h"
+#include "storage/person_repository.h"
 #include "test_server.h"
 
 #include <QJsonDocument>

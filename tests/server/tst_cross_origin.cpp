@@ -4,7 +4,7 @@
 // credentials allowed, the requested headers mirrored). The management API answers only the
 // origins the server was given, as PostHog's answers only its own app; a page elsewhere is
 // refused before anything changes.
-#include "cross_origin.h"
+#include "http/cross_origin.h"
 #include "test_server.h"
 
 #include <QJsonDocument>

@@ -1,10 +1,10 @@
 // Flag evaluation against stored people: test_evaluation (value, reason, and the explanation of
 // every condition and property) for each reason, evaluation_reasons across flags, and
 // create_static_cohort_for_flag, whose members must be exactly those core's engine finds.
-#include "cohort_repository.h"
 #include "engine.h"
-#include "group_repository.h"
-#include "person_repository.h"
+#include "storage/cohort_repository.h"
+#include "storage/group_repository.h"
+#include "storage/person_repository.h"
 #include "test_server.h"
 
 #include <QJsonDocument>

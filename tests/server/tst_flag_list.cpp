@@ -1,7 +1,7 @@
 // The flag list over real HTTP: every filter PostHog's list takes, their combinations, the order,
 // and limit/offset pagination with its absolute next/previous links.
+#include "storage/timestamps.h"
 #include "test_server.h"
-#include "timestamps.h"
 
 #include <QJsonDocument>
 #include <QSqlQuery>

@@ -1,7 +1,7 @@
 // A flag's status over real HTTP, rule by rule as PostHog's FeatureFlagStatusChecker computes it,
 // from the flag and from the server's record of calls (last_called_at and flag_calls).
+#include "storage/timestamps.h"
 #include "test_server.h"
-#include "timestamps.h"
 
 #include <QJsonDocument>
 #include <QTest>

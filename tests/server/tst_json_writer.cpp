@@ -1,5 +1,5 @@
 // JsonWriter writes what QJsonDocument reads back unchanged, whatever the strings hold.
-#include "json_writer.h"
+#include "http/json_writer.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

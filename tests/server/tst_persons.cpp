@@ -1,9 +1,9 @@
 // The persons endpoints (list with its filters, retrieve), the group types endpoints, and the
 // person and group repositories the SDK endpoints build on: property updates, $identify merges,
 // group type mappings.
-#include "cohort_repository.h"
-#include "group_repository.h"
-#include "person_repository.h"
+#include "storage/cohort_repository.h"
+#include "storage/group_repository.h"
+#include "storage/person_repository.h"
 #include "test_server.h"
 
 #include <QTest>

@@ -1,6 +1,6 @@
 // The capture endpoints (/batch/, /e/, /capture/, /i/v0/e/) as posthog-node and posthog-js
 // send to them, and what the queued events do to flag usage, persons and groups.
-#include "group_repository.h"
+#include "storage/group_repository.h"
 #include "test_server.h"
 
 #include <QDate>

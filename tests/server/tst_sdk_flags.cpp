@@ -1,7 +1,7 @@
 // The SDKs' remote evaluation over real HTTP: POST /flags/?v=2 and /decide/?v=3|4, answered
 // from the project's snapshot with the stored persons and groups under the request's values.
-#include "group_repository.h"
-#include "person_repository.h"
+#include "storage/group_repository.h"
+#include "storage/person_repository.h"
 #include "test_server.h"
 
 #include <QJsonArray>

@@ -1,0 +1,328 @@
+#include "sdk/project_snapshot.h"
+
+#include "http/json_writer.h"
+
+#include <QCryptographicHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QMutexLocker>
+#include <QSet>
+#include <functional>
+
+using namespace Qt::StringLiterals;
+
+namespace bunting::server {
+
+namespace {
+
+// The flag properties of a flag's release conditions, which is where PostHog looks for
+// dependencies when it serves definitions.
+template<typename Visit> void forEachFlagProperty(QJsonObject &flag, Visit visit)
+{
+    QJsonObject filters = flag.value("filters"_L1).toObject();
+    QJsonArray groups = filters.value("groups"_L1).toArray();
+    bool changed = false;
+    for (qsizetype g = 0; g < groups.size(); ++g) {
+        QJsonObject group = groups.at(g).toObject();
+        QJsonArray properties = group.value("properties"_L1).toArray();
+        bool groupChanged = false;
+        for (qsizetype p = 0; p < properties.size(); ++p) {
+            QJsonObject property = properties.at(p).toObject();
+            if (property.value("type"_L1).toString() != "flag"_L1)
+                continue;
+            visit(property);
+            properties[p] = property;
+            groupChanged = true;
+        }
+        if (groupChanged) {
+            group.insert("properties"_L1, properties);
+            groups[g] = group;
+            changed = true;
+        }
+    }
+    if (changed) {
+        filters.insert("groups"_L1, groups);
+        flag.insert("filters"_L1, filters);
+    }
+}
+
+QStringList flagDependencyKeys(const QJsonObject &flag)
+{
+    QStringList keys;
+    QJsonObject copy = flag;
+    forEachFlagProperty(copy, [&keys](const QJsonObject &property) {
+        keys.append(property.value("key"_L1).toString());
+    });
+    return keys;
+}
+
+// The order a flag's dependencies are evaluated in, the flag itself last; empty when the flag
+// is missing or a cycle is reached, as PostHog's definitions say "cannot be evaluated".
+class DependencyChains
+{
+public:
+    explicit DependencyChains(const QHash<QString, QStringList> &dependencies)
+        : m_dependencies(dependencies)
+    {
+    }
+
+    QStringList chain(const QString &key)
+    {
+        if (auto it = m_memo.constFind(key); it != m_memo.cend())
+            return *it;
+        QStringList chain;
+        QSet<QString> visited;
+        QSet<QString> onPath;
+        const bool selfDependent = m_dependencies.value(key).contains(key);
+        if (selfDependent || !visit(key, visited, onPath, chain))
+            chain.clear();
+        m_memo.insert(key, chain);
+        return chain;
+    }
+
+private:
+    bool visit(const QString &key, QSet<QString> &visited, QSet<QString> &onPath,
+               QStringList &chain) const
+    {
+        if (onPath.contains(key))
+            return false;
+        if (visited.contains(key))
+            return true;
+        if (!m_dependencies.contains(key))
+            return false;
+        onPath.insert(key);
+        for (const QString &dependency : m_dependencies.value(key))
+            if (dependency != key && !visit(dependency, visited, onPath, chain))
+                return false;
+        onPath.remove(key);
+        visited.insert(key);
+        chain.append(key);
+        return true;
+    }
+
+    const QHash<QString, QStringList> &m_dependencies;
+    QHash<QString, QStringList> m_memo;
+};
+
+// A flag as PostHog's MinimalFeatureFlagSerializer writes it for local evaluation.
+QJsonObject minimalFlag(const FeatureFlag &flag, qint64 projectId)
+{
+    const QJsonObject full = flag.toJson();
+    QJsonObject minimal{
+        {u"id"_s, flag.id},
+        {u"team_id"_s, projectId},
+        {u"name"_s, flag.name},
+        {u"key"_s, flag.key},
+        {u"filters"_s, full.value("filters"_L1).toObject()},
+        {u"deleted"_s, flag.deleted},
+        {u"active"_s, flag.active},
+        {u"ensure_experience_continuity"_s, flag.ensureExperienceContinuity},
+        {u"has_encrypted_payloads"_s, flag.hasEncryptedPayloads},
+        {u"version"_s, flag.version},
+        {u"evaluation_runtime"_s, flag.evaluationRuntime.isEmpty()
+                                      ? QJsonValue(u"all"_s)
+                                      : QJsonValue(flag.evaluationRuntime)},
+        // posthog-node reads `evaluation_contexts`, older SDKs the legacy `evaluation_tags`.
+        {u"evaluation_contexts"_s, QJsonArray::fromStringList(flag.evaluationContexts)},
+        {u"evaluation_tags"_s, QJsonArray::fromStringList(flag.evaluationContexts)},
+        {u"bucketing_identifier"_s, flag.bucketingIdentifier.isEmpty()
+                                        ? QJsonValue(u"distinct_id"_s)
+                                        : QJsonValue(flag.bucketingIdentifier)},
+    };
+    return minimal;
+}
+
+// The cohort ids a property tree names, directly.
+void collectCohortIds(const QJsonValue &node, QSet<qint64> &ids)
+{
+    if (node.isArray()) {
+        for (const QJsonValue &child : node.toArray())
+            collectCohortIds(child, ids);
+        return;
+    }
+    const QJsonObject object = node.toObject();
+    if (object.value("type"_L1).toString() == "cohort"_L1 && object.contains("value"_L1)) {
+        const QJsonValue value = object.value("value"_L1);
+        bool ok = value.isDouble();
+        qint64 id = value.toInteger();
+        if (value.isString())
+            id = value.toString().toLongLong(&ok);
+        if (ok)
+            ids.insert(id);
+    }
+    if (object.contains("values"_L1))
+        collectCohortIds(object.value("values"_L1), ids);
+    if (object.contains("properties"_L1))
+        collectCohortIds(object.value("properties"_L1), ids);
+}
+
+} // namespace
+
+QJsonObject SnapshotStore::buildDefinitions(const QList<FeatureFlag> &flags,
+                                            const QList<StoredCohort> &cohorts,
+                                            const QHash<int, QString> &groupTypes, qint64 projectId)
+{
+    QHash<QString, QString> keyById;
+    for (const FeatureFlag &flag : flags)
+        keyById.insert(QString::number(flag.id), flag.key);
+
+    // Remote configuration flags are fetched on their own, never evaluated locally.
+    QList<QJsonObject> served;
+    QHash<QString, QStringList> dependencies;
+    QSet<QString> targets;
+    for (const FeatureFlag &flag : flags) {
+        if (flag.deleted || flag.isRemoteConfiguration)
+            continue;
+        QJsonObject minimal = minimalFlag(flag, projectId);
+        forEachFlagProperty(minimal, [&](QJsonObject &property) {
+            const QString reference = property.value("key"_L1).toVariant().toString();
+            const QString key = keyById.value(reference, reference);
+            property.insert("key"_L1, key);
+            targets.insert(key);
+        });
+        dependencies.insert(flag.key, flagDependencyKeys(minimal));
+        served.append(minimal);
+    }
+
+    QJsonArray flagArray;
+    DependencyChains chains(dependencies);
+    for (QJsonObject &flag : served) {
+        if (!targets.isEmpty())
+            forEachFlagProperty(flag, [&chains](QJsonObject &property) {
+                property.insert("dependency_chain"_L1, QJsonArray::fromStringList(chains.chain(
+                                                           property.value("key"_L1).toString())));
+            });
+        flagArray.append(flag);
+    }
+
+    // The dynamic cohorts the flags name, with the cohorts those name in turn; a static cohort
+    // is left out, as PostHog does, so an SDK falls back to remote evaluation for it.
+    QHash<qint64, const StoredCohort *> cohortById;
+    for (const StoredCohort &cohort : cohorts)
+        if (!cohort.deleted())
+            cohortById.insert(cohort.id, &cohort);
+    QSet<qint64> pending;
+    for (const QJsonObject &flag : std::as_const(served))
+        collectCohortIds(flag.value("filters"_L1).toObject().value("groups"_L1), pending);
+    QSet<qint64> seen;
+    QJsonObject cohortObject;
+    while (!pending.isEmpty()) {
+        const qint64 id = *pending.cbegin();
+        pending.erase(pending.cbegin());
+        if (seen.contains(id))
+            continue;
+        seen.insert(id);
+        const StoredCohort *cohort = cohortById.value(id);
+        if (!cohort || cohort->isStatic())
+            continue;
+        const QJsonObject properties = cohort->cohort().properties.toJson();
+        cohortObject.insert(QString::number(id), properties);
+        QSet<qint64> nested;
+        collectCohortIds(properties, nested);
+        pending.unite(nested - seen);
+    }
+
+    QJsonObject mapping;
+    for (auto it = groupTypes.cbegin(); it != groupTypes.cend(); ++it)
+        mapping.insert(QString::number(it.key()), it.value());
+
+    return {
+        {u"flags"_s, flagArray}, {u"group_type_mapping"_s, mapping}, {u"cohorts"_s, cohortObject}};
+}
+
+std::shared_ptr<const ProjectSnapshot> SnapshotStore::build(qint64 projectId,
+                                                            const QString &token) const
+{
+    const QList<FeatureFlag> flags = m_flags.all(projectId);
+    const QList<StoredCohort> cohorts = m_cohorts.all(projectId);
+    const QHash<int, QString> groupTypes = m_groups.mapping(projectId);
+
+    auto snapshot = std::make_shared<ProjectSnapshot>();
+    snapshot->projectId = projectId;
+    snapshot->apiToken = token;
+    snapshot->groupTypeMapping = groupTypes;
+    snapshot->definitions = buildDefinitions(flags, cohorts, groupTypes, projectId);
+    snapshot->definitionsEtag =
+        '"' +
+        QCryptographicHash::hash(
+            QJsonDocument(snapshot->definitions).toJson(QJsonDocument::Compact),
+            QCryptographicHash::Sha256)
+            .toHex()
+            .left(32) +
+        '"';
+
+    ProjectDefinitions definitions;
+    definitions.flags = flags;
+    for (const StoredCohort &cohort : cohorts)
+        if (!cohort.deleted())
+            definitions.cohorts.insert(cohort.id, cohort.cohort());
+    definitions.groupTypeMapping = groupTypes;
+    snapshot->engine = CompiledProject::compile(std::move(definitions));
+    snapshot->flagKeysJson.reserve(snapshot->engine->flagCount());
+    for (qsizetype i = 0; i < snapshot->engine->flagCount(); ++i)
+        snapshot->flagKeysJson.append(JsonWriter::encode(snapshot->engine->flag(i).key));
+    snapshot->builtAt = QDateTime::currentMSecsSinceEpoch();
+    return snapshot;
+}
+
+std::shared_ptr<const ProjectSnapshot> SnapshotStore::byToken(const QString &token)
+{
+    if (token.isEmpty())
+        return nullptr;
+    qint64 projectId = 0;
+    {
+        QMutexLocker lock(&m_mutex);
+        projectId = m_projectByToken.value(token);
+    }
+    if (!projectId) {
+        const std::optional<qint64> id = m_projects.idForToken(token);
+        if (!id)
+            return nullptr;
+        projectId = *id;
+        QMutexLocker lock(&m_mutex);
+        m_projectByToken.insert(token, projectId);
+    }
+    return byProject(projectId);
+}
+
+std::shared_ptr<const ProjectSnapshot> SnapshotStore::byProject(qint64 projectId)
+{
+    quint64 generation = 0;
+    {
+        QMutexLocker lock(&m_mutex);
+        const auto current = m_byProject.value(projectId);
+        if (current)
+            return current;
+        generation = m_generation.value(projectId);
+    }
+    const std::optional<QString> token = m_projects.tokenOf(projectId);
+    if (!token)
+        return nullptr;
+    auto snapshot = build(projectId, *token);
+    QMutexLocker lock(&m_mutex);
+    // A build that raced with an invalidation still answers this request, but is not kept.
+    if (m_generation.value(projectId) == generation) {
+        m_byProject.insert(projectId, snapshot);
+        m_projectByToken.insert(snapshot->apiToken, projectId);
+    }
+    return snapshot;
+}
+
+void SnapshotStore::invalidate(qint64 projectId)
+{
+    QMutexLocker lock(&m_mutex);
+    m_byProject.remove(projectId);
+    ++m_generation[projectId];
+}
+
+void SnapshotStore::invalidateAll()
+{
+    QMutexLocker lock(&m_mutex);
+    const QList<qint64> projects = m_byProject.keys();
+    for (qint64 projectId : projects)
+        ++m_generation[projectId];
+    m_byProject.clear();
+    m_projectByToken.clear();
+}
+
+} // namespace bunting::server
