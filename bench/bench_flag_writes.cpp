@@ -4,6 +4,8 @@
 // does after parsing the body (validation, the transaction, the usage dashboard that follows),
 // with three flags of `range(0)` MB stored, `range(1)` creates per iteration.
 //
+// writesAtProjectSize measures creates and updates at 100, 10,000 and 100,000 flags.
+//
 //   build-release/bench/bench_flag_writes [--benchmark_filter=...]
 #include "local_server.h"
 #include "services/flag_input.h"
@@ -69,7 +71,84 @@ void createFlagsWithLargeFlagsStored(benchmark::State &state)
     state.counters["ms_per_create"] = totalMs / (double(creates) * double(state.iterations()));
 }
 
+// A typical flag of the `bench/wrk/run` mix: a condition on an email, a 30 % rollout.
+QJsonObject typicalFilters(int i)
+{
+    return QJsonObject{
+        {u"groups"_s,
+         QJsonArray{QJsonObject{
+             {u"properties"_s, QJsonArray{QJsonObject{{u"key"_s, u"email"_s},
+                                                      {u"type"_s, u"person"_s},
+                                                      {u"operator"_s, u"icontains"_s},
+                                                      {u"value"_s, u"@example-%1.com"_s.arg(i)}}}},
+             {u"rollout_percentage"_s, 30}}}}};
+}
+
+// Issue 21: a create or an update costs the same at 100 and at 100,000 flags. The project is
+// seeded with `range(0)` flags straight through the repository in one transaction (not timed),
+// then 200 creates and 200 updates (each flipping one seeded flag's rollout) run through
+// FlagService, as POST and PATCH /feature_flags/ do after parsing the body.
+void writesAtProjectSize(benchmark::State &state)
+{
+    const int stored = int(state.range(0));
+    constexpr int writes = 200;
+    int round = 0;
+    double createMs = 0;
+    double updateMs = 0;
+    for (auto _ : state) {
+        state.PauseTiming();
+        QTemporaryDir dir;
+        LocalServer server(DatabaseLocation::parse(dir.filePath(u"bench.sqlite"_s)));
+        const std::optional<Bootstrap> first = server.open();
+        const Principal owner{server.auth().ownerUserId(), 0, {u"*"_s}, {}};
+        FlagRepository repository(server.database());
+        QList<qint64> ids;
+        server.database().transaction([&] {
+            for (int i = 0; i < stored; ++i) {
+                QJsonObject flag = newFlagTemplate().toJson();
+                flag.insert(u"key"_s, u"seeded-%1"_s.arg(i));
+                flag.insert(u"filters"_s, typicalFilters(i));
+                flag.insert(u"version"_s, 1);
+                flag.insert(u"created_at"_s, u"2026-01-01T00:00:00Z"_s);
+                flag.insert(u"updated_at"_s, u"2026-01-01T00:00:00Z"_s);
+                ids.append(
+                    repository.insert(first->projectId, FeatureFlag::fromJson(flag), owner.userId));
+            }
+        });
+        state.ResumeTiming();
+
+        QElapsedTimer timer;
+        timer.start();
+        for (int i = 0; i < writes; ++i)
+            server.flagService().create(first->projectId, owner,
+                                        QJsonObject{{u"key"_s, u"new-%1-%2"_s.arg(round).arg(i)},
+                                                    {u"filters"_s, typicalFilters(i)}});
+        createMs += double(timer.nsecsElapsed()) / 1e6;
+        timer.restart();
+        for (int i = 0; i < writes; ++i) {
+            QJsonObject filters = typicalFilters(i);
+            QJsonObject group = filters[u"groups"_s].toArray().first().toObject();
+            group.insert(u"rollout_percentage"_s, 31 + i % 50);
+            filters.insert(u"groups"_s, QJsonArray{group});
+            server.flagService().update(first->projectId, ids.value(i * stored / writes, 1), owner,
+                                        QJsonObject{{u"filters"_s, filters}});
+        }
+        updateMs += double(timer.nsecsElapsed()) / 1e6;
+        ++round;
+    }
+    state.counters["ms_per_create"] = createMs / (double(writes) * double(state.iterations()));
+    state.counters["ms_per_update"] = updateMs / (double(writes) * double(state.iterations()));
+}
+
 } // namespace
+
+BENCHMARK(writesAtProjectSize)
+    ->Arg(100)
+    ->Arg(10000)
+    ->Arg(100000)
+    ->Iterations(1)
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime();
 
 // {MB of each of the three stored flags, creates}; 0 MB is the baseline.
 BENCHMARK(createFlagsWithLargeFlagsStored)
