@@ -312,7 +312,7 @@ void Database::afterCommit(std::function<void()> notice) const
 
 void Database::failStatement(int n)
 {
-    m_statementsRun.store(0);
+    m_statementsWhenArmed = m_statementsRun.load();
     m_commitsWhenArmed = m_commits.load();
     m_commitsAtFailure.store(-1);
     m_failAt.store(n);
@@ -328,11 +328,12 @@ Database::InjectedFailure Database::injectedFailure() const
 
 void Database::countStatement(const QString &sql) const
 {
+    const int run = m_statementsRun.fetch_add(1, std::memory_order_relaxed) + 1;
     const int failAt = m_failAt.load();
     if (failAt <= 0)
         return;
     // One failure per call of failStatement(), so the rollback that follows it runs.
-    if (m_statementsRun.fetch_add(1) + 1 == failAt) {
+    if (run - m_statementsWhenArmed == failAt) {
         m_failAt.store(0);
         m_commitsAtFailure.store(m_commits.load());
         throw DatabaseError(u"cannot run \"%1\": failure injected at statement %2"_s.arg(sql)

@@ -90,6 +90,9 @@ public:
     };
     // What became of the failure failStatement() asked for.
     InjectedFailure injectedFailure() const;
+    // How many statements (and commits) have run since the database opened, on every thread:
+    // for tests that pin what an operation costs as the project grows.
+    int statementsRun() const { return m_statementsRun.load(); }
 
     // Prepares, binds positionally and executes; throws DatabaseError on failure.
     QSqlQuery exec(const QString &sql, const QVariantList &values = {}) const;
@@ -113,6 +116,7 @@ private:
     mutable std::atomic<int> m_failAt{0};
     mutable std::atomic<int> m_statementsRun{0};
     mutable std::atomic<int> m_commits{0};
+    int m_statementsWhenArmed = 0;
     int m_commitsWhenArmed = 0;
     mutable std::atomic<int> m_commitsAtFailure{-1}; // -1 until the injected failure fires
 };

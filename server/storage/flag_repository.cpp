@@ -9,6 +9,16 @@ using namespace Qt::StringLiterals;
 
 namespace bunting::server {
 
+namespace {
+
+// Whether a compact flag document has a {"type": "flag"} property: the names_flags column.
+bool namesFlags(const QString &document)
+{
+    return document.contains(u"\"type\":\"flag\""_s);
+}
+
+} // namespace
+
 QString flagDocument(const FeatureFlag &flag)
 {
     return jsonColumn(flag.toJson());
@@ -63,17 +73,20 @@ qint64 FlagRepository::insert(qint64 projectId, const FeatureFlag &flag, qint64 
             ->toLongLong();
     FeatureFlag stored = flag;
     stored.id = id;
-    m_db.exec(u"UPDATE feature_flags SET document = ? WHERE id = ?"_s, {flagDocument(stored), id});
+    const QString document = flagDocument(stored);
+    m_db.exec(u"UPDATE feature_flags SET document = ?, names_flags = ? WHERE id = ?"_s,
+              {document, int(namesFlags(document)), id});
     insertVersion(stored, userId);
     return id;
 }
 
 void FlagRepository::update(qint64 projectId, const FeatureFlag &flag, qint64 userId)
 {
+    const QString document = flagDocument(flag);
     m_db.exec(u"UPDATE feature_flags SET key = ?, name = ?, active = ?, deleted = ?, version = ?, "
-              "updated_at = ?, document = ? WHERE project_id = ? AND id = ?"_s,
+              "updated_at = ?, document = ?, names_flags = ? WHERE project_id = ? AND id = ?"_s,
               {flag.key, flag.name, int(flag.active), int(flag.deleted), flag.version,
-               flag.updatedAt, flagDocument(flag), projectId, flag.id});
+               flag.updatedAt, document, int(namesFlags(document)), projectId, flag.id});
     insertVersion(flag, userId);
 }
 
@@ -88,9 +101,9 @@ void FlagRepository::rewriteCurrentVersion(qint64 projectId, const FeatureFlag &
 {
     const QString document = flagDocument(flag);
     m_db.exec(u"UPDATE feature_flags SET key = ?, name = ?, active = ?, deleted = ?, "
-              "updated_at = ?, document = ? WHERE project_id = ? AND id = ?"_s,
+              "updated_at = ?, document = ?, names_flags = ? WHERE project_id = ? AND id = ?"_s,
               {flag.key, flag.name, int(flag.active), int(flag.deleted), flag.updatedAt, document,
-               projectId, flag.id});
+               int(namesFlags(document)), projectId, flag.id});
     m_db.exec(u"UPDATE feature_flag_versions SET document = ? WHERE flag_id = ? AND version = ?"_s,
               {document, flag.id, flag.version});
 }
@@ -291,10 +304,10 @@ FlagRepository::dependents(qint64 projectId, const QSet<qint64> &ids) const
     QList<std::pair<FeatureFlag, QList<qint64>>> result;
     if (ids.isEmpty())
         return result;
-    // A dependency is a property {"type":"flag"}; the compact document shows it as that text.
+    // Only the flags that name some flag (names_flags, from the index) are read and parsed.
     QSqlQuery q = m_db.exec(u"SELECT id, document FROM feature_flags WHERE project_id = ? AND "
-                            "deleted = 0 AND active = 1 AND document LIKE ? ORDER BY key"_s,
-                            {projectId, u"%\"type\":\"flag\"%"_s});
+                            "names_flags = 1 AND deleted = 0 AND active = 1 ORDER BY key"_s,
+                            {projectId});
     while (q.next()) {
         if (ids.contains(q.value(0).toLongLong()))
             continue;

@@ -120,6 +120,17 @@ const QList<Migration> &migrations()
              u"CREATE INDEX feature_flags_list ON feature_flags (project_id, deleted, "
              "created_at, id, key, name, active)"_s,
          }},
+        {7,
+         u"flags that name other flags"_s,
+         {
+             // Whether a flag's conditions name another flag (a {"type": "flag"} property), so
+             // that asking which flags depend on one reads those flags only, not all of them.
+             u"ALTER TABLE feature_flags ADD COLUMN names_flags INTEGER NOT NULL DEFAULT 0"_s,
+             u"UPDATE feature_flags SET names_flags = 1 WHERE document LIKE "
+             "'%\"type\":\"flag\"%'"_s,
+             u"CREATE INDEX feature_flags_naming ON feature_flags (project_id, names_flags, key) "
+             "WHERE deleted = 0"_s,
+         }},
     };
     return all;
 }
