@@ -128,8 +128,11 @@ QList<int> FlagTableView::selectedRows() const
 QList<qint64> FlagTableView::selectedFlagIds() const
 {
     QList<qint64> ids;
+    // Rows still loading have no flag yet (id 0): nothing to act on.
     for (int row : selectedRows())
-        ids.append(model()->index(row, 0).data(FlagListModel::FlagIdRole).toLongLong());
+        if (const qint64 id = model()->index(row, 0).data(FlagListModel::FlagIdRole).toLongLong();
+            id != 0)
+            ids.append(id);
     return ids;
 }
 
