@@ -112,9 +112,8 @@ void FlagListModel::clearRows()
 
 void FlagListModel::cancelLoads()
 {
-    const QList<int> pages = m_inFlight.keys();
-    for (int page : pages)
-        cancelPage(page);
+    while (!m_inFlight.isEmpty())
+        cancelPage(m_inFlight.cbegin().key());
     if (m_firstLoad.active) {
         QPointer<api::PendingCall> call = m_firstLoad.call;
         m_firstLoad = {};
@@ -128,9 +127,12 @@ void FlagListModel::cancelLoads()
 
 void FlagListModel::cancelPage(int page)
 {
+    // With the other pages of its request: their answer is dropped, finding none of its token.
     const Load load = m_inFlight.take(page);
+    for (auto it = m_inFlight.begin(); it != m_inFlight.end();)
+        it = it->token == load.token ? m_inFlight.erase(it) : std::next(it);
     if (load.call)
-        load.call->cancel(); // its answer finds no request of its token and is dropped
+        load.call->cancel();
 }
 
 void FlagListModel::reportLoading()
@@ -150,19 +152,19 @@ void FlagListModel::setTotalCount(int count)
     Q_EMIT totalCountChanged(count);
 }
 
-api::PendingCall *FlagListModel::startLoad(int offset, api::Callback<api::Page<FeatureFlag>> done)
+api::PendingCall *FlagListModel::startLoad(int offset, int limit,
+                                           api::Callback<api::Page<FeatureFlag>> done)
 {
     if (m_pageLoader)
-        return m_pageLoader(m_query, offset, m_pageSize, this, std::move(done));
-    return m_client->listFlags(m_query, offset, m_pageSize, this, std::move(done));
+        return m_pageLoader(m_query, offset, limit, this, std::move(done));
+    return m_client->listFlags(m_query, offset, limit, this, std::move(done));
 }
 
 void FlagListModel::loadFirstPage()
 {
     // Not cancelLoads(): the old load's end is not reported, the new one carries on for it.
-    const QList<int> pages = m_inFlight.keys();
-    for (int page : pages)
-        cancelPage(page);
+    while (!m_inFlight.isEmpty())
+        cancelPage(m_inFlight.cbegin().key());
     if (QPointer<api::PendingCall> old = m_firstLoad.call) {
         m_firstLoad = {};
         old->cancel();
@@ -175,7 +177,7 @@ void FlagListModel::loadFirstPage()
     const quint64 token = ++m_nextToken;
     m_firstLoad = Load{true, token, nullptr};
     api::PendingCall *call =
-        startLoad(0, [this, token](const api::Result<api::Page<FeatureFlag>> &result) {
+        startLoad(0, m_pageSize, [this, token](const api::Result<api::Page<FeatureFlag>> &result) {
             if (!m_firstLoad.active || m_firstLoad.token != token)
                 return; // an older query's answer, or the cancel of one
             m_firstLoad = {};
@@ -220,54 +222,89 @@ void FlagListModel::collectMissed()
     // What the last paint showed and missed replaces what the ones before it missed: pages
     // scrolled past are not requested, and their requests still running are canceled.
     m_wanted = std::exchange(m_missed, {});
+    QSet<quint64> stillWanted;
+    for (auto it = m_inFlight.cbegin(); it != m_inFlight.cend(); ++it)
+        if (m_wanted.contains(it.key()))
+            stillWanted.insert(it->token);
     const QList<int> running = m_inFlight.keys();
     for (int page : running)
-        if (!m_wanted.contains(page))
+        if (const auto it = m_inFlight.constFind(page);
+            it != m_inFlight.cend() && !stillWanted.contains(it->token))
             cancelPage(page);
     reportLoading();
     m_requestTimer->start();
+}
+
+int FlagListModel::requestsInFlight() const
+{
+    QSet<quint64> tokens;
+    for (const Load &load : m_inFlight)
+        tokens.insert(load.token);
+    return int(tokens.size());
 }
 
 void FlagListModel::requestWanted()
 {
     if (m_firstLoad.active || !canLoad())
         return;
-    QList<int> pages(m_wanted.begin(), m_wanted.end());
-    std::sort(pages.begin(), pages.end());
-    for (int page : pages) {
-        if (m_inFlight.size() >= kPagesInFlight)
-            break;
+    QList<int> pages;
+    for (int page : std::as_const(m_wanted))
         if (page * m_pageSize < m_totalCount && !m_inFlight.contains(page) &&
             !m_failed.contains(page) && !pageComplete(page))
-            requestPage(page);
+            pages.append(page);
+    std::sort(pages.begin(), pages.end());
+    // Neighbouring pages go in one request: the server seeks to an offset once, not per page.
+    for (qsizetype i = 0; i < pages.size() && requestsInFlight() < kRequestsInFlight;) {
+        int count = 1;
+        while (i + count < pages.size() && count < kPagesPerRequest &&
+               pages.at(i + count) == pages.at(i) + count)
+            ++count;
+        requestPages(pages.at(i), count);
+        i += count;
     }
     reportLoading();
 }
 
-void FlagListModel::requestPage(int page)
+void FlagListModel::requestPages(int first, int count)
 {
     const quint64 token = ++m_nextToken;
-    m_inFlight.insert(page, Load{true, token, nullptr});
-    api::PendingCall *call = startLoad(
-        page * m_pageSize, [this, page, token](const api::Result<api::Page<FeatureFlag>> &result) {
-            const auto it = m_inFlight.constFind(page);
-            if (it == m_inFlight.cend() || it->token != token)
-                return; // canceled, or of an older query
-            m_inFlight.remove(page);
-            if (!result) {
-                if (result.error().kind != api::ApiError::Kind::Canceled) {
-                    // Not asked for again and again as the view repaints; reload() retries.
-                    m_failed.insert(page);
-                    Q_EMIT loadFailed(result.error());
-                }
-            } else {
-                pageArrived(page, result.value());
-            }
-            requestWanted();
-            reportLoading();
-        });
-    if (auto it = m_inFlight.find(page); it != m_inFlight.end() && it->token == token)
-        it->call = call;
+    for (int page = first; page < first + count; ++page)
+        m_inFlight.insert(page, Load{true, token, nullptr});
+    api::PendingCall *call =
+        startLoad(first * m_pageSize, count * m_pageSize,
+                  [this, first, count, token](const api::Result<api::Page<FeatureFlag>> &result) {
+                      QList<int> mine; // the pages of this request still waiting for it
+                      for (int page = first; page < first + count; ++page)
+                          if (const auto it = m_inFlight.constFind(page);
+                              it != m_inFlight.cend() && it->token == token) {
+                              m_inFlight.erase(it);
+                              mine.append(page);
+                          }
+                      if (mine.isEmpty())
+                          return; // canceled, or of an older query
+                      if (!result) {
+                          if (result.error().kind != api::ApiError::Kind::Canceled) {
+                              // Not asked for again and again as the view repaints; reload()
+                              // retries.
+                              for (int page : mine)
+                                  m_failed.insert(page);
+                              Q_EMIT loadFailed(result.error());
+                          }
+                      } else {
+                          for (int page : mine) {
+                              api::Page<FeatureFlag> part;
+                              part.count = result->count;
+                              part.results =
+                                  result->results.mid((page - first) * m_pageSize, m_pageSize);
+                              pageArrived(page, part);
+                          }
+                      }
+                      requestWanted();
+                      reportLoading();
+                  });
+    for (int page = first; page < first + count; ++page)
+        if (auto it = m_inFlight.find(page); it != m_inFlight.end() && it->token == token)
+            it->call = call;
 }
 
 void FlagListModel::pageArrived(int page, const api::Page<FeatureFlag> &answer)
@@ -404,7 +441,7 @@ void FlagListModel::shiftRows(int row, int delta)
     // Requests under way answer for offsets the server moved as well: asked for again.
     const QList<int> running = m_inFlight.keys();
     for (int page : running)
-        if ((page + 1) * m_pageSize > row)
+        if ((page + 1) * m_pageSize > row && m_inFlight.contains(page))
             cancelPage(page);
     m_failed.clear();
 }

@@ -24,10 +24,10 @@ namespace bunting::models {
 //
 // What a view asks for during one turn of the event loop (a paint) is the set of pages it shows;
 // that set replaces the one before, and the pages still missing of it are requested once the
-// scrolling pauses (kPageDelayMs), at most kPagesInFlight at a time. So dragging the scroll bar
-// to the end of 100,000 flags asks for the pages at the end, not for every page on the way; a
-// page scrolled past before its request went out is never requested, and one whose request is
-// running is canceled.
+// scrolling pauses (kPageDelayMs), neighbouring pages in one request, at most kRequestsInFlight
+// requests at a time. So dragging the scroll bar to the end of 100,000 flags asks for the pages
+// at the end, not for every page on the way; a page scrolled past before its request went out is
+// never requested, and one whose request is running is canceled.
 //
 // Row r is the server's offset r under the current query. A new query (search, filters, order)
 // cancels every load of the old one and resets the model when its first page arrives. Flags
@@ -86,9 +86,10 @@ public:
     void setPageLoader(PageLoader loader);
 
     // After a view asked for a row of a page not loaded: how long the scrolling must pause
-    // before the page is requested, and how many page requests run at once.
+    // before the page is requested, and how many page requests run at once (kRequestsInFlight).
     static constexpr int kPageDelayMs = 30;
-    static constexpr int kPagesInFlight = 2;
+    static constexpr int kRequestsInFlight = 2;
+    static constexpr int kPagesPerRequest = 2; // neighbouring pages asked for in one request
     void setPageDelay(int ms) { m_requestTimer->setInterval(ms); } // kPageDelayMs until told
 
     int rowCount(const QModelIndex &parent = {}) const override;
@@ -116,6 +117,7 @@ public:
     int loadedRowCount() const { return int(m_rows.size()); }
     int loadedPageCount() const { return int(m_pageUse.size()); }
     QList<int> pagesInFlight() const;
+    int requestsInFlight() const;
 
     // --- what people do to flags ---
     // `done` runs once, while the model lives; without a client at once, with an Unreachable
@@ -168,7 +170,7 @@ private:
     };
 
     bool canLoad() const { return m_client || m_pageLoader; }
-    api::PendingCall *startLoad(int offset, api::Callback<api::Page<FeatureFlag>> done);
+    api::PendingCall *startLoad(int offset, int limit, api::Callback<api::Page<FeatureFlag>> done);
     void loadFirstPage();
     void cancelLoads();
     void cancelPage(int page);
@@ -181,7 +183,7 @@ private:
     void pageMissed(int page) const; // from data(): a view shows a row of this page
     void collectMissed();            // after the paint that missed them
     void requestWanted();            // after the scrolling paused, and after each answer
-    void requestPage(int page);
+    void requestPages(int first, int count);
     void pageArrived(int page, const api::Page<FeatureFlag> &answer);
     bool pageComplete(int page) const;
     void putRow(int row, FlagRow flag);

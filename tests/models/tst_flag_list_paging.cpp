@@ -42,6 +42,7 @@ private Q_SLOTS:
     void pageScrolledPastBeforeItsRequestIsNeverAsked();
     void runningRequestScrolledPastIsCanceled();
     void atMostTwoRequestsRun();
+    void neighbouringPagesGoInOneRequest();
     void loadedPagesStayUnderTheCap();
     void newQueryResetsAndStartsAtTheFirstPage();
     void failedPageIsNotAskedAgainUntilReload();
@@ -194,8 +195,8 @@ void TestFlagListPaging::jumpToTheEndAsksOnlyForThePagesInView()
     settle();
     const QList<int> wanted = visiblePages();
     QCOMPARE(wanted.last(), (kFlags - 1) / kPage);
-    QVERIFY(requestsSince(before) >= 1);
-    QVERIFY2(requestsSince(before) <= 2, qPrintable(QString::number(requestsSince(before))));
+    // The rows at the end are all of the last page: one request.
+    QCOMPARE(requestsSince(before), 1);
     for (int page : pagesRequestedSince(before))
         QVERIFY(wanted.contains(page));
     m_source->answerAll();
@@ -276,35 +277,75 @@ void TestFlagListPaging::runningRequestScrolledPastIsCanceled()
 
 void TestFlagListPaging::atMostTwoRequestsRun()
 {
-    m_model->setPageSize(10);
+    m_model->setPageSize(5);
     m_model->setPageLoader(m_source->loader());
     m_source->answerAll();
     QCOMPARE(m_model->rowCount(), kFlags);
-    // 600 px of 20 px rows: some 30 rows, four pages of ten.
     showView();
     settle();
     m_source->answerAll(); // the pages at the top
     settle();
     m_source->answerAll();
+    settle();
+    m_source->answerAll();
     const int before = int(m_source->requests.size());
-    m_view->scrollTo(m_model->index(5005, 0), QAbstractItemView::PositionAtTop);
+    // 600 px of 20 px rows: some 30 rows, six or seven pages of five.
+    m_view->scrollTo(m_model->index(5003, 0), QAbstractItemView::PositionAtTop);
     settle();
     const int top = m_view->rowAt(0);
     const int bottom = m_view->rowAt(m_view->viewport()->height() - 1);
-    const int pagesShown = bottom / 10 - top / 10 + 1;
-    QVERIFY(pagesShown >= 3);
-    QCOMPARE(m_model->pagesInFlight().size(), FlagListModel::kPagesInFlight);
-    QCOMPARE(m_source->pendingCount(), FlagListModel::kPagesInFlight);
-    // Each answer lets the next page go, never more than two at once.
+    const int pagesShown = bottom / 5 - top / 5 + 1;
+    QVERIFY(pagesShown >= 5);
+    QCOMPARE(m_model->requestsInFlight(), FlagListModel::kRequestsInFlight);
+    QCOMPARE(m_source->pendingCount(), FlagListModel::kRequestsInFlight);
+    // Each answer lets the next request go, never more than two at once, each for two
+    // neighbouring pages at most.
     int rounds = 0;
     while (m_source->pendingCount() > 0 && rounds++ < 10) {
-        QVERIFY(m_source->pendingCount() <= FlagListModel::kPagesInFlight);
+        QVERIFY(m_source->pendingCount() <= FlagListModel::kRequestsInFlight);
         m_source->answerAll();
         settle();
     }
     for (int row = top; row <= bottom; ++row)
         QVERIFY(m_model->isRowLoaded(row));
-    QCOMPARE(requestsSince(before), pagesShown);
+    QCOMPARE(requestsSince(before), (pagesShown + 1) / 2);
+    for (qsizetype i = before; i < m_source->requests.size(); ++i) {
+        const FakeFlagSource::Request &request = m_source->requests.at(i);
+        QCOMPARE(request.offset % 5, 0);
+        QVERIFY(request.limit == 5 || request.limit == 10);
+    }
+}
+
+void TestFlagListPaging::neighbouringPagesGoInOneRequest()
+{
+    QVERIFY(loadFirstPage());
+    const int before = int(m_source->requests.size());
+    // A view whose rows straddle pages 411 and 412.
+    m_model->index(411 * kPage + 90, 0).data();
+    m_model->index(412 * kPage + 10, 0).data();
+    settle();
+    QCOMPARE(requestsSince(before), 1);
+    QCOMPARE(m_source->requests.last().offset, 411 * kPage);
+    QCOMPARE(m_source->requests.last().limit, 2 * kPage);
+    QCOMPARE(m_model->pagesInFlight(), (QList<int>{411, 412}));
+    QCOMPARE(m_model->requestsInFlight(), 1);
+    m_source->answerAll();
+    for (int row = 411 * kPage; row < 413 * kPage; ++row)
+        QCOMPARE(m_model->index(row, 0).data().toString(), FakeFlagSource::flag(row).key);
+    QCOMPARE(m_model->loadedPageCount(), 3);
+    m_model->index(300 * kPage, 0).data();
+    settle();
+    m_source->answerAll();
+    m_model->index(299 * kPage + 99, 0).data();
+    m_model->index(300 * kPage + 5, 0).data(); // loaded, so not missed: does not count
+    m_model->index(301 * kPage, 0).data();
+    settle();
+    // Pages 299 and 301 are no neighbours: one request each.
+    const int request = int(m_source->requests.size()) - 2;
+    QCOMPARE(m_source->requests.at(request).offset, 299 * kPage);
+    QCOMPARE(m_source->requests.at(request).limit, kPage);
+    QCOMPARE(m_source->requests.at(request + 1).offset, 301 * kPage);
+    QCOMPARE(m_source->requests.at(request + 1).limit, kPage);
 }
 
 void TestFlagListPaging::loadedPagesStayUnderTheCap()
