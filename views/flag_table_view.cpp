@@ -31,7 +31,11 @@ public:
         if (style)
             style->drawControl(QStyle::CE_ItemViewItem, &opt, painter, opt.widget);
 
-        const bool active = index.data(FlagListModel::ActiveRole).toBool();
+        // A row still loading has no state yet: no dot, rather than an inactive one.
+        const QVariant state = index.data(FlagListModel::ActiveRole);
+        if (!state.isValid())
+            return;
+        const bool active = state.toBool();
         const int d = opt.fontMetrics.height() / 2;
         const QRect r = opt.rect.adjusted(6, 0, -4, 0);
         const QRect dot(r.left(), r.center().y() - d / 2, d, d);
