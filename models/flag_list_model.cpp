@@ -144,14 +144,6 @@ void FlagListModel::reportLoading()
     Q_EMIT loadingChanged(loading);
 }
 
-void FlagListModel::setTotalCount(int count)
-{
-    if (count == m_totalCount)
-        return;
-    m_totalCount = count;
-    Q_EMIT totalCountChanged(count);
-}
-
 api::PendingCall *FlagListModel::startLoad(int offset, int limit,
                                            api::Callback<api::Page<FeatureFlag>> done)
 {

@@ -176,7 +176,6 @@ private:
     void cancelPage(int page);
     void clearRows();
     void reportLoading();
-    void setTotalCount(int count);
     void applyChanged(const FeatureFlag &flag);
 
     // --- pages on demand ---
