@@ -118,6 +118,8 @@ public:
     int loadedPageCount() const { return int(m_pageUse.size()); }
     QList<int> pagesInFlight() const;
     int requestsInFlight() const;
+    // A view missed rows whose pages are not requested yet (the pause before requests runs).
+    bool pagesWaiting() const { return m_collectTimer->isActive() || m_requestTimer->isActive(); }
 
     // --- what people do to flags ---
     // `done` runs once, while the model lives; without a client at once, with an Unreachable

@@ -160,8 +160,8 @@ bool TestFlagListModel::loadAll()
             }
         if (all)
             return true;
-        QTest::qWait(FlagListModel::kPageDelayMs * 3);
-        if (!waitLoaded())
+        if (!QTest::qWaitFor([this] { return !m_model->pagesWaiting(); }, kTimeout) ||
+            !waitLoaded())
             return false;
     }
     return false;

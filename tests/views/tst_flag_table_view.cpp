@@ -85,7 +85,7 @@ void TestFlagTableView::rowStillLoadingHasNoStatusDot()
     QCOMPARE(colours.size(), 1);
 
     // Its page arrived, the row has its dot and text again.
-    QTest::qWait(FlagListModel::kPageDelayMs * 3);
+    QVERIFY(QTest::qWaitFor([this] { return !m_model->pagesWaiting(); }, 10000));
     m_source->answerAll();
     m_view->viewport()->repaint();
     QVERIFY(m_model->isRowLoaded(50001));
