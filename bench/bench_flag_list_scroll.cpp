@@ -9,11 +9,16 @@
 //       [--screenshots DIR]
 #include "flag_filter_bar.h"
 #include "flag_list_model.h"
-#include "flag_repository.h"
 #include "flag_table_view.h"
 #include "local_server.h"
 #include "local_session.h"
 #include "main_window.h"
+// server/ moves into layer folders (storage/, http/...) meanwhile: either layout builds.
+#if __has_include("storage/flag_repository.h")
+#include "storage/flag_repository.h"
+#else
+#include "flag_repository.h"
+#endif
 
 #include <QApplication>
 #include <QCommandLineParser>
