@@ -134,6 +134,11 @@ MainWindow::MainWindow(const MainWindowSetup &setup, QWidget *parent)
         updateCounts();
         updateEmptyState();
     });
+    // Pages load as the list scrolls: what they bring in is learnt as it comes.
+    connect(m_model, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex &topLeft, const QModelIndex &bottomRight) {
+                learnFilterChoices(topLeft.row(), bottomRight.row());
+            });
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
         learnFilterChoices(0, m_model->rowCount() - 1);
         updateCounts();
@@ -451,12 +456,21 @@ void MainWindow::learnFilterChoices(int first, int last)
     // Authors and tags of what is loaded become choices of the filter bar.
     QList<UserBasic> users;
     QStringList tags;
-    for (int row = first; row <= last; ++row) {
-        const models::FlagRow &flag = m_model->flagAt(row);
+    const auto learn = [&](const models::FlagRow &flag) {
         if (flag.createdBy)
             users.append(*flag.createdBy);
         tags.append(flag.tags);
-    }
+    };
+    // Only loaded rows say anything; at 100,000 rows most are not.
+    if (last - first + 1 > m_model->loadedRowCount())
+        m_model->forEachLoadedRow([&](int row, const models::FlagRow &flag) {
+            if (row >= first && row <= last)
+                learn(flag);
+        });
+    else
+        for (int row = first; row <= last; ++row)
+            if (m_model->isRowLoaded(row))
+                learn(m_model->flagAt(row));
     m_filters->addKnownUsers(users);
     m_filters->addKnownTags(tags);
 }
@@ -589,8 +603,8 @@ FlagEditorWindow *MainWindow::openEditor(qint64 flagId)
         keepEditorPreferences(editor, m_setup.settings);
         markConnection(editor, m_connection->current());
         QStringList tags;
-        for (int row = 0; row < m_model->rowCount(); ++row)
-            tags.append(m_model->flagAt(row).tags);
+        m_model->forEachLoadedRow(
+            [&tags](int, const models::FlagRow &flag) { tags.append(flag.tags); });
         editor->setKnownTags(tags);
         editor->setImpactPreviewAvailable(m_connection->current().isLocal());
         connect(editor, &FlagEditorWindow::insightRequested, this, &MainWindow::openInsight);
@@ -659,9 +673,13 @@ void MainWindow::openInsightForKey(const QString &key, const QString &distinctId
         if (FlagInsightWindow *insight = openInsight(flagId); insight && !distinctId.isEmpty())
             insight->testUser(distinctId);
     };
-    for (int row = 0; row < m_model->rowCount(); ++row)
-        if (m_model->flagAt(row).key == key)
-            return open(m_model->flagAt(row).id);
+    qint64 loaded = 0;
+    m_model->forEachLoadedRow([&loaded, &key](int, const models::FlagRow &flag) {
+        if (flag.key == key)
+            loaded = flag.id;
+    });
+    if (loaded != 0)
+        return open(loaded);
     if (!client())
         return;
     api::FlagListQuery query;
@@ -847,10 +865,11 @@ void MainWindow::editTags()
     if (ids.isEmpty())
         return;
     QStringList known;
-    for (int row = 0; row < m_model->rowCount(); ++row)
-        for (const QString &tag : m_model->flagAt(row).tags)
+    m_model->forEachLoadedRow([&known](int, const models::FlagRow &flag) {
+        for (const QString &tag : flag.tags)
             if (!known.contains(tag))
                 known.append(tag);
+    });
     views::TagsDialog dialog(int(ids.size()), known, this);
     if (dialog.exec() != QDialog::Accepted)
         return;

@@ -6,6 +6,7 @@
 #include <QJsonArray>
 #include <QSet>
 #include <memory>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -46,6 +47,14 @@ QJsonObject newFlagBody(const QString &key, const QString &name, bool active)
 
 FlagListModel::FlagListModel(QObject *parent) : QAbstractTableModel(parent)
 {
+    m_collectTimer = new QTimer(this);
+    m_collectTimer->setSingleShot(true);
+    m_collectTimer->setInterval(0);
+    connect(m_collectTimer, &QTimer::timeout, this, &FlagListModel::collectMissed);
+    m_requestTimer = new QTimer(this);
+    m_requestTimer->setSingleShot(true);
+    m_requestTimer->setInterval(kPageDelayMs);
+    connect(m_requestTimer, &QTimer::timeout, this, &FlagListModel::requestWanted);
 }
 
 FlagListModel::~FlagListModel() = default;
@@ -54,10 +63,18 @@ void FlagListModel::setClient(api::Client *client)
 {
     if (client != m_client) {
         // The rows of another connection mean nothing under this one.
-        cancelLoad();
+        cancelLoads();
         m_client = client;
         clearRows();
     }
+    reload();
+}
+
+void FlagListModel::setPageLoader(PageLoader loader)
+{
+    cancelLoads();
+    m_pageLoader = std::move(loader);
+    clearRows();
     reload();
 }
 
@@ -69,34 +86,53 @@ void FlagListModel::setQuery(const api::FlagListQuery &query)
 
 void FlagListModel::reload()
 {
-    if (m_client) {
-        loadPage(0, true);
+    if (canLoad()) {
+        loadFirstPage();
         return;
     }
-    cancelLoad();
+    cancelLoads();
     clearRows();
 }
 
 void FlagListModel::clearRows()
 {
-    m_hasMore = false;
-    if (!m_flags.isEmpty()) {
+    if (m_totalCount > 0 || !m_rows.isEmpty()) {
         beginResetModel();
-        m_flags.clear();
-        m_ids.clear();
+        m_rows.clear();
+        m_rowOfId.clear();
+        m_pageUse.clear();
+        m_totalCount = 0;
         endResetModel();
+        Q_EMIT totalCountChanged(0);
     }
-    setTotalCount(0);
+    m_wanted.clear();
+    m_missed.clear();
+    m_failed.clear();
 }
 
-void FlagListModel::cancelLoad()
+void FlagListModel::cancelLoads()
 {
-    ++m_generation;
-    if (api::PendingCall *call = m_loading) {
-        m_loading = nullptr;
-        call->cancel();
+    while (!m_inFlight.isEmpty())
+        cancelPage(m_inFlight.cbegin().key());
+    if (m_firstLoad.active) {
+        QPointer<api::PendingCall> call = m_firstLoad.call;
+        m_firstLoad = {};
+        if (call)
+            call->cancel();
     }
+    m_collectTimer->stop();
+    m_requestTimer->stop();
     reportLoading();
+}
+
+void FlagListModel::cancelPage(int page)
+{
+    // With the other pages of its request: their answer is dropped, finding none of its token.
+    const Load load = m_inFlight.take(page);
+    for (auto it = m_inFlight.begin(); it != m_inFlight.end();)
+        it = it->token == load.token ? m_inFlight.erase(it) : std::next(it);
+    if (load.call)
+        load.call->cancel();
 }
 
 void FlagListModel::reportLoading()
@@ -108,90 +144,324 @@ void FlagListModel::reportLoading()
     Q_EMIT loadingChanged(loading);
 }
 
-void FlagListModel::setTotalCount(int count)
+api::PendingCall *FlagListModel::startLoad(int offset, int limit,
+                                           api::Callback<api::Page<FeatureFlag>> done)
 {
-    if (count == m_totalCount)
-        return;
-    m_totalCount = count;
-    Q_EMIT totalCountChanged(count);
+    if (m_pageLoader)
+        return m_pageLoader(m_query, offset, limit, this, std::move(done));
+    return m_client->listFlags(m_query, offset, limit, this, std::move(done));
 }
 
-void FlagListModel::loadPage(int offset, bool replace)
+void FlagListModel::loadFirstPage()
 {
-    if (!m_client)
-        return;
-    if (replace) {
-        // Not cancelLoad(): the old load's end is not reported, the new one carries on for it.
-        ++m_generation;
-        if (api::PendingCall *old = m_loading) {
-            m_loading = nullptr;
-            old->cancel();
-        }
-    } else if (isLoading()) {
-        return;
+    // Not cancelLoads(): the old load's end is not reported, the new one carries on for it.
+    while (!m_inFlight.isEmpty())
+        cancelPage(m_inFlight.cbegin().key());
+    if (QPointer<api::PendingCall> old = m_firstLoad.call) {
+        m_firstLoad = {};
+        old->cancel();
     }
-    const quint64 generation = m_generation;
-    auto answered = std::make_shared<bool>(false);
-    api::PendingCall *call = m_client->listFlags(
-        m_query, offset, m_pageSize, this,
-        [this, generation, replace, answered](const api::Result<api::Page<FeatureFlag>> &result) {
-            *answered = true;
-            if (generation != m_generation)
+    m_collectTimer->stop();
+    m_requestTimer->stop();
+    m_missed.clear();
+    m_wanted.clear();
+
+    const quint64 token = ++m_nextToken;
+    m_firstLoad = Load{true, token, nullptr};
+    api::PendingCall *call =
+        startLoad(0, m_pageSize, [this, token](const api::Result<api::Page<FeatureFlag>> &result) {
+            if (!m_firstLoad.active || m_firstLoad.token != token)
                 return; // an older query's answer, or the cancel of one
+            m_firstLoad = {};
             if (!result) {
-                m_loading = nullptr;
-                // A view asks for more as it scrolls: without this, a failing page would be
-                // asked for again and again. reload() starts over.
-                if (!replace)
-                    m_hasMore = false;
                 reportLoading();
                 if (result.error().kind != api::ApiError::Kind::Canceled)
                     Q_EMIT loadFailed(result.error());
                 return;
             }
             const api::Page<FeatureFlag> &page = result.value();
-            // Views fetch more from inside the signals of the change: before the rows are in
-            // (rowsAboutToBeInserted) that must find the load still running, so that it asks for
-            // no page twice; after, it must find the load over and the next page's state set.
-            m_hasMore = !page.next.isEmpty() && !page.results.isEmpty();
-            if (replace) {
-                beginResetModel();
-                setRows(page.results);
-                m_loading = nullptr;
-                endResetModel();
-            } else {
-                // Flags created here since the last page shift the server's offsets by as many
-                // rows, so the next page may repeat rows already shown.
-                QList<FlagRow> fresh;
-                for (const FeatureFlag &flag : page.results)
-                    if (!m_ids.contains(flag.id))
-                        fresh.append(FlagRow::fromFlag(flag));
-                if (fresh.isEmpty()) {
-                    m_loading = nullptr;
-                } else {
-                    beginInsertRows({}, int(m_flags.size()),
-                                    int(m_flags.size() + fresh.size() - 1));
-                    for (const FlagRow &row : fresh)
-                        m_ids.insert(row.id);
-                    m_flags.append(fresh);
-                    m_loading = nullptr;
-                    endInsertRows();
-                }
-            }
-            setTotalCount(page.count);
+            const int count = std::max(page.count, int(page.results.size()));
+            beginResetModel();
+            m_rows.clear();
+            m_rowOfId.clear();
+            m_pageUse.clear();
+            m_failed.clear();
+            m_totalCount = count;
+            for (int row = 0; row < page.results.size(); ++row)
+                putRow(row, FlagRow::fromFlag(page.results.at(row)));
+            m_pageUse.insert(0, ++m_useClock);
+            endResetModel();
+            Q_EMIT totalCountChanged(count);
             reportLoading();
         });
-    // A client may answer at once (say, without a host), and the call may be gone by now.
-    if (!*answered && call && generation == m_generation) {
-        m_loading = call;
-        connect(call, &QObject::destroyed, this, &FlagListModel::reportLoading);
+    // A source may answer at once (say, a client without a host), and the call may be gone.
+    if (m_firstLoad.active && m_firstLoad.token == token)
+        m_firstLoad.call = call;
+    reportLoading();
+}
+
+void FlagListModel::pageMissed(int page) const
+{
+    if (m_firstLoad.active || m_failed.contains(page))
+        return; // rows of an old query, or a page that failed: nothing to ask for
+    m_missed.insert(page);
+    if (!m_collectTimer->isActive())
+        m_collectTimer->start();
+}
+
+void FlagListModel::collectMissed()
+{
+    // What the last paint showed and missed replaces what the ones before it missed: pages
+    // scrolled past are not requested, and their requests still running are canceled.
+    m_wanted = std::exchange(m_missed, {});
+    QSet<quint64> stillWanted;
+    for (auto it = m_inFlight.cbegin(); it != m_inFlight.cend(); ++it)
+        if (m_wanted.contains(it.key()))
+            stillWanted.insert(it->token);
+    const QList<int> running = m_inFlight.keys();
+    for (int page : running)
+        if (const auto it = m_inFlight.constFind(page);
+            it != m_inFlight.cend() && !stillWanted.contains(it->token))
+            cancelPage(page);
+    reportLoading();
+    m_requestTimer->start();
+}
+
+int FlagListModel::requestsInFlight() const
+{
+    QSet<quint64> tokens;
+    for (const Load &load : m_inFlight)
+        tokens.insert(load.token);
+    return int(tokens.size());
+}
+
+void FlagListModel::requestWanted()
+{
+    if (m_firstLoad.active || !canLoad())
+        return;
+    QList<int> pages;
+    for (int page : std::as_const(m_wanted))
+        if (page * m_pageSize < m_totalCount && !m_inFlight.contains(page) &&
+            !m_failed.contains(page) && !pageComplete(page))
+            pages.append(page);
+    std::sort(pages.begin(), pages.end());
+    // Neighbouring pages go in one request: the server seeks to an offset once, not per page.
+    for (qsizetype i = 0; i < pages.size() && requestsInFlight() < kRequestsInFlight;) {
+        int count = 1;
+        while (i + count < pages.size() && count < kPagesPerRequest &&
+               pages.at(i + count) == pages.at(i) + count)
+            ++count;
+        requestPages(pages.at(i), count);
+        i += count;
     }
     reportLoading();
 }
 
+void FlagListModel::requestPages(int first, int count)
+{
+    const quint64 token = ++m_nextToken;
+    for (int page = first; page < first + count; ++page)
+        m_inFlight.insert(page, Load{true, token, nullptr});
+    api::PendingCall *call =
+        startLoad(first * m_pageSize, count * m_pageSize,
+                  [this, first, count, token](const api::Result<api::Page<FeatureFlag>> &result) {
+                      QList<int> mine; // the pages of this request still waiting for it
+                      for (int page = first; page < first + count; ++page)
+                          if (const auto it = m_inFlight.constFind(page);
+                              it != m_inFlight.cend() && it->token == token) {
+                              m_inFlight.erase(it);
+                              mine.append(page);
+                          }
+                      if (mine.isEmpty())
+                          return; // canceled, or of an older query
+                      if (!result) {
+                          if (result.error().kind != api::ApiError::Kind::Canceled) {
+                              // Not asked for again and again as the view repaints; reload()
+                              // retries.
+                              for (int page : mine)
+                                  m_failed.insert(page);
+                              Q_EMIT loadFailed(result.error());
+                          }
+                      } else {
+                          for (int page : mine) {
+                              api::Page<FeatureFlag> part;
+                              part.count = result->count;
+                              part.results =
+                                  result->results.mid((page - first) * m_pageSize, m_pageSize);
+                              pageArrived(page, part);
+                          }
+                      }
+                      requestWanted();
+                      reportLoading();
+                  });
+    for (int page = first; page < first + count; ++page)
+        if (auto it = m_inFlight.find(page); it != m_inFlight.end() && it->token == token)
+            it->call = call;
+}
+
+void FlagListModel::pageArrived(int page, const api::Page<FeatureFlag> &answer)
+{
+    // The server's count moved (flags created or deleted elsewhere): the rows follow it.
+    const int count = answer.results.isEmpty()
+                          ? answer.count
+                          : std::max(answer.count, page * m_pageSize + int(answer.results.size()));
+    if (count != m_totalCount)
+        resizeTo(count);
+    const int first = page * m_pageSize;
+    if (first >= m_totalCount)
+        return;
+    for (int i = 0; i < answer.results.size() && first + i < m_totalCount; ++i)
+        putRow(first + i, FlagRow::fromFlag(answer.results.at(i)));
+    // A page short of rows counts as loaded all the same, or it would be asked for forever.
+    m_pageUse.insert(page, ++m_useClock);
+    evictPages(page);
+    const int last = std::min(m_totalCount, first + m_pageSize) - 1;
+    Q_EMIT dataChanged(index(first, 0), index(last, ColumnCount - 1));
+}
+
+bool FlagListModel::pageComplete(int page) const
+{
+    return m_pageUse.contains(page);
+}
+
+void FlagListModel::putRow(int row, FlagRow flag)
+{
+    if (const auto old = m_rows.constFind(row); old != m_rows.cend()) {
+        if (const auto it = m_rowOfId.constFind(old->id); it != m_rowOfId.cend() && *it == row)
+            m_rowOfId.erase(it);
+    }
+    m_rowOfId.insert(flag.id, row);
+    m_rows.insert(row, std::move(flag));
+}
+
+void FlagListModel::dropRow(int row)
+{
+    const auto old = m_rows.constFind(row);
+    if (old == m_rows.cend())
+        return;
+    if (const auto it = m_rowOfId.constFind(old->id); it != m_rowOfId.cend() && *it == row)
+        m_rowOfId.erase(it);
+    m_rows.erase(old);
+}
+
+void FlagListModel::evictPages(int keep)
+{
+    // Pages holding rows: the whole ones, and parts of pages that inserted or removed rows moved.
+    QSet<int> holding;
+    for (auto it = m_rows.cbegin(); it != m_rows.cend(); ++it)
+        holding.insert(it.key() / m_pageSize);
+    const auto evict = [this](int page) {
+        const int first = page * m_pageSize;
+        const int last = std::min(m_totalCount, first + m_pageSize) - 1;
+        for (int row = first; row <= last; ++row)
+            dropRow(row);
+        m_pageUse.remove(page);
+        if (last >= first)
+            Q_EMIT dataChanged(index(first, 0), index(last, ColumnCount - 1));
+    };
+    // Parts of pages first, then the least recently used; never what a view shows.
+    const int limit = m_pageCacheLimit;
+    for (auto it = holding.begin(); it != holding.end() && holding.size() > limit;) {
+        if (!m_pageUse.contains(*it) && !m_wanted.contains(*it) && *it != keep) {
+            evict(*it);
+            it = holding.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    while (holding.size() > limit) {
+        int oldest = -1;
+        quint64 oldestUse = 0;
+        for (auto it = m_pageUse.cbegin(); it != m_pageUse.cend(); ++it) {
+            if (it.key() == keep || m_wanted.contains(it.key()))
+                continue;
+            if (oldest < 0 || it.value() < oldestUse) {
+                oldest = it.key();
+                oldestUse = it.value();
+            }
+        }
+        if (oldest < 0)
+            break;
+        evict(oldest);
+        holding.remove(oldest);
+    }
+}
+
+void FlagListModel::resizeTo(int rows)
+{
+    rows = std::max(0, rows);
+    if (rows > m_totalCount) {
+        beginInsertRows({}, m_totalCount, rows - 1);
+        m_totalCount = rows;
+        endInsertRows();
+    } else if (rows < m_totalCount) {
+        beginRemoveRows({}, rows, m_totalCount - 1);
+        for (int row = rows; row < m_totalCount; ++row)
+            dropRow(row);
+        const int pages = (rows + m_pageSize - 1) / m_pageSize;
+        for (auto it = m_pageUse.begin(); it != m_pageUse.end();)
+            it = it.key() >= pages ? m_pageUse.erase(it) : std::next(it);
+        m_totalCount = rows;
+        endRemoveRows();
+    } else {
+        return;
+    }
+    Q_EMIT totalCountChanged(m_totalCount);
+}
+
+void FlagListModel::shiftRows(int row, int delta)
+{
+    QHash<int, FlagRow> moved;
+    moved.reserve(m_rows.size());
+    for (auto it = m_rows.begin(); it != m_rows.end(); ++it)
+        moved.insert(it.key() >= row ? it.key() + delta : it.key(), std::move(it.value()));
+    m_rows = std::move(moved);
+    m_rowOfId.clear();
+    for (auto it = m_rows.cbegin(); it != m_rows.cend(); ++it)
+        m_rowOfId.insert(it->id, it.key());
+    // A page whose rows moved is whole only if its rows are all still there; the others are
+    // asked for again when a view shows them, their rows shown meanwhile.
+    const int count = m_totalCount + delta;
+    for (auto it = m_pageUse.begin(); it != m_pageUse.end();) {
+        const int first = it.key() * m_pageSize;
+        const int last = std::min(count, first + m_pageSize) - 1;
+        bool whole = last >= first;
+        for (int r = first; r <= last && whole; ++r)
+            whole = m_rows.contains(r);
+        it = whole ? std::next(it) : m_pageUse.erase(it);
+    }
+    // Requests under way answer for offsets the server moved as well: asked for again.
+    const QList<int> running = m_inFlight.keys();
+    for (int page : running)
+        if ((page + 1) * m_pageSize > row && m_inFlight.contains(page))
+            cancelPage(page);
+    m_failed.clear();
+}
+
 int FlagListModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : int(m_flags.size());
+    return parent.isValid() ? 0 : m_totalCount;
+}
+
+const FlagRow &FlagListModel::flagAt(int row) const
+{
+    static const FlagRow notLoaded;
+    const auto it = m_rows.constFind(row);
+    return it == m_rows.cend() ? notLoaded : *it;
+}
+
+void FlagListModel::forEachLoadedRow(
+    const std::function<void(int row, const FlagRow &flag)> &visit) const
+{
+    for (auto it = m_rows.cbegin(); it != m_rows.cend(); ++it)
+        visit(it.key(), it.value());
+}
+
+QList<int> FlagListModel::pagesInFlight() const
+{
+    QList<int> pages = m_inFlight.keys();
+    std::sort(pages.begin(), pages.end());
+    return pages;
 }
 
 int FlagListModel::columnCount(const QModelIndex &parent) const
@@ -203,7 +473,18 @@ QVariant FlagListModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const FlagRow &flag = m_flags.at(index.row());
+    const auto found = m_rows.constFind(index.row());
+    if (found == m_rows.cend()) {
+        // Not loaded. Asked for its text, a view is painting the row: its page is wanted. (The
+        // other roles are read for other reasons too, say the ids of a selection of every row.)
+        if (role != Qt::DisplayRole)
+            return {};
+        pageMissed(index.row() / m_pageSize);
+        return index.column() == KeyColumn ? QVariant(tr("Loading…")) : QVariant();
+    }
+    if (const auto use = m_pageUse.find(index.row() / m_pageSize); use != m_pageUse.end())
+        *use = ++m_useClock;
+    const FlagRow &flag = *found;
     switch (role) {
     case FlagIdRole:
         return flag.id;
@@ -309,17 +590,6 @@ Qt::ItemFlags FlagListModel::flags(const QModelIndex &index) const
     return Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemNeverHasChildren;
 }
 
-bool FlagListModel::canFetchMore(const QModelIndex &parent) const
-{
-    return !parent.isValid() && m_client && m_hasMore && !isLoading();
-}
-
-void FlagListModel::fetchMore(const QModelIndex &parent)
-{
-    if (canFetchMore(parent))
-        loadPage(int(m_flags.size()), false);
-}
-
 QString FlagListModel::orderField(int column)
 {
     switch (column) {
@@ -356,25 +626,9 @@ void FlagListModel::sort(int column, Qt::SortOrder order)
     reload();
 }
 
-void FlagListModel::setRows(const QList<FeatureFlag> &flags)
-{
-    m_flags.clear();
-    m_ids.clear();
-    m_flags.reserve(flags.size());
-    for (const FeatureFlag &flag : flags) {
-        m_flags.append(FlagRow::fromFlag(flag));
-        m_ids.insert(flag.id);
-    }
-}
-
 int FlagListModel::rowOfFlag(qint64 id) const
 {
-    if (!m_ids.contains(id))
-        return -1;
-    for (qsizetype row = 0; row < m_flags.size(); ++row)
-        if (m_flags.at(row).id == id)
-            return int(row);
-    return -1;
+    return m_rowOfId.value(id, -1);
 }
 
 void FlagListModel::applyChanged(const FeatureFlag &flag)
@@ -386,7 +640,7 @@ void FlagListModel::applyChanged(const FeatureFlag &flag)
     const int row = rowOfFlag(flag.id);
     if (row < 0)
         return;
-    m_flags[row] = FlagRow::fromFlag(flag);
+    putRow(row, FlagRow::fromFlag(flag));
     Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
 }
 
@@ -396,10 +650,25 @@ void FlagListModel::removeRowOf(qint64 id)
     if (row < 0)
         return;
     beginRemoveRows({}, row, row);
-    m_flags.removeAt(row);
-    m_ids.remove(id);
+    dropRow(row);
+    shiftRows(row + 1, -1);
+    m_totalCount = std::max(0, m_totalCount - 1);
     endRemoveRows();
-    setTotalCount(std::max(0, m_totalCount - 1));
+    Q_EMIT totalCountChanged(m_totalCount);
+    requestWanted();
+    reportLoading();
+}
+
+void FlagListModel::insertRowAtTop(const FeatureFlag &flag)
+{
+    beginInsertRows({}, 0, 0);
+    shiftRows(0, +1);
+    putRow(0, FlagRow::fromFlag(flag));
+    ++m_totalCount;
+    endInsertRows();
+    Q_EMIT totalCountChanged(m_totalCount);
+    requestWanted();
+    reportLoading();
 }
 
 void FlagListModel::createFlag(const QString &key, const QString &name, Done<FeatureFlag> done)
@@ -415,11 +684,7 @@ void FlagListModel::createFlag(const QString &key, const QString &name, Done<Fea
                                  if (rowOfFlag(result->id) >= 0) {
                                      applyChanged(*result); // a reload got it first
                                  } else {
-                                     beginInsertRows({}, 0, 0);
-                                     m_flags.prepend(FlagRow::fromFlag(*result));
-                                     m_ids.insert(result->id);
-                                     endInsertRows();
-                                     setTotalCount(m_totalCount + 1);
+                                     insertRowAtTop(*result);
                                  }
                              }
                              if (done)
@@ -479,8 +744,7 @@ void FlagListModel::deleteFlags(const QList<qint64> &ids, Done<api::BulkDeleteRe
                                  // The server's word on this flag (other flags depend on it, it is
                                  // gone).
                                  const int row = rowOfFlag(id);
-                                 outcome.refused.append({id,
-                                                         row < 0 ? QString() : m_flags.at(row).key,
+                                 outcome.refused.append({id, row < 0 ? QString() : flagAt(row).key,
                                                          r.error().message()});
                              } else {
                                  if (done)

@@ -10,14 +10,28 @@
 #include <QList>
 #include <QPointer>
 #include <QSet>
+#include <QTimer>
+#include <algorithm>
 #include <functional>
 
 namespace bunting::models {
 
-// The flags of one project as the list endpoint serves them, a page at a time: the first page
-// when the query changes, the next ones as a view scrolls (canFetchMore/fetchMore). A new query
-// cancels the load of the old one. Sorting asks the server (its `order` parameter), so the rows
-// a view shows are always the server's first rows in that order.
+// The flags of one project as the list endpoint serves them. The first page of a query tells the
+// total (`count`), and the model has that many rows from then on; of those it keeps only the
+// pages a view looked at recently (at most pageCacheLimit() of them), and fetches a page only
+// when a view asks for a row of it. A row not loaded yet reads "Loading…" in the key column and
+// nothing else.
+//
+// What a view asks for during one turn of the event loop (a paint) is the set of pages it shows;
+// that set replaces the one before, and the pages still missing of it are requested once the
+// scrolling pauses (kPageDelayMs), neighbouring pages in one request, at most kRequestsInFlight
+// requests at a time. So dragging the scroll bar to the end of 100,000 flags asks for the pages
+// at the end, not for every page on the way; a page scrolled past before its request went out is
+// never requested, and one whose request is running is canceled.
+//
+// Row r is the server's offset r under the current query. A new query (search, filters, order)
+// cancels every load of the old one and resets the model when its first page arrives. Flags
+// created or deleted here shift the rows after them, as the server shifts its offsets.
 //
 // The model also carries out what people do to flags (create, toggle, tag, delete), each as one
 // call whose outcome reaches the caller through `done`, and updates its rows from the answers.
@@ -55,7 +69,28 @@ public:
     void setQuery(const api::FlagListQuery &query); // reloads from the first page
     const api::FlagListQuery &query() const { return m_query; }
     void reload();
-    void setPageSize(int rows) { m_pageSize = rows; }
+    // Rows per request; takes effect with the next reload().
+    void setPageSize(int rows) { m_pageSize = std::max(1, rows); }
+    int pageSize() const { return m_pageSize; }
+    // How many pages stay loaded at most (besides those a view shows), the least recently used
+    // going first; at least 2.
+    void setPageCacheLimit(int pages) { m_pageCacheLimit = std::max(2, pages); }
+    int pageCacheLimit() const { return m_pageCacheLimit; }
+
+    // Where pages come from: by default the client's listFlags(). Tests and benchmarks give the
+    // model a source of their own; with one the model loads pages without a client (operations
+    // on flags still need one).
+    using PageLoader = std::function<api::PendingCall *(
+        const api::FlagListQuery &query, int offset, int limit, const QObject *context,
+        api::Callback<api::Page<FeatureFlag>> done)>;
+    void setPageLoader(PageLoader loader);
+
+    // After a view asked for a row of a page not loaded: how long the scrolling must pause
+    // before the page is requested, and how many page requests run at once (kRequestsInFlight).
+    static constexpr int kPageDelayMs = 30;
+    static constexpr int kRequestsInFlight = 2;
+    static constexpr int kPagesPerRequest = 2; // neighbouring pages asked for in one request
+    void setPageDelay(int ms) { m_requestTimer->setInterval(ms); } // kPageDelayMs until told
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -63,18 +98,28 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation,
                         int role = Qt::DisplayRole) const override;
     Qt::ItemFlags flags(const QModelIndex &index) const override;
-    bool canFetchMore(const QModelIndex &parent) const override;
-    void fetchMore(const QModelIndex &parent) override;
     // Asks the server for its order on the column (column -1: the server's default order) and
     // reloads; columns the server cannot order by (orderField() empty) change nothing.
     void sort(int column, Qt::SortOrder order) override;
     // The list endpoint's `order` field for a column; empty when the server cannot sort by it.
     static QString orderField(int column);
 
-    const FlagRow &flagAt(int row) const { return m_flags.at(row); }
+    // The row as loaded; an empty FlagRow (id 0) while its page is not. Asks for no page.
+    const FlagRow &flagAt(int row) const;
+    bool isRowLoaded(int row) const { return m_rows.contains(row); }
+    // Each loaded row, in no particular order.
+    void forEachLoadedRow(const std::function<void(int row, const FlagRow &flag)> &visit) const;
     int rowOfFlag(qint64 id) const;                 // -1 when not loaded
     int totalCount() const { return m_totalCount; } // as the server counts the query's flags
-    bool isLoading() const { return m_loading != nullptr; }
+    // The first page of a query or any other page is on its way.
+    bool isLoading() const { return m_firstLoad.active || !m_inFlight.isEmpty(); }
+    // What the model holds: rows and whole pages loaded, the pages being requested.
+    int loadedRowCount() const { return int(m_rows.size()); }
+    int loadedPageCount() const { return int(m_pageUse.size()); }
+    QList<int> pagesInFlight() const;
+    int requestsInFlight() const;
+    // A view missed rows whose pages are not requested yet (the pause before requests runs).
+    bool pagesWaiting() const { return m_collectTimer->isActive() || m_requestTimer->isActive(); }
 
     // --- what people do to flags ---
     // `done` runs once, while the model lives; without a client at once, with an Unreachable
@@ -119,27 +164,60 @@ Q_SIGNALS:
     void loadFailed(const api::ApiError &error);
 
 private:
-    void loadPage(int offset, bool replace);
-    void cancelLoad();
+    struct Load
+    {
+        bool active = false;
+        quint64 token = 0;
+        QPointer<api::PendingCall> call;
+    };
+
+    bool canLoad() const { return m_client || m_pageLoader; }
+    api::PendingCall *startLoad(int offset, int limit, api::Callback<api::Page<FeatureFlag>> done);
+    void loadFirstPage();
+    void cancelLoads();
+    void cancelPage(int page);
     void clearRows();
     void reportLoading();
-    void setTotalCount(int count);
     void applyChanged(const FeatureFlag &flag);
-    void setRows(const QList<FeatureFlag> &flags);
+
+    // --- pages on demand ---
+    void pageMissed(int page) const; // from data(): a view shows a row of this page
+    void collectMissed();            // after the paint that missed them
+    void requestWanted();            // after the scrolling paused, and after each answer
+    void requestPages(int first, int count);
+    void pageArrived(int page, const api::Page<FeatureFlag> &answer);
+    bool pageComplete(int page) const;
+    void putRow(int row, FlagRow flag);
+    void dropRow(int row);
+    void evictPages(int keep);
+    void resizeTo(int rows);
+    // Rows from `row` on move by `delta` (+1: a row was inserted before them, -1: removed).
+    void shiftRows(int row, int delta);
+    void insertRowAtTop(const FeatureFlag &flag);
     void removeRowOf(qint64 id);
 
     QPointer<api::Client> m_client;
+    PageLoader m_pageLoader;
     api::FlagListQuery m_query;
-    QList<FlagRow> m_flags;
-    QSet<qint64> m_ids; // of m_flags, to skip rows a later page repeats
-    int m_totalCount = 0;
+    QHash<int, FlagRow> m_rows;            // loaded rows by row
+    QHash<qint64, int> m_rowOfId;          // of m_rows
+    mutable QHash<int, quint64> m_pageUse; // whole pages loaded -> when a view last showed them
+    mutable quint64 m_useClock = 0;        // data() marks pages used
+    mutable QSet<int> m_missed;            // pages missed during this turn of the event loop
+    QSet<int> m_wanted;                    // the pages the last paint missed
+    QSet<int> m_failed;          // pages that failed to load, not asked for until reload()
+    QHash<int, Load> m_inFlight; // page -> its request
+    Load m_firstLoad;            // the first page of a new query
+    QTimer *m_collectTimer = nullptr;
+    QTimer *m_requestTimer = nullptr;
+    int m_totalCount = 0; // also rowCount()
     NewFlagStart m_newFlagStart = NewFlagStart::Inactive;
     int m_pageSize = 100;
-    bool m_hasMore = false;
-    QPointer<api::PendingCall> m_loading;
+    int m_pageCacheLimit = 20;
     bool m_reportedLoading = false;
-    // Bumped by every new query: the answer of a load started under an older one is dropped.
-    quint64 m_generation = 0;
+    // Bumped by every new query and by every request: an answer whose token is not the one
+    // expected is dropped.
+    quint64 m_nextToken = 0;
 };
 
 } // namespace bunting::models

@@ -31,7 +31,11 @@ public:
         if (style)
             style->drawControl(QStyle::CE_ItemViewItem, &opt, painter, opt.widget);
 
-        const bool active = index.data(FlagListModel::ActiveRole).toBool();
+        // A row still loading has no state yet: no dot, rather than an inactive one.
+        const QVariant state = index.data(FlagListModel::ActiveRole);
+        if (!state.isValid())
+            return;
+        const bool active = state.toBool();
         const int d = opt.fontMetrics.height() / 2;
         const QRect r = opt.rect.adjusted(6, 0, -4, 0);
         const QRect dot(r.left(), r.center().y() - d / 2, d, d);
@@ -128,8 +132,11 @@ QList<int> FlagTableView::selectedRows() const
 QList<qint64> FlagTableView::selectedFlagIds() const
 {
     QList<qint64> ids;
+    // Rows still loading have no flag yet (id 0): nothing to act on.
     for (int row : selectedRows())
-        ids.append(model()->index(row, 0).data(FlagListModel::FlagIdRole).toLongLong());
+        if (const qint64 id = model()->index(row, 0).data(FlagListModel::FlagIdRole).toLongLong();
+            id != 0)
+            ids.append(id);
     return ids;
 }
 

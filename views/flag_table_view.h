@@ -14,7 +14,7 @@ public:
     explicit FlagTableView(QWidget *parent = nullptr);
 
     void setModel(QAbstractItemModel *model) override;
-    // Ids (FlagIdRole) of the selected rows, in row order.
+    // Ids (FlagIdRole) of the selected rows, in row order; rows still loading have none.
     QList<qint64> selectedFlagIds() const;
     QList<int> selectedRows() const;
     QByteArray saveColumns() const;
