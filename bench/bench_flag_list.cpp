@@ -1,12 +1,10 @@
 // The flag list at scale: the real main window over its embedded local server with a project of
 // many flags. Measures what the issue asks of it: time to the first visible rows, a search
-// keystroke to updated rows, scrolling to the end (and the longest stall on the way), and the
-// process's memory.
+// keystroke to updated rows, and the process's memory. Scrolling is bench_flag_list_scroll's.
 //
 //   QT_QPA_PLATFORM=offscreen build-release/bench/bench_flag_list [--flags N] [--db FILE]
 #include "flag_filter_bar.h"
 #include "flag_list_model.h"
-#include "flag_table_view.h"
 #include "local_server.h"
 #include "local_session.h"
 #include "main_window.h"
@@ -19,12 +17,10 @@
 #include <QJsonArray>
 #include <QLineEdit>
 #include <QLoggingCategory>
-#include <QScrollBar>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextStream>
-#include <QTimer>
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
@@ -188,29 +184,6 @@ int main(int argc, char *argv[])
         return model->query().search.isEmpty() && !model->isLoading() && model->rowCount() > 0;
     });
 
-    // Scroll to the end as a person dragging the scroll bar down would, and time the longest
-    // the event loop was blocked on the way (a stall the person would feel).
-    views::FlagTableView *table = window.table();
-    QElapsedTimer total;
-    total.start();
-    double worstStall = 0;
-    QElapsedTimer sinceTick;
-    sinceTick.start();
-    QTimer ticker;
-    QObject::connect(&ticker, &QTimer::timeout, [&] {
-        worstStall = std::max(worstStall, sinceTick.nsecsElapsed() / 1e6);
-        sinceTick.restart();
-    });
-    ticker.start(0);
-    waitUntil(
-        [&] {
-            table->verticalScrollBar()->setValue(table->verticalScrollBar()->maximum());
-            return model->rowCount() >= model->totalCount() && !model->isLoading();
-        },
-        600000);
-    ticker.stop();
-    out << "scrolled to the end: " << model->rowCount() << " rows in " << total.elapsed()
-        << " ms, longest stall " << worstStall << " ms\n";
     out << "RSS now: " << rssKiB("VmRSS:") / 1024 << " MiB, peak " << rssKiB("VmHWM:") / 1024
         << " MiB\n";
     return 0;

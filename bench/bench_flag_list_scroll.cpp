@@ -13,12 +13,7 @@
 #include "local_server.h"
 #include "local_session.h"
 #include "main_window.h"
-// server/ moves into layer folders (storage/, http/...) meanwhile: either layout builds.
-#if __has_include("storage/flag_repository.h")
 #include "storage/flag_repository.h"
-#else
-#include "flag_repository.h"
-#endif
 
 #include <QApplication>
 #include <QCommandLineParser>

@@ -3,7 +3,9 @@
 #include "flag_summary.h"
 
 #include <QDateTime>
+#include <QGuiApplication>
 #include <QJsonArray>
+#include <QPalette>
 #include <QSet>
 #include <memory>
 #include <utility>
@@ -477,6 +479,8 @@ QVariant FlagListModel::data(const QModelIndex &index, int role) const
     if (found == m_rows.cend()) {
         // Not loaded. Asked for its text, a view is painting the row: its page is wanted. (The
         // other roles are read for other reasons too, say the ids of a selection of every row.)
+        if (role == Qt::ForegroundRole && index.column() == KeyColumn)
+            return QGuiApplication::palette().color(QPalette::PlaceholderText);
         if (role != Qt::DisplayRole)
             return {};
         pageMissed(index.row() / m_pageSize);

@@ -346,10 +346,14 @@ QList<qsizetype> selectFlags(const CompiledProject &engine, const SdkQuestion &q
     };
     QList<qsizetype> indexes;
     if (q.onlyKeys) {
+        // A set beside the list: a client may name the same keys many thousand times.
+        QSet<qsizetype> taken;
         for (const QString &key : *q.onlyKeys) {
             const qsizetype index = engine.indexOfKey(key);
-            if (index >= 0 && wanted(engine.flag(index)) && !indexes.contains(index))
+            if (index >= 0 && wanted(engine.flag(index)) && !taken.contains(index)) {
+                taken.insert(index);
                 indexes.append(index);
+            }
         }
     } else {
         indexes.reserve(engine.flagCount());
