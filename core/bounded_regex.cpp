@@ -1,5 +1,9 @@
 #include "bounded_regex.h"
 
+#include <QHash>
+#include <QMutex>
+#include <algorithm>
+
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <re2/re2.h>
@@ -43,7 +47,29 @@ struct BoundedRegex::Compiled
 
 BoundedRegex::BoundedRegex(const QString &pattern)
 {
-    const QByteArray utf8 = pattern.toUtf8();
+    // Compiled patterns alive somewhere, by pattern; entries whose pattern is gone are swept
+    // once the table has doubled since the last sweep.
+    static QMutex mutex;
+    static QHash<QString, std::weak_ptr<const Compiled>> alive;
+    static qsizetype sweepAt = 1024;
+    QMutexLocker lock(&mutex);
+    if (const auto found = alive.constFind(pattern); found != alive.cend())
+        if ((m_compiled = found->lock()))
+            return;
+    lock.unlock();
+    m_compiled = compile(pattern.toUtf8());
+    if (!m_compiled)
+        return;
+    lock.relock();
+    alive.insert(pattern, m_compiled);
+    if (alive.size() >= sweepAt) {
+        alive.removeIf([](const auto &entry) { return entry.value().expired(); });
+        sweepAt = std::max<qsizetype>(1024, 2 * alive.size());
+    }
+}
+
+std::shared_ptr<const BoundedRegex::Compiled> BoundedRegex::compile(const QByteArray &utf8)
+{
     auto compiled = std::make_shared<Compiled>();
 
     RE2::Options options;
@@ -52,11 +78,10 @@ BoundedRegex::BoundedRegex(const QString &pattern)
         std::make_unique<RE2>(re2::StringPiece(utf8.constData(), size_t(utf8.size())), options);
     if (re2->ok()) {
         compiled->re2 = std::move(re2);
-        m_compiled = std::move(compiled);
-        return;
+        return compiled;
     }
     if (refusedForSize(re2->error_code()))
-        return;
+        return nullptr;
 
     int error = 0;
     PCRE2_SIZE offset = 0;
@@ -64,16 +89,16 @@ BoundedRegex::BoundedRegex(const QString &pattern)
                                        PCRE2_SIZE(utf8.size()), PCRE2_UTF, &error, &offset,
                                        nullptr));
     if (!compiled->pcre)
-        return;
+        return nullptr;
     compiled->context.reset(pcre2_match_context_create(nullptr));
     if (!compiled->context)
-        return;
+        return nullptr;
     // The limits apply whatever the pattern says: a leading (*LIMIT_MATCH=...) may only lower
     // them when the context sets them.
     pcre2_set_match_limit(compiled->context.get(), backtrackLimit);
     pcre2_set_depth_limit(compiled->context.get(), depthLimit);
     pcre2_set_heap_limit(compiled->context.get(), heapLimitKiB);
-    m_compiled = std::move(compiled);
+    return compiled;
 }
 
 bool BoundedRegex::isValid() const

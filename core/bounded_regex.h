@@ -29,9 +29,17 @@ public:
     std::optional<bool> search(const QString &haystack) const;
     // Which engine runs the pattern, for tests and docs: "re2", "pcre2" or "" when invalid.
     QString engineName() const;
+    // Whether both run one compiled pattern: a pattern compiled while another BoundedRegex of
+    // it exists is shared, as a project of thousands of flags often repeats one, and each
+    // compiled copy costs kilobytes.
+    bool sharesCompiledPattern(const BoundedRegex &other) const
+    {
+        return m_compiled && m_compiled == other.m_compiled;
+    }
 
 private:
     struct Compiled;
+    static std::shared_ptr<const Compiled> compile(const QByteArray &utf8);
     std::shared_ptr<const Compiled> m_compiled;
 };
 

@@ -5,6 +5,50 @@
 
 namespace bunting {
 
+namespace {
+
+// Conditions without the JSON they were read from (JsonRecord: unknown keys, which keys were
+// present), which only writing them back needs; at every level that is most of a parsed flag.
+QList<Condition> withoutRecords(QList<Condition> conditions)
+{
+    for (Condition &condition : conditions) {
+        condition.record = {};
+        for (PropertyFilter &property : condition.properties)
+            property.record = {};
+    }
+    return conditions;
+}
+
+} // namespace
+
+FeatureFlag evaluatedPart(const FeatureFlag &flag)
+{
+    FeatureFlag part;
+    part.id = flag.id;
+    part.key = flag.key;
+    part.name = flag.name;
+    part.version = flag.version;
+    part.active = flag.active;
+    part.deleted = flag.deleted;
+    part.filters = flag.filters;
+    part.filters.record = {};
+    part.filters.multivariateRecord = {};
+    part.filters.groups = withoutRecords(flag.filters.groups);
+    part.filters.superGroups = withoutRecords(flag.filters.superGroups);
+    if (part.filters.variants)
+        for (Variant &variant : *part.filters.variants)
+            variant.record = {};
+    if (part.filters.holdout)
+        part.filters.holdout->record = {};
+    part.ensureExperienceContinuity = flag.ensureExperienceContinuity;
+    part.evaluationRuntime = flag.evaluationRuntime;
+    part.evaluationContexts = flag.evaluationContexts;
+    part.bucketingIdentifier = flag.bucketingIdentifier;
+    part.isRemoteConfiguration = flag.isRemoteConfiguration;
+    part.hasEncryptedPayloads = flag.hasEncryptedPayloads;
+    return part;
+}
+
 FlagValue FlagValue::fromJson(const QJsonValue &value)
 {
     if (value.isString())

@@ -30,6 +30,14 @@ struct EvaluationContext
 };
 
 // What one project defines: the input of every evaluation.
+// `flag` cut down to what evaluation and the SDK endpoints' answers read: id, key, name,
+// version, active and deleted, filters, experience continuity, runtime, evaluation contexts,
+// bucketing, and whether it is a remote configuration or has encrypted payloads. Everything
+// else (authors, timestamps, tags, dashboards, and at every level the JSON it was read from,
+// which only writing it back needs) is left out, so a compiled project of 100,000 flags keeps
+// only what it uses.
+FeatureFlag evaluatedPart(const FeatureFlag &flag);
+
 struct ProjectDefinitions
 {
     QList<FeatureFlag> flags;

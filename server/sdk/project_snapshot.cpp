@@ -1,13 +1,18 @@
 #include "sdk/project_snapshot.h"
 
 #include "http/json_writer.h"
+#include "sdk/cohort_inlining.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMutexLocker>
 #include <QSet>
+#include <QWaitCondition>
 #include <functional>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 using namespace Qt::StringLiterals;
 
@@ -233,6 +238,7 @@ QJsonObject SnapshotStore::buildDefinitions(const QList<FeatureFlag> &flags,
 std::shared_ptr<const ProjectSnapshot> SnapshotStore::build(qint64 projectId,
                                                             const QString &token) const
 {
+    ++m_buildsRun;
     const QList<FeatureFlag> flags = m_flags.all(projectId);
     const QList<StoredCohort> cohorts = m_cohorts.all(projectId);
     const QHash<int, QString> groupTypes = m_groups.mapping(projectId);
@@ -241,18 +247,31 @@ std::shared_ptr<const ProjectSnapshot> SnapshotStore::build(qint64 projectId,
     snapshot->projectId = projectId;
     snapshot->apiToken = token;
     snapshot->groupTypeMapping = groupTypes;
-    snapshot->definitions = buildDefinitions(flags, cohorts, groupTypes, projectId);
-    snapshot->definitionsEtag =
-        '"' +
-        QCryptographicHash::hash(
-            QJsonDocument(snapshot->definitions).toJson(QJsonDocument::Compact),
-            QCryptographicHash::Sha256)
-            .toHex()
-            .left(32) +
-        '"';
+    {
+        // Kept as the answers' bytes only: the JSON tree of 100,000 flags would take far more.
+        const QJsonObject definitions = buildDefinitions(flags, cohorts, groupTypes, projectId);
+        snapshot->definitionsJson = QJsonDocument(definitions).toJson(QJsonDocument::Compact);
+        snapshot->definitionsInlinedJson =
+            definitions.value("cohorts"_L1).toObject().isEmpty()
+                ? snapshot->definitionsJson
+                : QJsonDocument(withoutCohorts(definitions)).toJson(QJsonDocument::Compact);
+        snapshot->definitionsEtag =
+            '"' +
+            QCryptographicHash::hash(snapshot->definitionsJson, QCryptographicHash::Sha256)
+                .toHex()
+                .left(32) +
+            '"';
+        for (const QJsonValue &flag : definitions.value("flags"_L1).toArray())
+            if (flag.toObject().value("active"_L1).toBool()) {
+                snapshot->hasActiveFlags = true;
+                break;
+            }
+    }
 
     ProjectDefinitions definitions;
-    definitions.flags = flags;
+    definitions.flags.reserve(flags.size());
+    for (const FeatureFlag &flag : flags)
+        definitions.flags.append(evaluatedPart(flag));
     for (const StoredCohort &cohort : cohorts)
         if (!cohort.deleted())
             definitions.cohorts.insert(cohort.id, cohort.cohort());
@@ -287,25 +306,59 @@ std::shared_ptr<const ProjectSnapshot> SnapshotStore::byToken(const QString &tok
 
 std::shared_ptr<const ProjectSnapshot> SnapshotStore::byProject(qint64 projectId)
 {
-    quint64 generation = 0;
+    auto mine = std::make_shared<Build>();
     {
         QMutexLocker lock(&m_mutex);
-        const auto current = m_byProject.value(projectId);
-        if (current)
-            return current;
-        generation = m_generation.value(projectId);
+        for (;;) {
+            if (auto current = m_byProject.value(projectId))
+                return current;
+            const std::shared_ptr<Build> running = m_builds.value(projectId);
+            if (!running)
+                break;
+            // One build per project at a time: a change under SDK traffic would otherwise have
+            // every request thread compile the whole project at once.
+            while (!running->finished)
+                running->done.wait(&m_mutex);
+            if (running->snapshot && running->generation == m_generation.value(projectId))
+                return running->snapshot;
+            // It failed, or the project changed while it ran: look again.
+        }
+        mine->generation = m_generation.value(projectId);
+        m_builds.insert(projectId, mine);
     }
-    const std::optional<QString> token = m_projects.tokenOf(projectId);
-    if (!token)
-        return nullptr;
-    auto snapshot = build(projectId, *token);
-    QMutexLocker lock(&m_mutex);
-    // A build that raced with an invalidation still answers this request, but is not kept.
-    if (m_generation.value(projectId) == generation) {
-        m_byProject.insert(projectId, snapshot);
-        m_projectByToken.insert(snapshot->apiToken, projectId);
+    std::shared_ptr<const ProjectSnapshot> snapshot;
+    try {
+        if (const std::optional<QString> token = m_projects.tokenOf(projectId))
+            snapshot = build(projectId, *token);
+    } catch (...) {
+        finishBuild(projectId, mine, nullptr);
+        throw;
     }
+    finishBuild(projectId, mine, snapshot);
     return snapshot;
+}
+
+void SnapshotStore::finishBuild(qint64 projectId, const std::shared_ptr<Build> &build,
+                                const std::shared_ptr<const ProjectSnapshot> &snapshot)
+{
+    {
+        QMutexLocker lock(&m_mutex);
+        // A build that raced with an invalidation still answers its request, but is not kept.
+        if (snapshot && m_generation.value(projectId) == build->generation) {
+            m_byProject.insert(projectId, snapshot);
+            m_projectByToken.insert(snapshot->apiToken, projectId);
+        }
+        build->snapshot = snapshot;
+        build->finished = true;
+        if (m_builds.value(projectId) == build)
+            m_builds.remove(projectId);
+        build->done.wakeAll();
+    }
+#ifdef __GLIBC__
+    // A build reads every flag whole before keeping its evaluated part: hand the pages it freed
+    // back, or the server keeps the build's peak as its size.
+    malloc_trim(0);
+#endif
 }
 
 void SnapshotStore::invalidate(qint64 projectId)

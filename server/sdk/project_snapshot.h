@@ -12,6 +12,8 @@
 #include <QJsonObject>
 #include <QMutex>
 #include <QString>
+#include <QWaitCondition>
+#include <atomic>
 #include <memory>
 
 namespace bunting::server {
@@ -25,10 +27,13 @@ struct ProjectSnapshot
     // The live flags, live cohorts and group types, compiled.
     std::shared_ptr<const bunting::CompiledProject> engine;
     // {flags, group_type_mapping, cohorts}, as GET /api/feature_flag/local_evaluation?send_cohorts
-    // serves it.
-    QJsonObject definitions;
+    // serves it, and as it serves it without send_cohorts (withoutCohorts()): the answers'
+    // bytes, written once per change; the same bytes when the project has no cohorts to inline.
+    QByteArray definitionsJson;
+    QByteArray definitionsInlinedJson;
     // A strong ETag (quoted) over the definitions.
     QByteArray definitionsEtag;
+    bool hasActiveFlags = false;          // any flag served to SDKs is active (remote config)
     QHash<int, QString> groupTypeMapping; // group type index -> name
     // Each of the engine's flags' key as a JSON string, by flag index: every /flags answer
     // writes each key twice, and escaping them once here saves that per request.
@@ -56,6 +61,8 @@ public:
     void invalidate(qint64 projectId);
     // After a project's token changes (or to start over).
     void invalidateAll();
+    // How many snapshots have been built, for tests of when builds happen.
+    int buildsRun() const { return m_buildsRun.load(); }
 
     // The definitions document of these flags (live and deleted ones alike: deleted ones are
     // left out), cohorts and group types.
@@ -64,7 +71,17 @@ public:
                                         const QHash<int, QString> &groupTypes, qint64 projectId);
 
 private:
+    // A build under way; requests for its project wait for it rather than build their own.
+    struct Build
+    {
+        quint64 generation = 0;
+        bool finished = false;
+        std::shared_ptr<const ProjectSnapshot> snapshot; // null when it failed
+        QWaitCondition done;
+    };
     std::shared_ptr<const ProjectSnapshot> build(qint64 projectId, const QString &token) const;
+    void finishBuild(qint64 projectId, const std::shared_ptr<Build> &build,
+                     const std::shared_ptr<const ProjectSnapshot> &snapshot);
 
     const ProjectRepository &m_projects;
     const FlagRepository &m_flags;
@@ -73,6 +90,8 @@ private:
 
     QMutex m_mutex;
     QHash<qint64, std::shared_ptr<const ProjectSnapshot>> m_byProject;
+    QHash<qint64, std::shared_ptr<Build>> m_builds;
+    mutable std::atomic<int> m_buildsRun{0};
     QHash<QString, qint64> m_projectByToken;
     // Bumped by every invalidation, so a build that raced with one is not cached as current.
     QHash<qint64, quint64> m_generation;

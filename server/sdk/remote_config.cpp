@@ -8,9 +8,7 @@ namespace bunting::server {
 
 QJsonObject sdkRemoteConfig(const ProjectSnapshot &snapshot)
 {
-    bool hasFeatureFlags = false;
-    for (const QJsonValue &flag : snapshot.definitions.value("flags"_L1).toArray())
-        hasFeatureFlags = hasFeatureFlags || flag.toObject().value("active"_L1).toBool();
+    const bool hasFeatureFlags = snapshot.hasActiveFlags;
     // PostHog's RemoteConfig fields, with everything this server does not offer (recordings,
     // heatmaps, site apps, exception autocapture) turned off, so posthog-js loads no extension
     // scripts for them. `surveys` is left out: PostHog sends `false`, and posthog-js then still

@@ -68,6 +68,25 @@ private Q_SLOTS:
         // `$` ends the text, not a line before a final newline, as in Rust.
         QCOMPARE(BoundedRegex(u"a$"_s).search(u"a\n"_s), std::optional(false));
     }
+
+    void onePatternIsCompiledOnce()
+    {
+        // A project of 100,000 flags repeats its patterns; each compiled copy costs kilobytes
+        // (issue 21), so a pattern compiled while another of it is alive is shared.
+        const BoundedRegex first(u"^user[0-9]+@example\\.com$"_s);
+        const BoundedRegex second(u"^user[0-9]+@example\\.com$"_s);
+        const BoundedRegex other(u"^admin@example\\.com$"_s);
+        QVERIFY(first.sharesCompiledPattern(second));
+        QVERIFY(!first.sharesCompiledPattern(other));
+        QCOMPARE(second.search(u"user12@example.com"_s), std::optional(true));
+        // A backtracking pattern is shared too, and keeps its limits.
+        const BoundedRegex slow(u"^(a*)*\\1b"_s);
+        const BoundedRegex slowAgain(u"^(a*)*\\1b"_s);
+        QVERIFY(slow.sharesCompiledPattern(slowAgain));
+        QCOMPARE(slowAgain.search(QString(30, u'a') + u"!b"_s), std::nullopt);
+        // Invalid patterns share nothing.
+        QVERIFY(!BoundedRegex(u"(unclosed"_s).sharesCompiledPattern(BoundedRegex(u"(unclosed"_s)));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestBoundedRegex)

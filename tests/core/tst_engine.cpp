@@ -87,6 +87,7 @@ private Q_SLOTS:
     void evaluateAllSkipsDeletedFlags();
     void evaluateSomeFlagsInTheOrderAsked();
     void reasonCodes();
+    void evaluatedPartKeepsWhatEvaluationReads();
 };
 
 void TestEngine::disabledFlag()
@@ -544,6 +545,55 @@ void TestEngine::reasonCodes()
     QVERIFY(reasonScore(MatchReason::OutOfRolloutBound) >
             reasonScore(MatchReason::NoConditionMatch));
     QVERIFY(reasonScore(MatchReason::NoConditionMatch) > reasonScore(MatchReason::NoGroupType));
+}
+
+void TestEngine::evaluatedPartKeepsWhatEvaluationReads()
+{
+    // What the server's snapshot keeps of each flag (issue 21): what evaluation and the SDK
+    // answers read, nothing of authors, dates, tags or unknown fields.
+    const FeatureFlag whole = flagFrom(R"({
+        "id": 7, "key": "checkout", "name": "New checkout", "version": 4, "active": true,
+        "deleted": false, "ensure_experience_continuity": true, "evaluation_runtime": "server",
+        "evaluation_contexts": ["web"], "bucketing_identifier": "device_id",
+        "is_remote_configuration": false, "has_encrypted_payloads": false,
+        "filters": {"groups": [{"properties": [], "rollout_percentage": 40}],
+                    "payloads": {"true": "[1, 2]"}},
+        "created_by": {"id": 1, "email": "a@example.com"}, "created_at": "2026-01-01T00:00:00Z",
+        "updated_at": "2026-01-02T00:00:00Z", "tags": ["team"], "usage_dashboard": 3,
+        "experiment_set": [5], "a_field_of_a_newer_posthog": {"x": 1}})");
+    const FeatureFlag part = evaluatedPart(whole);
+    QCOMPARE(part.id, whole.id);
+    QCOMPARE(part.key, whole.key);
+    QCOMPARE(part.name, whole.name);
+    QCOMPARE(part.version, whole.version);
+    QCOMPARE(part.active, whole.active);
+    QCOMPARE(part.deleted, whole.deleted);
+    QCOMPARE(part.filters.groups.size(), 1);
+    QCOMPARE(part.filters.groups[0].rolloutPercentage, whole.filters.groups[0].rolloutPercentage);
+    QCOMPARE(part.filters.payloads, whole.filters.payloads);
+    QVERIFY(!part.filters.record.had("groups"_L1)); // the source JSON's bookkeeping is gone
+    QCOMPARE(part.ensureExperienceContinuity, true);
+    QCOMPARE(part.evaluationRuntime, u"server"_s);
+    QCOMPARE(part.evaluationContexts, QStringList{u"web"_s});
+    QVERIFY(part.bucketsByDeviceId());
+    QVERIFY(!part.createdBy);
+    QVERIFY(part.createdAt.isEmpty());
+    QVERIFY(part.updatedAt.isEmpty());
+    QVERIFY(part.tags.isEmpty());
+    QVERIFY(!part.usageDashboard);
+    QVERIFY(part.experimentSet.isEmpty());
+    QVERIFY(part.record.extra().isEmpty());
+    QVERIFY(!whole.record.extra().isEmpty());
+
+    // And it evaluates as the whole flag does, for everyone.
+    for (int i = 0; i < 200; ++i) {
+        const EvaluationContext someone = person(u"user-%1"_s.arg(i));
+        const EvaluationResult a = evaluateOne(whole, someone);
+        const EvaluationResult b = evaluateOne(part, someone);
+        QCOMPARE(b.value, a.value);
+        QCOMPARE(b.reason, a.reason);
+        QCOMPARE(b.payload, a.payload);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestEngine)

@@ -1,4 +1,5 @@
-// PostHog's cross-SDK consistency cases: an engine compatible with PostHog reproduces each one.
+// PostHog's cross-SDK consistency cases: an engine compatible with PostHog reproduces each one,
+// from whole flags and from the part of each that the server's snapshot keeps (evaluatedPart()).
 #include "engine.h"
 
 #include <QDir>
@@ -23,23 +24,29 @@ private Q_SLOTS:
 void TestVectors::vectors_data()
 {
     QTest::addColumn<QString>("path");
+    QTest::addColumn<bool>("evaluatedPartsOnly");
     const QDir dir(QStringLiteral(BUNTING_TEST_DATA_DIR "/vectors"));
     const QStringList files = dir.entryList({u"*.json"_s}, QDir::Files, QDir::Name);
     QVERIFY2(files.size() >= 2, qPrintable(u"no vectors in "_s + dir.path()));
-    for (const QString &file : files)
-        QTest::newRow(qPrintable(file)) << dir.filePath(file);
+    for (const QString &file : files) {
+        QTest::newRow(qPrintable(file)) << dir.filePath(file) << false;
+        QTest::newRow(qPrintable(file + u", evaluated parts"_s)) << dir.filePath(file) << true;
+    }
 }
 
 void TestVectors::vectors()
 {
     QFETCH(QString, path);
+    QFETCH(bool, evaluatedPartsOnly);
     QFile file(path);
     QVERIFY(file.open(QIODevice::ReadOnly));
     const QJsonObject root = QJsonDocument::fromJson(file.readAll()).object();
 
     ProjectDefinitions definitions;
-    for (const QJsonValue &flag : root.value("flags"_L1).toArray())
-        definitions.flags.append(FeatureFlag::fromJson(flag.toObject()));
+    for (const QJsonValue &flag : root.value("flags"_L1).toArray()) {
+        const FeatureFlag whole = FeatureFlag::fromJson(flag.toObject());
+        definitions.flags.append(evaluatedPartsOnly ? evaluatedPart(whole) : whole);
+    }
     const auto project = CompiledProject::compile(definitions);
 
     const QJsonArray cases = root.value("cases"_L1).toArray();

@@ -1,5 +1,7 @@
 // The SDKs' remote evaluation over real HTTP: POST /flags/?v=2 and /decide/?v=3|4, answered
 // from the project's snapshot with the stored persons and groups under the request's values.
+#include "services/flag_input.h"
+#include "storage/flag_repository.h"
 #include "storage/group_repository.h"
 #include "storage/person_repository.h"
 #include "test_server.h"
@@ -7,6 +9,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTest>
+#include <latch>
+#include <thread>
+#include <vector>
 
 using namespace Qt::StringLiterals;
 
@@ -86,6 +91,7 @@ private Q_SLOTS:
     void keyOfDeletedFlagReused();
     void regexesRunInBoundedTime();
     void theProjectGivesTheTokenFlagsTakes();
+    void concurrentRequestsShareOneBuild();
 
 private:
     TestServer::Reply flags(const QJsonObject &body, const QString &path = u"/flags/?v=2"_s);
@@ -716,6 +722,49 @@ void TestSdkFlags::theProjectGivesTheTokenFlagsTakes()
         m_server->get(u"/api/projects/@current/"_s, m_server->keyWithScopes({u"project:read"_s}))
             .status,
         200);
+}
+
+void TestSdkFlags::concurrentRequestsShareOneBuild()
+{
+    using namespace bunting;
+    using namespace bunting::server;
+    // Issue 21: after a change, the requests that arrive while the project is being compiled
+    // wait for that one build instead of each compiling the whole project themselves.
+    LocalServer &server = m_server->server();
+    FlagRepository repository(server.database());
+    server.database().transaction([&] {
+        for (int i = 0; i < 3000; ++i) {
+            QJsonObject flag = newFlagTemplate().toJson();
+            flag.insert(u"key"_s, u"many-%1"_s.arg(i));
+            flag.insert(u"version"_s, 1);
+            flag.insert(u"created_at"_s, u"2026-01-01T00:00:00.000000Z"_s);
+            flag.insert(u"updated_at"_s, u"2026-01-01T00:00:00.000000Z"_s);
+            repository.insert(m_server->projectId(), FeatureFlag::fromJson(flag),
+                              server.auth().ownerUserId());
+        }
+    });
+    SnapshotStore &snapshots = server.snapshots();
+    snapshots.invalidate(m_server->projectId());
+    const int before = snapshots.buildsRun();
+
+    constexpr int threads = 8;
+    std::latch start(threads);
+    std::vector<std::shared_ptr<const ProjectSnapshot>> got(threads);
+    std::vector<std::thread> requests;
+    for (int t = 0; t < threads; ++t)
+        requests.emplace_back([&, t] {
+            start.arrive_and_wait();
+            got[size_t(t)] = snapshots.byProject(m_server->projectId());
+            server.database().closeThreadConnection();
+        });
+    for (std::thread &request : requests)
+        request.join();
+
+    QCOMPARE(snapshots.buildsRun() - before, 1);
+    QVERIFY(got[0]);
+    QCOMPARE(got[0]->engine->flagCount(), repository.all(m_server->projectId()).size());
+    for (const auto &snapshot : got)
+        QCOMPARE(snapshot.get(), got[0].get());
 }
 
 QTEST_GUILESS_MAIN(TestSdkFlags)
