@@ -30,6 +30,28 @@ QJsonObject everyone()
                                                             {u"rollout_percentage"_s, 100}}}}};
 }
 
+// A server on a fresh SQLite file, its owner as a request names them, and its flags' repository.
+struct FreshServer
+{
+    QTemporaryDir dir;
+    LocalServer server{DatabaseLocation::parse(dir.filePath(u"bench.sqlite"_s))};
+    std::optional<Bootstrap> first = server.open();
+    Principal owner{server.auth().ownerUserId(), 0, {u"*"_s}, {}};
+    FlagRepository repository{server.database()};
+};
+
+// A flag as the repository stores it, with `key` and `filters`: what the benchmarks seed.
+FeatureFlag storedFlag(const QString &key, const QJsonObject &filters)
+{
+    QJsonObject flag = newFlagTemplate().toJson();
+    flag.insert(u"key"_s, key);
+    flag.insert(u"filters"_s, filters);
+    flag.insert(u"version"_s, 1);
+    flag.insert(u"created_at"_s, u"2026-01-01T00:00:00Z"_s);
+    flag.insert(u"updated_at"_s, u"2026-01-01T00:00:00Z"_s);
+    return FeatureFlag::fromJson(flag);
+}
+
 void createFlagsWithLargeFlagsStored(benchmark::State &state)
 {
     const qsizetype largeBytes = qsizetype(state.range(0)) * 1024 * 1024;
@@ -38,24 +60,16 @@ void createFlagsWithLargeFlagsStored(benchmark::State &state)
     double totalMs = 0;
     for (auto _ : state) {
         state.PauseTiming();
-        QTemporaryDir dir;
-        LocalServer server(DatabaseLocation::parse(dir.filePath(u"bench.sqlite"_s)));
-        const std::optional<Bootstrap> first = server.open();
-        const Principal owner{server.auth().ownerUserId(), 0, {u"*"_s}, {}};
+        FreshServer fresh;
+        auto &[dir, server, first, owner, repository] = fresh;
         // Stored as a client could store them before the cap on `filters` (the API now refuses
         // them): straight through the repository.
-        FlagRepository repository(server.database());
         for (int i = 0; i < 3; ++i) {
             QJsonObject filters = everyone();
             filters.insert(u"payloads"_s,
                            QJsonObject{{u"true"_s, u"\"%1\""_s.arg(QString(largeBytes, u'x'))}});
-            QJsonObject large = newFlagTemplate().toJson();
-            large.insert(u"key"_s, u"large-%1"_s.arg(i));
-            large.insert(u"filters"_s, filters);
-            large.insert(u"version"_s, 1);
-            large.insert(u"created_at"_s, u"2026-01-01T00:00:00Z"_s);
-            large.insert(u"updated_at"_s, u"2026-01-01T00:00:00Z"_s);
-            repository.insert(first->projectId, FeatureFlag::fromJson(large), owner.userId);
+            repository.insert(first->projectId, storedFlag(u"large-%1"_s.arg(i), filters),
+                              owner.userId);
         }
         state.ResumeTiming();
 
@@ -98,22 +112,14 @@ void writesAtProjectSize(benchmark::State &state)
     double disableMs = 0;
     for (auto _ : state) {
         state.PauseTiming();
-        QTemporaryDir dir;
-        LocalServer server(DatabaseLocation::parse(dir.filePath(u"bench.sqlite"_s)));
-        const std::optional<Bootstrap> first = server.open();
-        const Principal owner{server.auth().ownerUserId(), 0, {u"*"_s}, {}};
-        FlagRepository repository(server.database());
+        FreshServer fresh;
+        auto &[dir, server, first, owner, repository] = fresh;
         QList<qint64> ids;
         server.database().transaction([&] {
             for (int i = 0; i < stored; ++i) {
-                QJsonObject flag = newFlagTemplate().toJson();
-                flag.insert(u"key"_s, u"seeded-%1"_s.arg(i));
-                flag.insert(u"filters"_s, typicalFilters(i));
-                flag.insert(u"version"_s, 1);
-                flag.insert(u"created_at"_s, u"2026-01-01T00:00:00Z"_s);
-                flag.insert(u"updated_at"_s, u"2026-01-01T00:00:00Z"_s);
-                ids.append(
-                    repository.insert(first->projectId, FeatureFlag::fromJson(flag), owner.userId));
+                ids.append(repository.insert(first->projectId,
+                                             storedFlag(u"seeded-%1"_s.arg(i), typicalFilters(i)),
+                                             owner.userId));
             }
         });
         state.ResumeTiming();
