@@ -280,7 +280,6 @@ std::shared_ptr<const ProjectSnapshot> SnapshotStore::build(qint64 projectId,
     snapshot->flagKeysJson.reserve(snapshot->engine->flagCount());
     for (qsizetype i = 0; i < snapshot->engine->flagCount(); ++i)
         snapshot->flagKeysJson.append(JsonWriter::encode(snapshot->engine->flag(i).key));
-    snapshot->builtAt = QDateTime::currentMSecsSinceEpoch();
     return snapshot;
 }
 

@@ -7,7 +7,6 @@
 #include "storage/project_repository.h"
 
 #include <QByteArray>
-#include <QDateTime>
 #include <QHash>
 #include <QJsonObject>
 #include <QMutex>
@@ -38,7 +37,6 @@ struct ProjectSnapshot
     // Each of the engine's flags' key as a JSON string, by flag index: every /flags answer
     // writes each key twice, and escaping them once here saves that per request.
     QList<QByteArray> flagKeysJson;
-    qint64 builtAt = 0; // ms since the epoch
 };
 
 // The latest snapshot of each project. A request takes the current pointer under a short lock;
