@@ -305,7 +305,7 @@ std::shared_ptr<const ProjectSnapshot> SnapshotStore::byToken(const QString &tok
 
 std::shared_ptr<const ProjectSnapshot> SnapshotStore::byProject(qint64 projectId)
 {
-    auto mine = std::make_shared<Build>();
+    std::shared_ptr<Build> mine; // made only when this request builds
     {
         QMutexLocker lock(&m_mutex);
         for (;;) {
@@ -322,6 +322,7 @@ std::shared_ptr<const ProjectSnapshot> SnapshotStore::byProject(qint64 projectId
                 return running->snapshot;
             // It failed, or the project changed while it ran: look again.
         }
+        mine = std::make_shared<Build>();
         mine->generation = m_generation.value(projectId);
         m_builds.insert(projectId, mine);
     }
