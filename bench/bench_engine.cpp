@@ -156,7 +156,44 @@ static void BM_CompileProject(benchmark::State &state)
         benchmark::DoNotOptimize(project);
     }
 }
-BENCHMARK(BM_CompileProject)->Arg(200)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_CompileProject)
+    ->Arg(200)
+    ->Arg(10'000)
+    ->Arg(100'000)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3);
+
+// Issue 21: a change to one flag of a large project, applied to its compiled form
+// (CompiledProject::withFlag): an update in the middle, and a new flag at the end.
+static void BM_UpdateOneFlag(benchmark::State &state)
+{
+    ProjectDefinitions definitions = realisticProject(int(state.range(0)));
+    FeatureFlag changed = definitions.flags[definitions.flags.size() / 2];
+    const auto project = CompiledProject::compile(std::move(definitions));
+    int i = 0;
+    for (auto _ : state) {
+        changed.filters.groups.first().rolloutPercentage = i++ % 100;
+        auto next = project->withFlag(changed);
+        benchmark::DoNotOptimize(next);
+    }
+}
+BENCHMARK(BM_UpdateOneFlag)->Arg(10'000)->Arg(100'000)->Unit(benchmark::kMicrosecond);
+
+static void BM_AddFlags(benchmark::State &state)
+{
+    // One after another, each on the last: the key and id tables fold their additions in now
+    // and then, and that cost is part of the average.
+    std::shared_ptr<const CompiledProject> project =
+        CompiledProject::compile(realisticProject(int(state.range(0))));
+    FeatureFlag added = project->flag(0);
+    qint64 id = project->flag(project->flagCount() - 1).id;
+    for (auto _ : state) {
+        added.id = ++id;
+        added.key = u"added-%1"_s.arg(id);
+        project = project->withFlag(added);
+    }
+}
+BENCHMARK(BM_AddFlags)->Arg(10'000)->Arg(100'000)->Unit(benchmark::kMicrosecond);
 
 // The rollout editor's impact preview: one flag's saved version and draft, both evaluated for
 // every known person (a 50/50 multivariate flag against the same at 80 % for a cohort-less

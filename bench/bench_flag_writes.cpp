@@ -4,7 +4,8 @@
 // does after parsing the body (validation, the transaction, the usage dashboard that follows),
 // with three flags of `range(0)` MB stored, `range(1)` creates per iteration.
 //
-// writesAtProjectSize measures creates and updates at 100, 10,000 and 100,000 flags.
+// writesAtProjectSize measures creates and updates at 100, 10,000 and 100,000 flags, with and
+// without the SDK endpoints' snapshot of the project to keep up to date.
 //
 //   build-release/bench/bench_flag_writes [--benchmark_filter=...]
 #include "local_server.h"
@@ -105,7 +106,11 @@ QJsonObject typicalFilters(int i)
 void writesAtProjectSize(benchmark::State &state)
 {
     const int stored = int(state.range(0));
+    // With 1, the project's snapshot is compiled first, as on a server SDKs are asking: each
+    // write then also brings the snapshot up to date (SnapshotStore::applyFlagChange).
+    const bool serving = state.range(1) != 0;
     constexpr int writes = 200;
+    int wholeCompiles = 0;
     int round = 0;
     double createMs = 0;
     double updateMs = 0;
@@ -122,6 +127,9 @@ void writesAtProjectSize(benchmark::State &state)
                                              owner.userId));
             }
         });
+        if (serving)
+            server.snapshots().byProject(first->projectId);
+        const int buildsBefore = server.snapshots().buildsRun();
         state.ResumeTiming();
 
         QElapsedTimer timer;
@@ -148,19 +156,27 @@ void writesAtProjectSize(benchmark::State &state)
             server.flagService().update(first->projectId, ids.value(i * stored / writes + 1, 1),
                                         owner, QJsonObject{{u"active"_s, false}});
         disableMs += double(timer.nsecsElapsed()) / 1e6;
+        if (serving && !server.snapshots().byProject(first->projectId))
+            state.SkipWithError("no snapshot after the writes");
+        wholeCompiles += server.snapshots().buildsRun() - buildsBefore;
         ++round;
     }
     state.counters["ms_per_create"] = createMs / (double(writes) * double(state.iterations()));
     state.counters["ms_per_update"] = updateMs / (double(writes) * double(state.iterations()));
     state.counters["ms_per_disable"] = disableMs / (double(writes) * double(state.iterations()));
+    state.counters["whole_compiles"] = wholeCompiles;
 }
 
 } // namespace
 
+// {flags stored, snapshot compiled}
 BENCHMARK(writesAtProjectSize)
-    ->Arg(100)
-    ->Arg(10000)
-    ->Arg(100000)
+    ->Args({100, 0})
+    ->Args({10000, 0})
+    ->Args({100000, 0})
+    ->Args({100, 1})
+    ->Args({10000, 1})
+    ->Args({100000, 1})
     ->Iterations(1)
     ->Unit(benchmark::kSecond)
     ->UseRealTime();

@@ -2,6 +2,9 @@
 
 #include "property_matcher.h"
 
+#include <algorithm>
+#include <cmath>
+#include <memory>
 #include <vector>
 
 using namespace Qt::StringLiterals;
@@ -70,28 +73,120 @@ struct CompiledFlag
 constexpr int maxCohortDepth = 32;
 const PropertyMap emptyProperties;
 
+// A flag and its compiled form, side by side, so the compiled filters' pointers into the flag
+// stay valid while any project that shares the entry lives.
+struct FlagEntry
+{
+    FeatureFlag flag;
+    CompiledFlag compiled;
+};
+
+// Flags are kept in chunks, each shared by every project that has not changed a flag in it:
+// replacing one flag copies one chunk's pointers, not the project's.
+constexpr qsizetype chunkSize = 512;
+using FlagChunk = std::vector<std::shared_ptr<const FlagEntry>>;
+
+// A key -> flag index table that takes an addition without copying itself: additions go to a
+// small table beside a shared base, and are folded into a new base once they number about the
+// square root of the base, which keeps both an addition and a lookup cheap at any size.
+template<typename Key> class LayeredIndex
+{
+public:
+    void assign(QHash<Key, qsizetype> table)
+    {
+        m_base = std::make_shared<const QHash<Key, qsizetype>>(std::move(table));
+        m_added.clear();
+    }
+    qsizetype value(const Key &key) const
+    {
+        if (const auto it = m_added.constFind(key); it != m_added.cend())
+            return *it;
+        if (!m_base)
+            return -1;
+        return m_base->value(key, -1);
+    }
+    bool contains(const Key &key) const { return value(key) >= 0; }
+    // -1 takes the key out.
+    void insert(const Key &key, qsizetype index)
+    {
+        m_added.insert(key, index);
+        const qsizetype baseSize = m_base ? m_base->size() : 0;
+        if (m_added.size() > std::max<qsizetype>(64, qsizetype(std::sqrt(double(baseSize)))))
+            fold();
+    }
+
+private:
+    void fold()
+    {
+        QHash<Key, qsizetype> merged = m_base ? *m_base : QHash<Key, qsizetype>();
+        merged.insert(m_added);
+        merged.removeIf([](const auto &entry) { return entry.value() < 0; });
+        assign(std::move(merged));
+    }
+
+    std::shared_ptr<const QHash<Key, qsizetype>> m_base;
+    QHash<Key, qsizetype> m_added;
+};
+
+// The cohorts, with compiled filters that point into their definitions: built once per compile
+// and shared by every project withFlag() makes from it.
+struct CohortSet
+{
+    QHash<qint64, Cohort> definitions;
+    QHash<qint64, CompiledCohort> compiled;
+};
+
 } // namespace
 
 struct CompiledProject::Data
 {
-    std::vector<CompiledFlag> flags;
-    QHash<QString, qsizetype> indexByKey;
-    QHash<qint64, qsizetype> indexById;
-    QHash<qint64, CompiledCohort> cohorts;
+    std::vector<std::shared_ptr<const FlagChunk>> chunks;
+    qsizetype flagCount = 0;
+    qsizetype flagsCompiled = 0;
+    LayeredIndex<QString> indexByKey;
+    LayeredIndex<qint64> indexById;
+    std::shared_ptr<const CohortSet> cohorts;
     QHash<int, QString> groupTypeMapping;
+    // What flag filters name (a key or an id, as written), and keys more than one flag has: a
+    // change that would answer, take away or move either needs a whole compile.
+    QSet<QString> referenced;
+    QSet<QString> sharedKeys;
+
+    const FlagEntry &entry(qsizetype index) const
+    {
+        return *(*chunks[size_t(index / chunkSize)])[size_t(index % chunkSize)];
+    }
+    const CompiledFlag &compiledFlag(qsizetype index) const { return entry(index).compiled; }
+
+    void place(qsizetype index, std::shared_ptr<const FlagEntry> entry)
+    {
+        const size_t c = size_t(index / chunkSize);
+        const size_t at = size_t(index % chunkSize);
+        FlagChunk chunk = c < chunks.size() ? *chunks[c] : FlagChunk();
+        if (at < chunk.size())
+            chunk[at] = std::move(entry);
+        else
+            chunk.push_back(std::move(entry));
+        auto fresh = std::make_shared<const FlagChunk>(std::move(chunk));
+        if (c < chunks.size())
+            chunks[c] = std::move(fresh);
+        else
+            chunks.push_back(std::move(fresh));
+        flagCount = std::max(flagCount, index + 1);
+    }
 
     qsizetype resolveFlag(const QString &keyOrId) const
     {
         bool isId = false;
         const qint64 id = keyOrId.toLongLong(&isId);
         if (isId) {
-            if (const auto it = indexById.constFind(id); it != indexById.constEnd())
-                return *it;
+            if (const qsizetype index = indexById.value(id); index >= 0)
+                return index;
         }
-        return indexByKey.value(keyOrId, -1);
+        return indexByKey.value(keyOrId);
     }
 
-    CompiledFilter compileFilter(const PropertyFilter &f, bool *missingDependency) const
+    CompiledFilter compileFilter(const PropertyFilter &f, bool *missingDependency)
     {
         CompiledFilter c;
         c.source = &f;
@@ -104,6 +199,7 @@ struct CompiledProject::Data
         case PropertyType::Flag:
             c.kind = FilterKind::Flag;
             c.dependency = resolveFlag(f.key);
+            referenced.insert(f.key);
             if (c.dependency < 0 && missingDependency)
                 *missingDependency = true;
             c.expectsVariantOrBool = f.value.isBool() || f.value.isString();
@@ -126,7 +222,7 @@ struct CompiledProject::Data
     }
 
     CompiledCondition compileCondition(const Condition &condition, const FlagFilters &filters,
-                                       bool *missingDependency) const
+                                       bool *missingDependency)
     {
         CompiledCondition c;
         for (const PropertyFilter &f : condition.properties)
@@ -143,7 +239,7 @@ struct CompiledProject::Data
         return c;
     }
 
-    CohortGroup compileGroup(const PropertyGroup &group) const
+    CohortGroup compileGroup(const PropertyGroup &group)
     {
         CohortGroup g;
         g.empty = group.empty;
@@ -155,7 +251,7 @@ struct CompiledProject::Data
         return g;
     }
 
-    void compileFlag(const FeatureFlag &flag)
+    CompiledFlag compileFlag(const FeatureFlag &flag)
     {
         CompiledFlag c;
         c.flag = &flag;
@@ -180,7 +276,7 @@ struct CompiledProject::Data
                 min = max;
             }
         }
-        flags.push_back(std::move(c));
+        return c;
     }
 };
 
@@ -330,8 +426,8 @@ bool CompiledProject::Run::groupMatches(const CohortGroup &group, int depth)
 
 bool CompiledProject::Run::cohortMatches(qint64 cohortId, int depth)
 {
-    const auto it = d.cohorts.constFind(cohortId);
-    if (it == d.cohorts.constEnd() || depth > maxCohortDepth)
+    const auto it = d.cohorts->compiled.constFind(cohortId);
+    if (it == d.cohorts->compiled.constEnd() || depth > maxCohortDepth)
         return false;
     if (it->isStatic)
         return ctx.staticCohorts.contains(cohortId);
@@ -357,8 +453,8 @@ bool CompiledProject::Run::filterMatches(const CompiledFilter &filter,
         return filter.matcher->matches(actual, ctx.now);
     }
     case FilterKind::Cohort: {
-        const auto cohort = d.cohorts.constFind(filter.cohortId);
-        if (cohort == d.cohorts.constEnd())
+        const auto cohort = d.cohorts->compiled.constFind(filter.cohortId);
+        if (cohort == d.cohorts->compiled.constEnd())
             return false;
         const bool member = cohortMatches(filter.cohortId, 0);
         if (check)
@@ -439,8 +535,8 @@ void CompiledProject::Run::remember(qsizetype index, const FlagValue &value)
 std::optional<FlagValue> CompiledProject::Run::dependencyValue(qsizetype index)
 {
     if (states.empty()) {
-        states.assign(d.flags.size(), State::Unknown);
-        values.assign(d.flags.size(), FlagValue{});
+        states.assign(size_t(d.flagCount), State::Unknown);
+        values.assign(size_t(d.flagCount), FlagValue{});
     }
     switch (states[index]) {
     case State::Done:
@@ -459,7 +555,7 @@ std::optional<FlagValue> CompiledProject::Run::dependencyValue(qsizetype index)
 
 EvaluationResult CompiledProject::Run::evaluate(qsizetype index, Explanation *explanation)
 {
-    const CompiledFlag &cf = d.flags[index];
+    const CompiledFlag &cf = d.compiledFlag(index);
     const FeatureFlag &flag = *cf.flag;
     EvaluationResult result;
     result.key = flag.key;
@@ -581,22 +677,50 @@ EvaluationResult CompiledProject::Run::evaluate(qsizetype index, Explanation *ex
     return finish(highest, highestIndex, {});
 }
 
-CompiledProject::CompiledProject(ProjectDefinitions definitions)
-    : m_definitions(std::move(definitions)), d(std::make_unique<Data>())
+CompiledProject::CompiledProject(ProjectDefinitions definitions) : d(std::make_unique<Data>())
 {
-    d->groupTypeMapping = m_definitions.groupTypeMapping;
-    const QList<FeatureFlag> &flags = m_definitions.flags;
+    d->groupTypeMapping = std::move(definitions.groupTypeMapping);
+    QList<FeatureFlag> &flags = definitions.flags;
+    QHash<QString, qsizetype> byKey;
+    QHash<qint64, qsizetype> byId;
+    byKey.reserve(flags.size());
+    byId.reserve(flags.size());
     for (qsizetype i = 0; i < flags.size(); ++i) {
+        const bool taken = byKey.contains(flags[i].key);
+        if (taken)
+            d->sharedKeys.insert(flags[i].key);
         // Deleted flags keep their key free for a new flag, which wins the lookup.
-        if (!flags[i].deleted || !d->indexByKey.contains(flags[i].key))
-            d->indexByKey.insert(flags[i].key, i);
-        d->indexById.insert(flags[i].id, i);
+        if (!flags[i].deleted || !taken)
+            byKey.insert(flags[i].key, i);
+        byId.insert(flags[i].id, i);
     }
-    for (auto it = m_definitions.cohorts.cbegin(); it != m_definitions.cohorts.cend(); ++it)
-        d->cohorts.insert(it.key(), {it->isStatic, d->compileGroup(it->properties)});
-    d->flags.reserve(flags.size());
-    for (const FeatureFlag &flag : flags)
-        d->compileFlag(flag);
+    d->indexByKey.assign(std::move(byKey));
+    d->indexById.assign(std::move(byId));
+
+    auto cohorts = std::make_shared<CohortSet>();
+    cohorts->definitions = std::move(definitions.cohorts);
+    for (auto it = cohorts->definitions.cbegin(); it != cohorts->definitions.cend(); ++it)
+        cohorts->compiled.insert(it.key(), {it->isStatic, d->compileGroup(it->properties)});
+    d->cohorts = std::move(cohorts);
+
+    d->chunks.reserve(size_t((flags.size() + chunkSize - 1) / chunkSize));
+    for (qsizetype first = 0; first < flags.size(); first += chunkSize) {
+        FlagChunk chunk;
+        chunk.reserve(size_t(std::min(chunkSize, flags.size() - first)));
+        for (qsizetype i = first; i < std::min(first + chunkSize, flags.size()); ++i) {
+            auto entry = std::make_shared<FlagEntry>();
+            entry->flag = std::move(flags[i]);
+            entry->compiled = d->compileFlag(entry->flag);
+            chunk.push_back(std::move(entry));
+        }
+        d->chunks.push_back(std::make_shared<const FlagChunk>(std::move(chunk)));
+    }
+    d->flagCount = flags.size();
+    d->flagsCompiled = flags.size();
+}
+
+CompiledProject::CompiledProject(std::unique_ptr<Data> data) : d(std::move(data))
+{
 }
 
 CompiledProject::~CompiledProject() = default;
@@ -606,9 +730,89 @@ std::shared_ptr<const CompiledProject> CompiledProject::compile(ProjectDefinitio
     return std::make_shared<const CompiledProject>(std::move(definitions));
 }
 
+std::shared_ptr<const CompiledProject> CompiledProject::withFlag(FeatureFlag flag) const
+{
+    const qsizetype existing = indexOfId(flag.id);
+    const QString id = QString::number(flag.id);
+    if (existing >= 0) {
+        const FeatureFlag &old = this->flag(existing);
+        // Which of two flags a shared key finds depends on which of them are deleted.
+        if (old.key != flag.key ||
+            (old.deleted != flag.deleted && d->sharedKeys.contains(flag.key)))
+            return nullptr;
+    }
+    // Flags that name this one found it, or did not, by its key or id: only a change that keeps
+    // both where they were leaves their compiled form right.
+    if ((existing < 0 || flag.deleted) &&
+        (d->referenced.contains(flag.key) || d->referenced.contains(id)))
+        return nullptr;
+    // A new flag goes last, where a whole compile (in id order) would put it.
+    if (existing < 0 && !flag.deleted &&
+        (d->indexByKey.contains(flag.key) ||
+         (d->flagCount > 0 && flag.id < this->flag(d->flagCount - 1).id)))
+        return nullptr;
+
+    auto data = std::make_unique<Data>(*d);
+    data->flagsCompiled = 0;
+    if (flag.deleted) {
+        if (existing < 0)
+            return std::shared_ptr<const CompiledProject>(new CompiledProject(std::move(data)));
+        // The entry stays where it is, deleted, so no other flag's position moves; the key and
+        // id no longer find it, as they would not after a whole compile of the live flags.
+        data->indexByKey.insert(flag.key, -1);
+        data->indexById.insert(flag.id, -1);
+    }
+    const qsizetype index = existing >= 0 ? existing : d->flagCount;
+    if (existing < 0 && !flag.deleted) {
+        data->indexByKey.insert(flag.key, index);
+        data->indexById.insert(flag.id, index);
+    }
+    auto entry = std::make_shared<FlagEntry>();
+    entry->flag = std::move(flag);
+    entry->compiled = data->compileFlag(entry->flag);
+    data->flagsCompiled = 1;
+    data->place(index, std::move(entry));
+    return std::shared_ptr<const CompiledProject>(new CompiledProject(std::move(data)));
+}
+
+qsizetype CompiledProject::flagsCompiled() const
+{
+    return d->flagsCompiled;
+}
+
+qsizetype CompiledProject::flagCount() const
+{
+    return d->flagCount;
+}
+
+const FeatureFlag &CompiledProject::flag(qsizetype index) const
+{
+    return d->entry(index).flag;
+}
+
 qsizetype CompiledProject::indexOfKey(const QString &key) const
 {
-    return d->indexByKey.value(key, -1);
+    return d->indexByKey.value(key);
+}
+
+qsizetype CompiledProject::indexOfId(qint64 id) const
+{
+    return d->indexById.value(id);
+}
+
+qsizetype CompiledProject::indexOfReference(const QString &keyOrId) const
+{
+    return d->resolveFlag(keyOrId);
+}
+
+const QHash<qint64, Cohort> &CompiledProject::cohorts() const
+{
+    return d->cohorts->definitions;
+}
+
+const QHash<int, QString> &CompiledProject::groupTypeMapping() const
+{
+    return d->groupTypeMapping;
 }
 
 EvaluationResult CompiledProject::evaluate(qsizetype index, const EvaluationContext &context,
@@ -642,9 +846,9 @@ QList<EvaluationResult> CompiledProject::evaluate(const QList<qsizetype> &indexe
 QList<EvaluationResult> CompiledProject::evaluateAll(const EvaluationContext &context) const
 {
     QList<qsizetype> live;
-    live.reserve(qsizetype(d->flags.size()));
-    for (qsizetype i = 0; i < qsizetype(d->flags.size()); ++i)
-        if (!d->flags[i].flag->deleted)
+    live.reserve(d->flagCount);
+    for (qsizetype i = 0; i < d->flagCount; ++i)
+        if (!d->entry(i).flag.deleted)
             live.append(i);
     return evaluate(live, context);
 }

@@ -1,6 +1,7 @@
 #include "local_server.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QLoggingCategory>
 #include <QThread>
 #include <algorithm>
@@ -49,12 +50,12 @@ LocalServer::LocalServer(DatabaseLocation location)
     addSdkFlagRoutes(router, m_services);
     m_http = std::make_unique<HttpServer>(m_router, &m_auth, m_httpLimits);
     m_flagService.notices.listen([this](const FlagService::Change &change) { followFlag(change); });
-    m_flagService.notices.listen(
-        [this](const FlagService::Change &change) { m_snapshots.invalidate(change.projectId); });
+    m_flagService.notices.listen([this](const FlagService::Change &change) {
+        m_snapshots.applyFlagChange(change.projectId, change.after);
+    });
     // What events change reaches the SDK endpoints' caches: a new group type changes the
     // definitions, and a $feature_view marks its flag as having enriched analytics.
-    m_events.groupTypesChanged.listen(
-        [this](qint64 projectId) { m_snapshots.invalidate(projectId); });
+    m_groups.typeAdded.listen([this](qint64 projectId) { m_snapshots.invalidate(projectId); });
     m_events.flagsChanged.listen([this](qint64 projectId) { m_snapshots.invalidate(projectId); });
     m_events.personsChanged.listen([this](qint64 projectId, const QStringList &distinctIds) {
         for (const QString &distinctId : distinctIds)
@@ -90,6 +91,8 @@ void LocalServer::followFlag(const FlagService::Change &change)
 
 LocalServer::~LocalServer()
 {
+    if (m_warmUp.joinable())
+        m_warmUp.join();
     for (auto &worker : m_workers)
         stopWorker(*worker);
     // Events accepted with a 200 are written before the database closes.
@@ -219,6 +222,23 @@ quint16 LocalServer::listen(const QHostAddress &address, quint16 port, int threa
         }
         m_workers.push_back(std::move(worker));
     }
+    if (!m_warmUp.joinable())
+        m_warmUp = std::thread([this] {
+            try {
+                QElapsedTimer timer;
+                timer.start();
+                const QList<qint64> projects = m_projects.ids();
+                m_snapshots.warmUp(projects);
+                qCInfo(lcServer).noquote()
+                    << u"ready: %1 project(s) compiled in %2 ms"_s.arg(projects.size())
+                           .arg(timer.elapsed());
+            } catch (const std::exception &error) {
+                // Each project is then compiled by its first request instead.
+                qCWarning(lcServer) << "projects not compiled at start-up:" << error.what();
+                m_snapshots.warmUp({});
+            }
+            m_db.closeThreadConnection();
+        });
     return bound;
 }
 

@@ -16,6 +16,7 @@
 #include <QHostAddress>
 #include <memory>
 #include <optional>
+#include <thread>
 
 namespace bunting::server {
 
@@ -89,6 +90,9 @@ private:
     CrossOriginPolicy m_crossOrigin;
     std::unique_ptr<HttpServer> m_http;
     std::vector<std::unique_ptr<Worker>> m_workers;
+    // Compiles every project once the server listens (SnapshotStore::warmUp); /_ready waits
+    // for it.
+    std::thread m_warmUp;
 };
 
 } // namespace bunting::server

@@ -102,7 +102,7 @@ QString operatorOf(const PropertyFilter &filter)
 }
 
 QString checkExplanation(const PropertyCheck &check, const QHash<qint64, Cohort> &cohorts,
-                         const QList<FeatureFlag> &flags)
+                         const CompiledProject &project)
 {
     const PropertyFilter &f = check.filter;
     switch (f.propertyType()) {
@@ -119,10 +119,8 @@ QString checkExplanation(const PropertyCheck &check, const QHash<qint64, Cohort>
             wanted ? u"in"_s : u"not in"_s);
     }
     case PropertyType::Flag: {
-        const auto flag = std::find_if(flags.begin(), flags.end(), [&](const FeatureFlag &x) {
-            return QString::number(x.id) == f.key || x.key == f.key;
-        });
-        const QString name = flag == flags.end() ? f.key : flag->key;
+        const qsizetype index = project.indexOfReference(f.key);
+        const QString name = index < 0 ? f.key : project.flag(index).key;
         if (check.actual.isUndefined())
             return u"Flag %1 does not exist or could not be evaluated."_s.arg(name);
         return u"Flag %1 evaluated to %2; the condition wants %3."_s.arg(
@@ -220,7 +218,7 @@ QString conditionExplanation(const ConditionContext &c, const Condition &conditi
 }
 
 QJsonArray explainConditions(const ConditionContext &c, const QHash<qint64, Cohort> &cohorts,
-                             const QList<FeatureFlag> &flags)
+                             const CompiledProject &project)
 {
     QJsonArray conditions;
     const QList<Condition> &groups = c.flag.filters.groups;
@@ -244,7 +242,7 @@ QJsonArray explainConditions(const ConditionContext &c, const QHash<qint64, Coho
                     {u"type"_s, f.type.isEmpty() ? u"person"_s : f.type},
                     {u"actual_value"_s, check.actual.isUndefined() ? QJsonValue() : check.actual},
                     {u"matched"_s, check.matched},
-                    {u"explanation"_s, checkExplanation(check, cohorts, flags)},
+                    {u"explanation"_s, checkExplanation(check, cohorts, project)},
                 });
             }
         }
@@ -392,9 +390,7 @@ ApiResponse testEvaluation(ApiRequest &r, Services &s)
     qsizetype index = -1;
     if (!timestamp) {
         if (const auto snapshot = s.snapshots.byProject(r.projectId)) {
-            for (qsizetype i = 0; i < snapshot->engine->flagCount() && index < 0; ++i)
-                if (snapshot->engine->flag(i).id == current.id)
-                    index = i;
+            index = snapshot->engine->indexOfId(current.id);
             if (index >= 0)
                 compiled = snapshot->engine;
         }
@@ -417,9 +413,8 @@ ApiResponse testEvaluation(ApiRequest &r, Services &s)
     if (timestamp)
         context.now = *timestamp;
     const FeatureFlag &flag = compiled->flag(index);
-    const QHash<qint64, Cohort> &cohorts = compiled->definitions().cohorts;
-    const QList<FeatureFlag> &flags = compiled->definitions().flags;
-    const QHash<int, QString> &groupTypes = compiled->definitions().groupTypeMapping;
+    const QHash<qint64, Cohort> &cohorts = compiled->cohorts();
+    const QHash<int, QString> &groupTypes = compiled->groupTypeMapping();
     Explanation explanation;
     const EvaluationResult result = compiled->evaluate(index, context, &explanation);
 
@@ -439,7 +434,7 @@ ApiResponse testEvaluation(ApiRequest &r, Services &s)
         {u"person_properties"_s, propertiesTheFlagReads(flag, personProperties, cohorts)},
         // Only an id the caller sent is echoed: a person id must not reveal distinct ids.
         {u"evaluation_distinct_id"_s, distinctId ? QJsonValue(*distinctId) : QJsonValue()},
-        {u"conditions"_s, explainConditions(c, cohorts, flags)},
+        {u"conditions"_s, explainConditions(c, cohorts, *compiled)},
     });
 }
 

@@ -27,6 +27,13 @@ void addHealthRoutes(Router &router, Services &s)
                                              {u"version"_s, BUNTING_VERSION_TEXT},
                                              {u"database"_s, database}});
     });
+    // Ready once every project's flags are compiled: a load balancer or a script waits for this
+    // rather than send /flags to a server still reading 100,000 flags.
+    router.add(HttpMethod::Get, u"/_ready"_s, RouteAccess::open(), [&s](ApiRequest &) {
+        if (!s.snapshots.ready())
+            return ApiResponse::json(QJsonObject{{u"status"_s, u"starting"_s}}, 503);
+        return ApiResponse::json(QJsonObject{{u"status"_s, u"ready"_s}});
+    });
 }
 
 } // namespace bunting::server

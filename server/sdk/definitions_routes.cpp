@@ -58,7 +58,8 @@ ApiResponse definitions(ApiRequest &r, Services &services)
 
     // The presence of send_cohorts is what counts: posthog-node sends it without a value.
     const bool sendCohorts = r.query.hasQueryItem(u"send_cohorts"_s);
-    QByteArray etag = snapshot->definitionsEtag;
+    const SdkDefinitions &definitions = services.snapshots.definitions(*snapshot);
+    QByteArray etag = definitions.etag;
     if (!sendCohorts && etag.endsWith('"'))
         etag = etag.chopped(1) + "-inlined\"";
 
@@ -68,7 +69,7 @@ ApiResponse definitions(ApiRequest &r, Services &services)
         return notModified;
     }
     ApiResponse response;
-    response.body = sendCohorts ? snapshot->definitionsJson : snapshot->definitionsInlinedJson;
+    response.body = sendCohorts ? definitions.json : definitions.inlinedJson;
     response.headers.append({"ETag", etag});
     return response;
 }

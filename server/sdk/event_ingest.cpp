@@ -35,9 +35,9 @@ QJsonValue personUpdate(const QJsonObject &event, const QJsonObject &properties,
 EventIngest::EventIngest(const Database &db, const ProjectRepository &projects,
                          PersonRepository &persons, GroupRepository &groups, FlagUsage &usage,
                          DashboardService &dashboards, QObject *parent)
-    : QObject(parent), personsChanged(db), groupTypesChanged(db), groupsChanged(db),
-      flagsChanged(db), m_db(db), m_projects(projects), m_persons(persons), m_groups(groups),
-      m_usage(usage), m_dashboards(dashboards)
+    : QObject(parent), personsChanged(db), groupsChanged(db), flagsChanged(db), m_db(db),
+      m_projects(projects), m_persons(persons), m_groups(groups), m_usage(usage),
+      m_dashboards(dashboards)
 {
     m_timer.setSingleShot(true);
     m_timer.setInterval(flushDelayMs);
@@ -142,8 +142,6 @@ void EventIngest::announce(const Effects &effects) const
 {
     for (auto it = effects.persons.cbegin(); it != effects.persons.cend(); ++it)
         personsChanged.send(it.key(), QStringList(it.value().cbegin(), it.value().cend()));
-    for (const qint64 projectId : std::as_const(effects.groupTypes))
-        groupTypesChanged.send(projectId);
     for (const qint64 projectId : std::as_const(effects.groups))
         groupsChanged.send(projectId);
     for (const qint64 projectId : std::as_const(effects.flags))
@@ -240,14 +238,11 @@ void EventIngest::applyGroupIdentify(qint64 projectId, const QJsonObject &proper
     const QString groupKey = sdkIdText(properties.value("$group_key"_L1));
     if (groupType.isEmpty() || groupKey.isEmpty())
         return;
-    const bool known = m_groups.indexOf(projectId, groupType).has_value();
     const std::optional<int> index = m_groups.ensureMapping(projectId, groupType);
     if (!index) {
         qCWarning(lcIngest) << "project" << projectId << "has no room for group type" << groupType;
         return;
     }
-    if (!known)
-        effects.groupTypes.insert(projectId);
     effects.groups.insert(projectId);
     m_groups.updateGroup(projectId, *index, groupKey, properties.value("$group_set"_L1).toObject());
 }

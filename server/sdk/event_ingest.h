@@ -49,7 +49,6 @@ public:
     // What a flush changed, once it commits, so caches over persons, groups and flags can drop
     // it; heard on the flushing thread.
     ChangeNotices<qint64 /*projectId*/, const QStringList & /*distinctIds*/> personsChanged;
-    ChangeNotices<qint64 /*projectId*/> groupTypesChanged;
     ChangeNotices<qint64 /*projectId*/> groupsChanged; // any group's properties
     ChangeNotices<qint64 /*projectId*/> flagsChanged;
 
@@ -65,7 +64,6 @@ private:
     struct Effects
     {
         QHash<qint64, QSet<QString>> persons;
-        QSet<qint64> groupTypes;
         QSet<qint64> groups;
         QSet<qint64> flags;
     };

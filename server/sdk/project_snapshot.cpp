@@ -163,30 +163,27 @@ void collectCohortIds(const QJsonValue &node, QSet<qint64> &ids)
 
 } // namespace
 
-QJsonObject SnapshotStore::buildDefinitions(const QList<FeatureFlag> &flags,
-                                            const QList<StoredCohort> &cohorts,
-                                            const QHash<int, QString> &groupTypes, qint64 projectId)
+SdkDefinitions SnapshotStore::buildDefinitions(qint64 projectId) const
 {
-    QHash<QString, QString> keyById;
-    for (const FeatureFlag &flag : flags)
-        keyById.insert(QString::number(flag.id), flag.key);
-
     // Remote configuration flags are fetched on their own, never evaluated locally.
+    QHash<QString, QString> keyById;
     QList<QJsonObject> served;
+    m_flags.forEachLive(projectId, [&](FeatureFlag &&flag) {
+        keyById.insert(QString::number(flag.id), flag.key);
+        if (!flag.isRemoteConfiguration)
+            served.append(minimalFlag(flag, projectId));
+    });
+
     QHash<QString, QStringList> dependencies;
     QSet<QString> targets;
-    for (const FeatureFlag &flag : flags) {
-        if (flag.deleted || flag.isRemoteConfiguration)
-            continue;
-        QJsonObject minimal = minimalFlag(flag, projectId);
+    for (QJsonObject &minimal : served) {
         forEachFlagProperty(minimal, [&](QJsonObject &property) {
             const QString reference = property.value("key"_L1).toVariant().toString();
             const QString key = keyById.value(reference, reference);
             property.insert("key"_L1, key);
             targets.insert(key);
         });
-        dependencies.insert(flag.key, flagDependencyKeys(minimal));
-        served.append(minimal);
+        dependencies.insert(minimal.value("key"_L1).toString(), flagDependencyKeys(minimal));
     }
 
     QJsonArray flagArray;
@@ -202,6 +199,7 @@ QJsonObject SnapshotStore::buildDefinitions(const QList<FeatureFlag> &flags,
 
     // The dynamic cohorts the flags name, with the cohorts those name in turn; a static cohort
     // is left out, as PostHog does, so an SDK falls back to remote evaluation for it.
+    const QList<StoredCohort> cohorts = m_cohorts.all(projectId);
     QHash<qint64, const StoredCohort *> cohortById;
     for (const StoredCohort &cohort : cohorts)
         if (!cohort.deleted())
@@ -209,6 +207,7 @@ QJsonObject SnapshotStore::buildDefinitions(const QList<FeatureFlag> &flags,
     QSet<qint64> pending;
     for (const QJsonObject &flag : std::as_const(served))
         collectCohortIds(flag.value("filters"_L1).toObject().value("groups"_L1), pending);
+    served.clear();
     QSet<qint64> seen;
     QJsonObject cohortObject;
     while (!pending.isEmpty()) {
@@ -228,59 +227,101 @@ QJsonObject SnapshotStore::buildDefinitions(const QList<FeatureFlag> &flags,
     }
 
     QJsonObject mapping;
+    const QHash<int, QString> groupTypes = m_groups.mapping(projectId);
     for (auto it = groupTypes.cbegin(); it != groupTypes.cend(); ++it)
         mapping.insert(QString::number(it.key()), it.value());
 
-    return {
+    const QJsonObject document{
         {u"flags"_s, flagArray}, {u"group_type_mapping"_s, mapping}, {u"cohorts"_s, cohortObject}};
+    SdkDefinitions definitions;
+    definitions.json = QJsonDocument(document).toJson(QJsonDocument::Compact);
+    definitions.inlinedJson =
+        cohortObject.isEmpty()
+            ? definitions.json
+            : QJsonDocument(withoutCohorts(document)).toJson(QJsonDocument::Compact);
+    definitions.etag =
+        '"' +
+        QCryptographicHash::hash(definitions.json, QCryptographicHash::Sha256).toHex().left(32) +
+        '"';
+    return definitions;
 }
+
+const SdkDefinitions &SnapshotStore::definitions(const ProjectSnapshot &snapshot) const
+{
+    // Read from the database rather than the engine, which keeps only what evaluation needs:
+    // PostHog serves each flag's filters as they were saved. Should a change commit in between,
+    // this is newer than the engine, never older, and the next snapshot replaces both.
+    std::call_once(snapshot.m_definitionsOnce,
+                   [&] { snapshot.m_definitions = buildDefinitions(snapshot.projectId); });
+    return snapshot.m_definitions;
+}
+
+namespace {
+
+bool servedActive(const FeatureFlag &flag)
+{
+    return flag.active && !flag.deleted && !flag.isRemoteConfiguration;
+}
+
+} // namespace
 
 std::shared_ptr<const ProjectSnapshot> SnapshotStore::build(qint64 projectId,
                                                             const QString &token) const
 {
     ++m_buildsRun;
-    const QList<FeatureFlag> flags = m_flags.all(projectId);
-    const QList<StoredCohort> cohorts = m_cohorts.all(projectId);
-    const QHash<int, QString> groupTypes = m_groups.mapping(projectId);
+    ProjectDefinitions definitions;
+    int servedActiveFlags = 0;
+    // Each flag is cut to its evaluated part as it is read, so the build never holds the
+    // project's flags whole.
+    m_flags.forEachLive(projectId, [&](FeatureFlag &&flag) {
+        if (servedActive(flag))
+            ++servedActiveFlags;
+        definitions.flags.append(evaluatedPart(flag));
+    });
+    for (const StoredCohort &cohort : m_cohorts.all(projectId))
+        if (!cohort.deleted())
+            definitions.cohorts.insert(cohort.id, cohort.cohort());
+    definitions.groupTypeMapping = m_groups.mapping(projectId);
 
     auto snapshot = std::make_shared<ProjectSnapshot>();
     snapshot->projectId = projectId;
     snapshot->apiToken = token;
-    snapshot->groupTypeMapping = groupTypes;
-    {
-        // Kept as the answers' bytes only: the JSON tree of 100,000 flags would take far more.
-        const QJsonObject definitions = buildDefinitions(flags, cohorts, groupTypes, projectId);
-        snapshot->definitionsJson = QJsonDocument(definitions).toJson(QJsonDocument::Compact);
-        snapshot->definitionsInlinedJson =
-            definitions.value("cohorts"_L1).toObject().isEmpty()
-                ? snapshot->definitionsJson
-                : QJsonDocument(withoutCohorts(definitions)).toJson(QJsonDocument::Compact);
-        snapshot->definitionsEtag =
-            '"' +
-            QCryptographicHash::hash(snapshot->definitionsJson, QCryptographicHash::Sha256)
-                .toHex()
-                .left(32) +
-            '"';
-        for (const QJsonValue &flag : definitions.value("flags"_L1).toArray())
-            if (flag.toObject().value("active"_L1).toBool()) {
-                snapshot->hasActiveFlags = true;
-                break;
-            }
-    }
-
-    ProjectDefinitions definitions;
-    definitions.flags.reserve(flags.size());
-    for (const FeatureFlag &flag : flags)
-        definitions.flags.append(evaluatedPart(flag));
-    for (const StoredCohort &cohort : cohorts)
-        if (!cohort.deleted())
-            definitions.cohorts.insert(cohort.id, cohort.cohort());
-    definitions.groupTypeMapping = groupTypes;
+    snapshot->groupTypeMapping = definitions.groupTypeMapping;
+    snapshot->servedActiveFlags = servedActiveFlags;
     snapshot->engine = CompiledProject::compile(std::move(definitions));
     snapshot->flagKeysJson.reserve(snapshot->engine->flagCount());
     for (qsizetype i = 0; i < snapshot->engine->flagCount(); ++i)
         snapshot->flagKeysJson.append(JsonWriter::encode(snapshot->engine->flag(i).key));
     return snapshot;
+}
+
+void SnapshotStore::applyFlagChange(qint64 projectId, const FeatureFlag &after)
+{
+    QMutexLocker lock(&m_mutex);
+    // A build under way read the project before this change, or may have: it is not kept.
+    ++m_generation[projectId];
+    const std::shared_ptr<const ProjectSnapshot> current = m_byProject.value(projectId);
+    if (!current)
+        return;
+    // Applied under the lock, so changes arriving together apply one after the other.
+    std::shared_ptr<const CompiledProject> engine = current->engine->withFlag(evaluatedPart(after));
+    if (!engine) {
+        m_byProject.remove(projectId);
+        return;
+    }
+    auto next = std::make_shared<ProjectSnapshot>();
+    next->projectId = current->projectId;
+    next->apiToken = current->apiToken;
+    next->groupTypeMapping = current->groupTypeMapping;
+    next->servedActiveFlags = current->servedActiveFlags + (servedActive(after) ? 1 : 0);
+    if (const qsizetype index = current->engine->indexOfId(after.id); index >= 0)
+        next->servedActiveFlags -= servedActive(current->engine->flag(index)) ? 1 : 0;
+    next->flagKeysJson = current->flagKeysJson;
+    for (qsizetype i = next->flagKeysJson.size(); i < engine->flagCount(); ++i)
+        next->flagKeysJson.append(JsonWriter::encode(engine->flag(i).key));
+    next->engine = std::move(engine);
+    m_byProject.insert(projectId, std::move(next));
+    ++m_changesApplied;
 }
 
 std::shared_ptr<const ProjectSnapshot> SnapshotStore::byToken(const QString &token)
@@ -359,6 +400,13 @@ void SnapshotStore::finishBuild(qint64 projectId, const std::shared_ptr<Build> &
     // back, or the server keeps the build's peak as its size.
     malloc_trim(0);
 #endif
+}
+
+void SnapshotStore::warmUp(const QList<qint64> &projectIds)
+{
+    for (const qint64 projectId : projectIds)
+        byProject(projectId);
+    m_ready = true;
 }
 
 void SnapshotStore::invalidate(qint64 projectId)

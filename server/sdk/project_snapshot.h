@@ -14,29 +14,40 @@
 #include <QWaitCondition>
 #include <atomic>
 #include <memory>
+#include <mutex>
 
 namespace bunting::server {
 
-// What the SDK endpoints serve for one project, built once per change rather than per request.
-// Immutable once built, so any number of request threads share one instance.
+// GET /api/feature_flag/local_evaluation's answers: {flags, group_type_mapping, cohorts} with
+// send_cohorts, and without it (cohorts inlined); the same bytes when there is nothing to inline.
+struct SdkDefinitions
+{
+    QByteArray json;
+    QByteArray inlinedJson;
+    QByteArray etag; // strong, quoted
+};
+
+// What the SDK endpoints serve for one project, kept up to date per change rather than built per
+// request. Immutable once published, so any number of request threads share one instance.
 struct ProjectSnapshot
 {
     qint64 projectId = 0;
     QString apiToken;
     // The live flags, live cohorts and group types, compiled.
     std::shared_ptr<const bunting::CompiledProject> engine;
-    // {flags, group_type_mapping, cohorts}, as GET /api/feature_flag/local_evaluation?send_cohorts
-    // serves it, and as it serves it without send_cohorts (withoutCohorts()): the answers'
-    // bytes, written once per change; the same bytes when the project has no cohorts to inline.
-    QByteArray definitionsJson;
-    QByteArray definitionsInlinedJson;
-    // A strong ETag (quoted) over the definitions.
-    QByteArray definitionsEtag;
-    bool hasActiveFlags = false;          // any flag served to SDKs is active (remote config)
+    int servedActiveFlags = 0; // active flags served to SDKs (not remote configuration)
+    bool hasActiveFlags() const { return servedActiveFlags > 0; }
     QHash<int, QString> groupTypeMapping; // group type index -> name
     // Each of the engine's flags' key as a JSON string, by flag index: every /flags answer
     // writes each key twice, and escaping them once here saves that per request.
     QList<QByteArray> flagKeysJson;
+
+private:
+    friend class SnapshotStore;
+    // Written by the first local evaluation request that reads this snapshot: most projects
+    // are only asked /flags, and a change should not pay for a document of every flag.
+    mutable std::once_flag m_definitionsOnce;
+    mutable SdkDefinitions m_definitions;
 };
 
 // The latest snapshot of each project. A request takes the current pointer under a short lock;
@@ -57,16 +68,22 @@ public:
     // A committed change invalidates, nothing else does: every change notice arrives through
     // Database::afterCommit, so a snapshot built after one reads what was committed.
     void invalidate(qint64 projectId);
+    // A committed change of one flag: the snapshot becomes one with that flag recompiled and the
+    // rest shared, or is invalidated when the change reaches further (CompiledProject::withFlag).
+    void applyFlagChange(qint64 projectId, const FeatureFlag &after);
+    // The local evaluation documents of a snapshot, written on first use.
+    const SdkDefinitions &definitions(const ProjectSnapshot &snapshot) const;
     // After a project's token changes (or to start over).
     void invalidateAll();
-    // How many snapshots have been built, for tests of when builds happen.
-    int buildsRun() const { return m_buildsRun.load(); }
+    // Builds the snapshot of each of these projects, then says ready: a server answers its
+    // first /flags from a compiled project rather than compiling on that request.
+    void warmUp(const QList<qint64> &projectIds);
+    bool ready() const { return m_ready.load(); }
 
-    // The definitions document of these flags (live and deleted ones alike: deleted ones are
-    // left out), cohorts and group types.
-    static QJsonObject buildDefinitions(const QList<FeatureFlag> &flags,
-                                        const QList<StoredCohort> &cohorts,
-                                        const QHash<int, QString> &groupTypes, qint64 projectId);
+    // How many snapshots have been built whole, and changes applied to one, for tests of when
+    // builds happen.
+    int buildsRun() const { return m_buildsRun.load(); }
+    int changesApplied() const { return m_changesApplied.load(); }
 
 private:
     // A build under way; requests for its project wait for it rather than build their own.
@@ -78,6 +95,7 @@ private:
         QWaitCondition done;
     };
     std::shared_ptr<const ProjectSnapshot> build(qint64 projectId, const QString &token) const;
+    SdkDefinitions buildDefinitions(qint64 projectId) const;
     void finishBuild(qint64 projectId, const std::shared_ptr<Build> &build,
                      const std::shared_ptr<const ProjectSnapshot> &snapshot);
 
@@ -90,6 +108,8 @@ private:
     QHash<qint64, std::shared_ptr<const ProjectSnapshot>> m_byProject;
     QHash<qint64, std::shared_ptr<Build>> m_builds;
     mutable std::atomic<int> m_buildsRun{0};
+    std::atomic<int> m_changesApplied{0};
+    std::atomic<bool> m_ready{false};
     QHash<QString, qint64> m_projectByToken;
     // Bumped by every invalidation, so a build that raced with one is not cached as current.
     QHash<qint64, quint64> m_generation;

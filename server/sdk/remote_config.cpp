@@ -8,7 +8,7 @@ namespace bunting::server {
 
 QJsonObject sdkRemoteConfig(const ProjectSnapshot &snapshot)
 {
-    const bool hasFeatureFlags = snapshot.hasActiveFlags;
+    const bool hasFeatureFlags = snapshot.hasActiveFlags();
     // PostHog's RemoteConfig fields, with everything this server does not offer (recordings,
     // heatmaps, site apps, exception autocapture) turned off, so posthog-js loads no extension
     // scripts for them. `surveys` is left out: PostHog sends `false`, and posthog-js then still

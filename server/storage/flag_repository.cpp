@@ -52,6 +52,16 @@ QList<FeatureFlag> FlagRepository::all(qint64 projectId, bool includeDeleted) co
     return flags;
 }
 
+void FlagRepository::forEachLive(qint64 projectId,
+                                 const std::function<void(FeatureFlag &&)> &visit) const
+{
+    QSqlQuery q = m_db.exec(
+        u"SELECT document FROM feature_flags WHERE project_id = ? AND deleted = 0 ORDER BY id"_s,
+        {projectId});
+    while (q.next())
+        visit(flagFromDocument(q.value(0).toString()));
+}
+
 std::optional<qint64> FlagRepository::liveIdForKey(qint64 projectId, const QString &key) const
 {
     const auto id = m_db.scalar(

@@ -6,6 +6,7 @@
 #include <QHash>
 #include <QList>
 #include <QSet>
+#include <functional>
 #include <optional>
 #include <utility>
 
@@ -38,6 +39,9 @@ public:
     std::optional<FeatureFlag> find(qint64 projectId, qint64 id) const;
     // The project's flags, deleted ones only when asked for.
     QList<FeatureFlag> all(qint64 projectId, bool includeDeleted = false) const;
+    // The live flags one at a time, in id order, so a caller that keeps a part of each never
+    // holds them all whole.
+    void forEachLive(qint64 projectId, const std::function<void(FeatureFlag &&)> &visit) const;
     std::optional<qint64> liveIdForKey(qint64 projectId, const QString &key) const;
 
     // Writes a new flag (its version snapshot too) and returns its id.

@@ -83,6 +83,7 @@ std::optional<int> GroupRepository::ensureMapping(qint64 projectId, const QStrin
         m_db.exec(u"INSERT INTO group_type_mappings (project_id, group_type_index, group_type) "
                   "VALUES (?, ?, ?)"_s,
                   {projectId, index, groupType});
+        typeAdded.send(projectId);
         return index;
     }
     return std::nullopt;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "storage/change_notices.h"
 #include "storage/database.h"
 
 #include <QHash>
@@ -27,7 +28,7 @@ class GroupRepository
 public:
     static constexpr int maxGroupTypes = 5;
 
-    explicit GroupRepository(const Database &db) : m_db(db) {}
+    explicit GroupRepository(const Database &db) : typeAdded(db), m_db(db) {}
 
     QList<GroupTypeMapping> mappings(qint64 projectId) const;
     // Group type index -> name, as the evaluation engine wants it.
@@ -36,6 +37,9 @@ public:
     // The index of `groupType`, which gets the lowest free index the first time it is seen;
     // nullopt when the project already has five other group types.
     std::optional<int> ensureMapping(qint64 projectId, const QString &groupType);
+    // A new group type: flags aggregated by it, and the definitions SDKs read, change meaning.
+    // On the repository, which every mapping goes through.
+    ChangeNotices<qint64 /*projectId*/> typeAdded;
     // False when the project has no group type with that index.
     bool updateNames(qint64 projectId, int index, const QString &nameSingular,
                      const QString &namePlural);

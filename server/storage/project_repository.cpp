@@ -31,6 +31,15 @@ qint64 ProjectRepository::firstId() const
     return m_db.scalar(u"SELECT MIN(id) FROM projects"_s).value_or(0).toLongLong();
 }
 
+QList<qint64> ProjectRepository::ids() const
+{
+    QSqlQuery q = m_db.exec(u"SELECT id FROM projects ORDER BY id"_s);
+    QList<qint64> ids;
+    while (q.next())
+        ids.append(q.value(0).toLongLong());
+    return ids;
+}
+
 std::optional<qint64> ProjectRepository::idForToken(const QString &apiToken) const
 {
     const auto id =

@@ -2,6 +2,7 @@
 
 #include "storage/database.h"
 
+#include <QList>
 #include <QString>
 #include <optional>
 
@@ -28,6 +29,7 @@ public:
     bool any() const;
     // The lowest project id, 0 when there is none.
     qint64 firstId() const;
+    QList<qint64> ids() const;
 
     std::optional<qint64> idForToken(const QString &apiToken) const;
     std::optional<QString> tokenOf(qint64 projectId) const;

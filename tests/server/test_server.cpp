@@ -3,6 +3,7 @@
 #include "endpoint.h"
 #include "storage/timestamps.h"
 
+#include <QDeadlineTimer>
 #include <QEventLoop>
 #include <QJsonDocument>
 #include <QNetworkReply>
@@ -11,6 +12,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTest>
+#include <QThread>
 #include <QTimer>
 #include <QUrl>
 
@@ -82,6 +84,12 @@ TestServer::TestServer()
     m_port = m_server->listen(QHostAddress::LocalHost, 0, 2);
     if (!m_port)
         qFatal("the test server cannot listen");
+    // Each test starts from a compiled project, as a server does once /_ready says ready.
+    QDeadlineTimer deadline(30'000);
+    while (!m_server->snapshots().ready() && !deadline.hasExpired())
+        QThread::msleep(1);
+    if (!m_server->snapshots().ready())
+        qFatal("the test server did not get ready");
 }
 
 TestServer::~TestServer()

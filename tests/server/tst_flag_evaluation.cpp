@@ -109,6 +109,10 @@ void TestFlagEvaluation::init()
     m_server = std::make_unique<TestServer>();
     m_persons = std::make_unique<PersonRepository>(m_server->server().database());
     m_groups = std::make_unique<GroupRepository>(m_server->server().database());
+    // This repository is not the server's, so its new group types reach the SDK endpoints'
+    // snapshot as the server's own repository's would: through a notice.
+    m_groups->typeAdded.listen(
+        [this](qint64 projectId) { m_server->server().snapshots().invalidate(projectId); });
     const qint64 project = m_server->projectId();
     m_alice = m_persons->create(
         project, {u"alice"_s, u"alice-phone"_s},

@@ -92,6 +92,9 @@ private Q_SLOTS:
     void regexesRunInBoundedTime();
     void theProjectGivesTheTokenFlagsTakes();
     void concurrentRequestsShareOneBuild();
+    void aWriteRecompilesOnlyItsFlag();
+    void aRenameCompilesTheProjectAgain();
+    void readyOnceEveryProjectIsCompiled();
 
 private:
     TestServer::Reply flags(const QJsonObject &body, const QString &path = u"/flags/?v=2"_s);
@@ -765,6 +768,74 @@ void TestSdkFlags::concurrentRequestsShareOneBuild()
     QCOMPARE(got[0]->engine->flagCount(), repository.all(m_server->projectId()).size());
     for (const auto &snapshot : got)
         QCOMPARE(snapshot.get(), got[0].get());
+}
+
+void TestSdkFlags::aWriteRecompilesOnlyItsFlag()
+{
+    // Issue 21: an update, a create and a delete through the REST API each make the SDK
+    // endpoints' next snapshot by compiling that one flag; /flags answers with the change at once.
+    bunting::server::SnapshotStore &snapshots = m_server->server().snapshots();
+    const auto answer = [&] {
+        const auto reply = flags(request(u"carol"_s));
+        return reply.object().value("flags"_L1).toObject();
+    };
+    QVERIFY(answer().contains("beta"_L1));
+    const int builds = snapshots.buildsRun();
+    const int applied = snapshots.changesApplied();
+
+    // carol is not @corp.com: beta matches her once its condition is only a 100% rollout.
+    QCOMPARE(answer().value("beta"_L1).toObject().value("enabled"_L1), QJsonValue(false));
+    QCOMPARE(m_server
+                 ->patchFlag(m_betaId, {{u"filters"_s,
+                                         QJsonObject{{u"groups"_s, QJsonArray{condition({})}}}}})
+                 .status,
+             200);
+    QCOMPARE(answer().value("beta"_L1).toObject().value("enabled"_L1), QJsonValue(true));
+    QCOMPARE(snapshots.byProject(m_server->projectId())->engine->flagsCompiled(), 1);
+
+    const QJsonObject fresh = m_server->createFlag(
+        {{u"key"_s, u"fresh"_s},
+         {u"filters"_s, QJsonObject{{u"groups"_s, QJsonArray{condition({})}}}}});
+    QCOMPARE(answer().value("fresh"_L1).toObject().value("enabled"_L1), QJsonValue(true));
+
+    QCOMPARE(m_server->patchFlag(fresh.value("id"_L1).toInteger(), {{u"deleted"_s, true}}).status,
+             200);
+    QVERIFY(!answer().contains("fresh"_L1));
+    QVERIFY(answer().contains("beta"_L1));
+
+    QCOMPARE(snapshots.buildsRun(), builds);
+    QCOMPARE(snapshots.changesApplied() - applied, 3);
+}
+
+void TestSdkFlags::aRenameCompilesTheProjectAgain()
+{
+    // Another flag may name the old key or the new one, so a new key is a whole compile.
+    bunting::server::SnapshotStore &snapshots = m_server->server().snapshots();
+    QCOMPARE(flags(request(u"alice"_s)).status, 200);
+    const int builds = snapshots.buildsRun();
+    QCOMPARE(m_server->patchFlag(m_betaId, {{u"key"_s, u"beta-2"_s}}).status, 200);
+    const QJsonObject all = flags(request(u"alice"_s)).object().value("flags"_L1).toObject();
+    QCOMPARE(all.keys(), (QStringList{u"beta-2"_s, u"colour"_s}));
+    QCOMPARE(snapshots.buildsRun() - builds, 1);
+}
+
+void TestSdkFlags::readyOnceEveryProjectIsCompiled()
+{
+    // Issue 21: start-up compiles each project before /_ready says ready, so the first /flags
+    // after it is answered from the compiled project rather than compiling on that request.
+    TestServer server; // a fresh one: init's flags were written after this suite's was ready
+    const auto ready = server.get(u"/_ready"_s, QString());
+    QCOMPARE(ready.status, 200);
+    QCOMPARE(ready.object().value("status"_L1), QJsonValue(u"ready"_s));
+    const int builds = server.server().snapshots().buildsRun();
+    QCOMPARE(builds, 1);
+    QCOMPARE(server
+                 .post(u"/flags/?v=2"_s,
+                       QJsonObject{{u"token"_s, server.projectToken()}, {u"distinct_id"_s, u"a"_s}},
+                       QString())
+                 .status,
+             200);
+    QCOMPARE(server.server().snapshots().buildsRun(), builds);
 }
 
 QTEST_GUILESS_MAIN(TestSdkFlags)
