@@ -77,6 +77,7 @@ const PropertyMap emptyProperties;
 // stay valid while any project that shares the entry lives.
 struct FlagEntry
 {
+    explicit FlagEntry(FeatureFlag f) : flag(std::move(f)) {}
     FeatureFlag flag;
     CompiledFlag compiled;
 };
@@ -708,8 +709,7 @@ CompiledProject::CompiledProject(ProjectDefinitions definitions) : d(std::make_u
         FlagChunk chunk;
         chunk.reserve(size_t(std::min(chunkSize, flags.size() - first)));
         for (qsizetype i = first; i < std::min(first + chunkSize, flags.size()); ++i) {
-            auto entry = std::make_shared<FlagEntry>();
-            entry->flag = std::move(flags[i]);
+            auto entry = std::make_shared<FlagEntry>(std::move(flags[i]));
             entry->compiled = d->compileFlag(entry->flag);
             chunk.push_back(std::move(entry));
         }
@@ -767,8 +767,7 @@ std::shared_ptr<const CompiledProject> CompiledProject::withFlag(FeatureFlag fla
         data->indexByKey.insert(flag.key, index);
         data->indexById.insert(flag.id, index);
     }
-    auto entry = std::make_shared<FlagEntry>();
-    entry->flag = std::move(flag);
+    auto entry = std::make_shared<FlagEntry>(std::move(flag));
     entry->compiled = data->compileFlag(entry->flag);
     data->flagsCompiled = 1;
     data->place(index, std::move(entry));

@@ -9,44 +9,48 @@ namespace {
 
 // Conditions without the JSON they were read from (JsonRecord: unknown keys, which keys were
 // present), which only writing them back needs; at every level that is most of a parsed flag.
-QList<Condition> withoutRecords(QList<Condition> conditions)
+void dropRecords(QList<Condition> &conditions)
 {
     for (Condition &condition : conditions) {
         condition.record = {};
         for (PropertyFilter &property : condition.properties)
             property.record = {};
     }
-    return conditions;
 }
 
 } // namespace
 
-FeatureFlag evaluatedPart(const FeatureFlag &flag)
+FeatureFlag evaluatedPart(FeatureFlag &&flag)
 {
     FeatureFlag part;
     part.id = flag.id;
-    part.key = flag.key;
-    part.name = flag.name;
+    part.key = std::move(flag.key);
+    part.name = std::move(flag.name);
     part.version = flag.version;
     part.active = flag.active;
     part.deleted = flag.deleted;
-    part.filters = flag.filters;
+    part.filters = std::move(flag.filters);
     part.filters.record = {};
     part.filters.multivariateRecord = {};
-    part.filters.groups = withoutRecords(flag.filters.groups);
-    part.filters.superGroups = withoutRecords(flag.filters.superGroups);
+    dropRecords(part.filters.groups);
+    dropRecords(part.filters.superGroups);
     if (part.filters.variants)
         for (Variant &variant : *part.filters.variants)
             variant.record = {};
     if (part.filters.holdout)
         part.filters.holdout->record = {};
     part.ensureExperienceContinuity = flag.ensureExperienceContinuity;
-    part.evaluationRuntime = flag.evaluationRuntime;
-    part.evaluationContexts = flag.evaluationContexts;
-    part.bucketingIdentifier = flag.bucketingIdentifier;
+    part.evaluationRuntime = std::move(flag.evaluationRuntime);
+    part.evaluationContexts = std::move(flag.evaluationContexts);
+    part.bucketingIdentifier = std::move(flag.bucketingIdentifier);
     part.isRemoteConfiguration = flag.isRemoteConfiguration;
     part.hasEncryptedPayloads = flag.hasEncryptedPayloads;
     return part;
+}
+
+FeatureFlag evaluatedPart(const FeatureFlag &flag)
+{
+    return evaluatedPart(FeatureFlag(flag));
 }
 
 FlagValue FlagValue::fromJson(const QJsonValue &value)

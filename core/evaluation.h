@@ -37,6 +37,7 @@ struct EvaluationContext
 // which only writing it back needs) is left out, so a compiled project of 100,000 flags keeps
 // only what it uses.
 FeatureFlag evaluatedPart(const FeatureFlag &flag);
+FeatureFlag evaluatedPart(FeatureFlag &&flag); // takes what it keeps rather than copy it
 
 struct ProjectDefinitions
 {

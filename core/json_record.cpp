@@ -2,6 +2,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <algorithm>
 
 namespace bunting {
 
@@ -16,15 +17,32 @@ QString compactJson(const QJsonValue &value)
 
 void JsonRecord::read(const QJsonObject &object, std::initializer_list<QLatin1StringView> known)
 {
-    m_extra = object;
     m_seen.clear();
+    m_seen.reserve(qsizetype(known.size()));
     for (QLatin1StringView key : known) {
-        const auto it = m_extra.constFind(key);
-        if (it == m_extra.constEnd())
-            continue;
-        m_seen.insert(QString(key), it->isNull());
-        m_extra.remove(key);
+        const auto it = object.constFind(key);
+        if (it != object.constEnd())
+            m_seen.append({key, it->isNull()});
     }
+    m_extra = {};
+    // Most objects hold only known keys: then there is nothing else to look for.
+    if (m_seen.size() == object.size())
+        return;
+    for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
+        const QString key = it.key();
+        const bool isKnown = std::any_of(known.begin(), known.end(),
+                                         [&key](QLatin1StringView k) { return key == k; });
+        if (!isKnown)
+            m_extra.insert(key, it.value());
+    }
+}
+
+const JsonRecord::Seen *JsonRecord::seen(QLatin1StringView key) const
+{
+    for (const Seen &s : m_seen)
+        if (s.key == key)
+            return &s;
+    return nullptr;
 }
 
 void JsonRecord::put(QJsonObject &out, QLatin1StringView key, const QJsonValue &value,
@@ -34,10 +52,10 @@ void JsonRecord::put(QJsonObject &out, QLatin1StringView key, const QJsonValue &
         out.insert(key, value);
         return;
     }
-    const auto seen = m_seen.constFind(QString(key));
-    if (seen == m_seen.constEnd())
+    const Seen *s = seen(key);
+    if (!s)
         return;
-    out.insert(key, *seen ? QJsonValue(QJsonValue::Null) : value);
+    out.insert(key, s->wasNull ? QJsonValue(QJsonValue::Null) : value);
 }
 
 } // namespace bunting

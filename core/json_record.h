@@ -1,8 +1,8 @@
 #pragma once
 
-#include <QHash>
 #include <QJsonObject>
 #include <QJsonValue>
+#include <QList>
 #include <QString>
 #include <initializer_list>
 
@@ -18,7 +18,9 @@ QString compactJson(const QJsonValue &value);
 class JsonRecord
 {
 public:
-    // Keeps the keys of `object` that are not in `known` as extra fields.
+    // Keeps the keys of `object` that are not in `known` as extra fields. The known keys must
+    // be string literals: the record keeps views of them rather than copies, since every flag
+    // read carries dozens of records.
     void read(const QJsonObject &object, std::initializer_list<QLatin1StringView> known);
 
     // Starts the output object from the extra fields.
@@ -29,15 +31,23 @@ public:
     void put(QJsonObject &out, QLatin1StringView key, const QJsonValue &value,
              bool isDefault) const;
 
-    bool had(QLatin1StringView key) const { return m_seen.contains(key); }
+    bool had(QLatin1StringView key) const { return seen(key) != nullptr; }
     const QJsonObject &extra() const { return m_extra; }
     void setExtra(const QJsonObject &extra) { m_extra = extra; }
 
     friend bool operator==(const JsonRecord &, const JsonRecord &) = default;
 
 private:
+    struct Seen
+    {
+        QLatin1StringView key; // one of read()'s literals
+        bool wasNull = false;
+        friend bool operator==(const Seen &, const Seen &) = default;
+    };
+    const Seen *seen(QLatin1StringView key) const;
+
     QJsonObject m_extra;
-    QHash<QString, bool> m_seen; // key -> was null
+    QList<Seen> m_seen; // in the order of read()'s known keys
 };
 
 } // namespace bunting

@@ -385,28 +385,32 @@ ApiResponse testEvaluation(ApiRequest &r, Services &s)
     const ProjectEvaluation project = evaluationOf(r.projectId, s);
     EvaluationContext context = project.context(subject);
     // The flag as it is now is in the project's compiled snapshot, the one the SDK endpoints
-    // read; only a flag as it was (or a deleted one) needs the project compiled around it.
+    // read, and the flag as it was is that snapshot with the one flag changed; only a deleted
+    // flag, or an old version whose change reaches other flags (a key since renamed), needs the
+    // project compiled around it.
+    const std::optional<FeatureFlag> then =
+        timestamp ? std::optional(flagAt(s, current, *timestamp)) : std::nullopt;
+    const FeatureFlag &wanted = then ? *then : current;
     std::shared_ptr<const CompiledProject> compiled;
     qsizetype index = -1;
-    if (!timestamp) {
-        if (const auto snapshot = s.snapshots.byProject(r.projectId)) {
-            index = snapshot->engine->indexOfId(current.id);
-            if (index >= 0)
-                compiled = snapshot->engine;
-        }
+    if (const auto snapshot = wanted.deleted ? nullptr : s.snapshots.byProject(r.projectId)) {
+        std::shared_ptr<const CompiledProject> engine =
+            then ? snapshot->engine->withFlag(evaluatedPart(*then)) : snapshot->engine;
+        index = engine ? engine->indexOfId(wanted.id) : -1;
+        if (index >= 0)
+            compiled = std::move(engine);
     }
     if (!compiled) {
         ProjectDefinitions definitions = project.definitions();
-        const FeatureFlag then = timestamp ? flagAt(s, current, *timestamp) : current;
         index = -1;
         for (qsizetype i = 0; i < definitions.flags.size(); ++i)
-            if (definitions.flags[i].id == then.id)
+            if (definitions.flags[i].id == wanted.id)
                 index = i;
         if (index < 0) {
             index = definitions.flags.size();
-            definitions.flags.append(then);
+            definitions.flags.append(wanted);
         } else {
-            definitions.flags[index] = then;
+            definitions.flags[index] = wanted;
         }
         compiled = CompiledProject::compile(std::move(definitions));
     }

@@ -273,10 +273,11 @@ std::shared_ptr<const ProjectSnapshot> SnapshotStore::build(qint64 projectId,
     int servedActiveFlags = 0;
     // Each flag is cut to its evaluated part as it is read, so the build never holds the
     // project's flags whole.
+    definitions.flags.reserve(m_flags.liveCount(projectId));
     m_flags.forEachLive(projectId, [&](FeatureFlag &&flag) {
         if (servedActive(flag))
             ++servedActiveFlags;
-        definitions.flags.append(evaluatedPart(flag));
+        definitions.flags.append(evaluatedPart(std::move(flag)));
     });
     for (const StoredCohort &cohort : m_cohorts.all(projectId))
         if (!cohort.deleted())

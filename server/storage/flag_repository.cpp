@@ -62,6 +62,13 @@ void FlagRepository::forEachLive(qint64 projectId,
         visit(flagFromDocument(q.value(0).toString()));
 }
 
+qsizetype FlagRepository::liveCount(qint64 projectId) const
+{
+    const auto count = m_db.scalar(
+        u"SELECT COUNT(*) FROM feature_flags WHERE project_id = ? AND deleted = 0"_s, {projectId});
+    return count ? qsizetype(count->toLongLong()) : 0;
+}
+
 std::optional<qint64> FlagRepository::liveIdForKey(qint64 projectId, const QString &key) const
 {
     const auto id = m_db.scalar(

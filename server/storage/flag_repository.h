@@ -42,6 +42,7 @@ public:
     // The live flags one at a time, in id order, so a caller that keeps a part of each never
     // holds them all whole.
     void forEachLive(qint64 projectId, const std::function<void(FeatureFlag &&)> &visit) const;
+    qsizetype liveCount(qint64 projectId) const;
     std::optional<qint64> liveIdForKey(qint64 projectId, const QString &key) const;
 
     // Writes a new flag (its version snapshot too) and returns its id.
