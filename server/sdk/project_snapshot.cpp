@@ -112,13 +112,12 @@ private:
 // A flag as PostHog's MinimalFeatureFlagSerializer writes it for local evaluation.
 QJsonObject minimalFlag(const FeatureFlag &flag, qint64 projectId)
 {
-    const QJsonObject full = flag.toJson();
     QJsonObject minimal{
         {u"id"_s, flag.id},
         {u"team_id"_s, projectId},
         {u"name"_s, flag.name},
         {u"key"_s, flag.key},
-        {u"filters"_s, full.value("filters"_L1).toObject()},
+        {u"filters"_s, flag.filters.toJson()},
         {u"deleted"_s, flag.deleted},
         {u"active"_s, flag.active},
         {u"ensure_experience_continuity"_s, flag.ensureExperienceContinuity},
@@ -161,7 +160,28 @@ void collectCohortIds(const QJsonValue &node, QSet<qint64> &ids)
         collectCohortIds(object.value("properties"_L1), ids);
 }
 
+// A build reads every flag whole before keeping a part of it: hand the pages it freed back, or
+// the server keeps the build's peak as its size.
+void returnFreedMemory()
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
 } // namespace
+
+void SharedByteArrays::append(QByteArray bytes)
+{
+    if (m_size % chunkSize == 0) {
+        m_chunks.push_back(std::make_shared<std::vector<QByteArray>>());
+        m_chunks.back()->reserve(size_t(chunkSize));
+    } else if (m_chunks.back().use_count() > 1) {
+        m_chunks.back() = std::make_shared<std::vector<QByteArray>>(*m_chunks.back());
+    }
+    m_chunks.back()->push_back(std::move(bytes));
+    ++m_size;
+}
 
 SdkDefinitions SnapshotStore::buildDefinitions(qint64 projectId) const
 {
@@ -251,8 +271,10 @@ const SdkDefinitions &SnapshotStore::definitions(const ProjectSnapshot &snapshot
     // Read from the database rather than the engine, which keeps only what evaluation needs:
     // PostHog serves each flag's filters as they were saved. Should a change commit in between,
     // this is newer than the engine, never older, and the next snapshot replaces both.
-    std::call_once(snapshot.m_definitionsOnce,
-                   [&] { snapshot.m_definitions = buildDefinitions(snapshot.projectId); });
+    std::call_once(snapshot.m_definitionsOnce, [&] {
+        snapshot.m_definitions = buildDefinitions(snapshot.projectId);
+        returnFreedMemory();
+    });
     return snapshot.m_definitions;
 }
 
@@ -290,7 +312,6 @@ std::shared_ptr<const ProjectSnapshot> SnapshotStore::build(qint64 projectId,
     snapshot->groupTypeMapping = definitions.groupTypeMapping;
     snapshot->servedActiveFlags = servedActiveFlags;
     snapshot->engine = CompiledProject::compile(std::move(definitions));
-    snapshot->flagKeysJson.reserve(snapshot->engine->flagCount());
     for (qsizetype i = 0; i < snapshot->engine->flagCount(); ++i)
         snapshot->flagKeysJson.append(JsonWriter::encode(snapshot->engine->flag(i).key));
     return snapshot;
@@ -396,11 +417,7 @@ void SnapshotStore::finishBuild(qint64 projectId, const std::shared_ptr<Build> &
             m_builds.remove(projectId);
         build->done.wakeAll();
     }
-#ifdef __GLIBC__
-    // A build reads every flag whole before keeping its evaluated part: hand the pages it freed
-    // back, or the server keeps the build's peak as its size.
-    malloc_trim(0);
-#endif
+    returnFreedMemory();
 }
 
 void SnapshotStore::warmUp(const QList<qint64> &projectIds)

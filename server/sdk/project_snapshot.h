@@ -15,8 +15,28 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 namespace bunting::server {
+
+// Byte strings by index, in chunks that copies share: appending to a copy copies one chunk, so
+// a snapshot made for one new flag does not copy the key of every other.
+class SharedByteArrays
+{
+public:
+    qsizetype size() const { return m_size; }
+    const QByteArray &operator[](qsizetype index) const
+    {
+        return (*m_chunks[size_t(index / chunkSize)])[size_t(index % chunkSize)];
+    }
+    void append(QByteArray bytes);
+
+private:
+    static constexpr qsizetype chunkSize = 1024;
+    // A chunk no other copy holds is appended to in place.
+    std::vector<std::shared_ptr<std::vector<QByteArray>>> m_chunks;
+    qsizetype m_size = 0;
+};
 
 // GET /api/feature_flag/local_evaluation's answers: {flags, group_type_mapping, cohorts} with
 // send_cohorts, and without it (cohorts inlined); the same bytes when there is nothing to inline.
@@ -40,7 +60,7 @@ struct ProjectSnapshot
     QHash<int, QString> groupTypeMapping; // group type index -> name
     // Each of the engine's flags' key as a JSON string, by flag index: every /flags answer
     // writes each key twice, and escaping them once here saves that per request.
-    QList<QByteArray> flagKeysJson;
+    SharedByteArrays flagKeysJson;
 
 private:
     friend class SnapshotStore;

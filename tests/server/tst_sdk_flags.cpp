@@ -95,6 +95,7 @@ private Q_SLOTS:
     void aWriteRecompilesOnlyItsFlag();
     void aRenameCompilesTheProjectAgain();
     void readyOnceEveryProjectIsCompiled();
+    void snapshotKeysAreSharedBetweenCopies();
 
 private:
     TestServer::Reply flags(const QJsonObject &body, const QString &path = u"/flags/?v=2"_s);
@@ -836,6 +837,34 @@ void TestSdkFlags::readyOnceEveryProjectIsCompiled()
                  .status,
              200);
     QCOMPARE(server.server().snapshots().buildsRun(), builds);
+}
+
+void TestSdkFlags::snapshotKeysAreSharedBetweenCopies()
+{
+    // The encoded keys a snapshot made for a new flag shares with the one before: appending to
+    // a copy leaves the original as it was, across chunk boundaries.
+    bunting::server::SharedByteArrays original;
+    for (int i = 0; i < 2'500; ++i)
+        original.append(QByteArray::number(i));
+    bunting::server::SharedByteArrays copy = original;
+    for (int i = 2'500; i < 3'100; ++i)
+        copy.append(QByteArray::number(i));
+    bunting::server::SharedByteArrays third = copy;
+    third.append("last");
+    QCOMPARE(original.size(), 2'500);
+    QCOMPARE(copy.size(), 3'100);
+    QCOMPARE(third.size(), 3'101);
+    for (int i = 0; i < 3'100; ++i) {
+        if (i < 2'500)
+            QCOMPARE(original[i], QByteArray::number(i));
+        QCOMPARE(copy[i], QByteArray::number(i));
+        QCOMPARE(third[i], QByteArray::number(i));
+    }
+    QCOMPARE(third[3'100], QByteArray("last"));
+    // A chunk no copy shares is appended to in place: the original's first chunk is the copy's.
+    QCOMPARE(&original[0], &copy[0]);
+    QCOMPARE(&copy[2'048], &third[2'048]);
+    QVERIFY(&original[2'048] != &copy[2'048]);
 }
 
 QTEST_GUILESS_MAIN(TestSdkFlags)
