@@ -325,6 +325,11 @@ void SnapshotStore::applyFlagChange(qint64 projectId, const FeatureFlag &after)
     const std::shared_ptr<const ProjectSnapshot> current = m_byProject.value(projectId);
     if (!current)
         return;
+    // Two writes of one flag commit in order, but their notices run on their own threads and
+    // may arrive the other way round: an older version never replaces a newer one.
+    const qsizetype was = current->engine->indexOfId(after.id);
+    if (was >= 0 && current->engine->flag(was).version > after.version)
+        return;
     // Applied under the lock, so changes arriving together apply one after the other.
     std::shared_ptr<const CompiledProject> engine = current->engine->withFlag(evaluatedPart(after));
     if (!engine) {
@@ -336,8 +341,8 @@ void SnapshotStore::applyFlagChange(qint64 projectId, const FeatureFlag &after)
     next->apiToken = current->apiToken;
     next->groupTypeMapping = current->groupTypeMapping;
     next->servedActiveFlags = current->servedActiveFlags + (servedActive(after) ? 1 : 0);
-    if (const qsizetype index = current->engine->indexOfId(after.id); index >= 0)
-        next->servedActiveFlags -= servedActive(current->engine->flag(index)) ? 1 : 0;
+    if (was >= 0)
+        next->servedActiveFlags -= servedActive(current->engine->flag(was)) ? 1 : 0;
     next->flagKeysJson = current->flagKeysJson;
     for (qsizetype i = next->flagKeysJson.size(); i < engine->flagCount(); ++i)
         next->flagKeysJson.append(JsonWriter::encode(engine->flag(i).key));

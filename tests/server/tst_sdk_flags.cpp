@@ -94,6 +94,7 @@ private Q_SLOTS:
     void concurrentRequestsShareOneBuild();
     void aWriteRecompilesOnlyItsFlag();
     void aRenameCompilesTheProjectAgain();
+    void anOlderChangeArrivingLateIsIgnored();
     void readyOnceEveryProjectIsCompiled();
     void snapshotKeysAreSharedBetweenCopies();
 
@@ -806,6 +807,32 @@ void TestSdkFlags::aWriteRecompilesOnlyItsFlag()
 
     QCOMPARE(snapshots.buildsRun(), builds);
     QCOMPARE(snapshots.changesApplied() - applied, 3);
+}
+
+void TestSdkFlags::anOlderChangeArrivingLateIsIgnored()
+{
+    // Each change notice runs on the thread that committed the change, so the notices of two
+    // writes of one flag may arrive the other way round: the older one must not win.
+    bunting::server::SnapshotStore &snapshots = m_server->server().snapshots();
+    const bunting::FeatureFlag first =
+        m_server->server().flagService().get(m_server->projectId(), m_betaId);
+    QCOMPARE(m_server
+                 ->patchFlag(m_betaId, {{u"filters"_s,
+                                         QJsonObject{{u"groups"_s, QJsonArray{condition({})}}}}})
+                 .status,
+             200);
+    const auto carolGetsBeta = [&] {
+        return flags(request(u"carol"_s))
+            .object()
+            .value("flags"_L1)
+            .toObject()
+            .value("beta"_L1)
+            .toObject()
+            .value("enabled"_L1);
+    };
+    QCOMPARE(carolGetsBeta(), QJsonValue(true));
+    snapshots.applyFlagChange(m_server->projectId(), first);
+    QCOMPARE(carolGetsBeta(), QJsonValue(true));
 }
 
 void TestSdkFlags::aRenameCompilesTheProjectAgain()
