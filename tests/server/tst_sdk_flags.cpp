@@ -100,6 +100,8 @@ private Q_SLOTS:
 
 private:
     TestServer::Reply flags(const QJsonObject &body, const QString &path = u"/flags/?v=2"_s);
+    // `enabled` of one flag in the answer to `distinctId`.
+    QJsonValue enabledFor(const QString &distinctId, const QString &key);
     QJsonObject request(const QString &distinctId, const QJsonObject &extra = {}) const;
     std::unique_ptr<TestServer> m_server;
     qint64 m_betaId = 0;
@@ -149,6 +151,17 @@ QJsonObject TestSdkFlags::request(const QString &distinctId, const QJsonObject &
 TestServer::Reply TestSdkFlags::flags(const QJsonObject &body, const QString &path)
 {
     return m_server->post(path, body, QString());
+}
+
+QJsonValue TestSdkFlags::enabledFor(const QString &distinctId, const QString &key)
+{
+    return flags(request(distinctId))
+        .object()
+        .value("flags"_L1)
+        .toObject()
+        .value(key)
+        .toObject()
+        .value("enabled"_L1);
 }
 
 void TestSdkFlags::flagsV2Shape()
@@ -622,15 +635,7 @@ void TestSdkFlags::editIsServedNext()
 
 void TestSdkFlags::personUpdateIsServedAfterInvalidation()
 {
-    auto beta = [this] {
-        return flags(request(u"carol"_s))
-            .object()
-            .value("flags"_L1)
-            .toObject()
-            .value("beta"_L1)
-            .toObject()
-            .value("enabled"_L1);
-    };
+    auto beta = [this] { return enabledFor(u"carol"_s, u"beta"_s); };
     QCOMPARE(beta(), QJsonValue(false));
     auto &db = m_server->server().database();
     const qint64 project = m_server->projectId();
@@ -821,18 +826,9 @@ void TestSdkFlags::anOlderChangeArrivingLateIsIgnored()
                                          QJsonObject{{u"groups"_s, QJsonArray{condition({})}}}}})
                  .status,
              200);
-    const auto carolGetsBeta = [&] {
-        return flags(request(u"carol"_s))
-            .object()
-            .value("flags"_L1)
-            .toObject()
-            .value("beta"_L1)
-            .toObject()
-            .value("enabled"_L1);
-    };
-    QCOMPARE(carolGetsBeta(), QJsonValue(true));
+    QCOMPARE(enabledFor(u"carol"_s, u"beta"_s), QJsonValue(true));
     snapshots.applyFlagChange(m_server->projectId(), first);
-    QCOMPARE(carolGetsBeta(), QJsonValue(true));
+    QCOMPARE(enabledFor(u"carol"_s, u"beta"_s), QJsonValue(true));
 }
 
 void TestSdkFlags::aRenameCompilesTheProjectAgain()
