@@ -330,6 +330,8 @@ void SnapshotStore::applyFlagChange(qint64 projectId, const FeatureFlag &after)
     const qsizetype was = current->engine->indexOfId(after.id);
     if (was >= 0 && current->engine->flag(was).version > after.version)
         return;
+    if (current->deletedVersions.value(after.id, -1) > after.version)
+        return;
     // Applied under the lock, so changes arriving together apply one after the other.
     std::shared_ptr<const CompiledProject> engine = current->engine->withFlag(evaluatedPart(after));
     if (!engine) {
@@ -344,6 +346,9 @@ void SnapshotStore::applyFlagChange(qint64 projectId, const FeatureFlag &after)
     if (was >= 0)
         next->servedActiveFlags -= servedActive(current->engine->flag(was)) ? 1 : 0;
     next->flagKeysJson = current->flagKeysJson;
+    next->deletedVersions = current->deletedVersions;
+    if (after.deleted && was >= 0)
+        next->deletedVersions.insert(after.id, after.version);
     for (qsizetype i = next->flagKeysJson.size(); i < engine->flagCount(); ++i)
         next->flagKeysJson.append(JsonWriter::encode(engine->flag(i).key));
     next->engine = std::move(engine);

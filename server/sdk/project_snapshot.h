@@ -61,6 +61,9 @@ struct ProjectSnapshot
     // Each of the engine's flags' key as a JSON string, by flag index: every /flags answer
     // writes each key twice, and escaping them once here saves that per request.
     SharedByteArrays flagKeysJson;
+    // The version at which each flag deleted since the last whole build was deleted: the engine
+    // no longer finds it, and a late notice of an older version must not bring it back.
+    QHash<qint64, int> deletedVersions;
 
 private:
     friend class SnapshotStore;

@@ -829,6 +829,19 @@ void TestSdkFlags::anOlderChangeArrivingLateIsIgnored()
     QCOMPARE(enabledFor(u"carol"_s, u"beta"_s), QJsonValue(true));
     snapshots.applyFlagChange(m_server->projectId(), first);
     QCOMPARE(enabledFor(u"carol"_s, u"beta"_s), QJsonValue(true));
+
+    // Nor does an older version bring back a flag deleted since, even the newest flag, which
+    // would otherwise be added back at the end.
+    const QJsonObject last = m_server->createFlag(
+        {{u"key"_s, u"last"_s},
+         {u"filters"_s, QJsonObject{{u"groups"_s, QJsonArray{condition({})}}}}});
+    const qint64 lastId = last.value("id"_L1).toInteger();
+    const bunting::FeatureFlag live =
+        m_server->server().flagService().get(m_server->projectId(), lastId);
+    QCOMPARE(m_server->patchFlag(lastId, {{u"deleted"_s, true}}).status, 200);
+    QVERIFY(!flags(request(u"carol"_s)).object().value("flags"_L1).toObject().contains("last"_L1));
+    snapshots.applyFlagChange(m_server->projectId(), live);
+    QVERIFY(!flags(request(u"carol"_s)).object().value("flags"_L1).toObject().contains("last"_L1));
 }
 
 void TestSdkFlags::aRenameCompilesTheProjectAgain()
