@@ -174,7 +174,8 @@ EvaluationContext buildContext(qint64 projectId, const ProjectSnapshot &snapshot
     const QJsonObject groups = optionalObject(body, u"groups"_s);
     const QJsonObject groupProperties = optionalObject(body, u"group_properties"_s);
     QHash<QString, int> indexByType;
-    for (auto it = snapshot.groupTypeMapping.cbegin(); it != snapshot.groupTypeMapping.cend(); ++it)
+    const QHash<int, QString> &groupTypes = snapshot.engine->groupTypeMapping();
+    for (auto it = groupTypes.cbegin(); it != groupTypes.cend(); ++it)
         indexByType.insert(it.value(), it.key());
     for (auto it = groups.constBegin(); it != groups.constEnd(); ++it) {
         const QString key = sdkIdText(it.value());

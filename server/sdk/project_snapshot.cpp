@@ -309,7 +309,6 @@ std::shared_ptr<const ProjectSnapshot> SnapshotStore::build(qint64 projectId,
     auto snapshot = std::make_shared<ProjectSnapshot>();
     snapshot->projectId = projectId;
     snapshot->apiToken = token;
-    snapshot->groupTypeMapping = definitions.groupTypeMapping;
     snapshot->servedActiveFlags = servedActiveFlags;
     snapshot->engine = CompiledProject::compile(std::move(definitions));
     for (qsizetype i = 0; i < snapshot->engine->flagCount(); ++i)
@@ -341,7 +340,6 @@ void SnapshotStore::applyFlagChange(qint64 projectId, const FeatureFlag &after)
     auto next = std::make_shared<ProjectSnapshot>();
     next->projectId = current->projectId;
     next->apiToken = current->apiToken;
-    next->groupTypeMapping = current->groupTypeMapping;
     next->servedActiveFlags = current->servedActiveFlags + (servedActive(after) ? 1 : 0);
     if (was >= 0)
         next->servedActiveFlags -= servedActive(current->engine->flag(was)) ? 1 : 0;

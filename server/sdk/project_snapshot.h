@@ -57,7 +57,6 @@ struct ProjectSnapshot
     std::shared_ptr<const bunting::CompiledProject> engine;
     int servedActiveFlags = 0; // active flags served to SDKs (not remote configuration)
     bool hasActiveFlags() const { return servedActiveFlags > 0; }
-    QHash<int, QString> groupTypeMapping; // group type index -> name
     // Each of the engine's flags' key as a JSON string, by flag index: every /flags answer
     // writes each key twice, and escaping them once here saves that per request.
     SharedByteArrays flagKeysJson;
