@@ -1,5 +1,6 @@
 // bunting-server: Bunting's local PostHog server, headless. Serves PostHog's feature-flag REST
 // API over SQLite or PostgreSQL; also manages API keys and evaluates definitions offline.
+#include "environment_options.h"
 #include "evaluate_command.h"
 #include "json_log.h"
 #include "local_server.h"
@@ -50,7 +51,7 @@ std::optional<std::pair<QHostAddress, quint16>> parseListen(const QString &text)
     return std::pair{address, quint16(port)};
 }
 
-int runKeys(LocalServer &server, const QStringList &args, const QCommandLineParser &parser)
+int runKeys(LocalServer &server, const QStringList &args, const EnvironmentOptions &options)
 {
     AuthService &auth = server.auth();
     const QString action = args.value(1);
@@ -69,7 +70,7 @@ int runKeys(LocalServer &server, const QStringList &args, const QCommandLinePars
         return 0;
     }
     if (action == "create"_L1) {
-        const QStringList scopes = parser.value(u"scopes"_s).split(u',', Qt::SkipEmptyParts);
+        const QStringList scopes = options.value(u"scopes"_s).split(u',', Qt::SkipEmptyParts);
         if (scopes.isEmpty())
             return fail(u"keys create needs --scopes, e.g. feature_flag:read,feature_flag:write"_s);
         for (const QString &scope : scopes)
@@ -77,7 +78,7 @@ int runKeys(LocalServer &server, const QStringList &args, const QCommandLinePars
                 return fail(u"unknown scope '%1'; known: %2"_s.arg(
                     scope, AuthService::knownScopes().join(u", "_s)));
         QList<qint64> projects;
-        for (const QString &text : parser.values(u"project"_s)) {
+        for (const QString &text : options.values(u"project"_s)) {
             bool ok = false;
             const qint64 id = text.toLongLong(&ok);
             if (!ok || !auth.projectExists(id))
@@ -85,7 +86,7 @@ int runKeys(LocalServer &server, const QStringList &args, const QCommandLinePars
             projects.append(id);
         }
         const CreatedKey key =
-            auth.createKey(auth.ownerUserId(), parser.value(u"label"_s), scopes, projects);
+            auth.createKey(auth.ownerUserId(), options.value(u"label"_s), scopes, projects);
         QTextStream(stdout) << "Key " << key.id << " created. It is shown only this once:\n"
                             << key.value << '\n';
         return 0;
@@ -93,17 +94,17 @@ int runKeys(LocalServer &server, const QStringList &args, const QCommandLinePars
     return fail(u"keys takes create, list or revoke"_s);
 }
 
-int serve(LocalServer &server, const QCommandLineParser &parser)
+int serve(LocalServer &server, const EnvironmentOptions &options)
 {
-    const auto listen = parseListen(parser.value(u"listen"_s));
+    const auto listen = parseListen(options.value(u"listen"_s));
     bool threadsOk = false;
-    const int threads = parser.value(u"threads"_s).toInt(&threadsOk);
+    const int threads = options.value(u"threads"_s).toInt(&threadsOk);
     if (!threadsOk || threads < 1 || threads > 64)
         return fail(u"--threads takes a number from 1 to 64"_s);
     const quint16 port = server.listen(listen->first, listen->second, threads);
     if (port == 0)
         return fail(u"cannot listen on %1 (in use, or not an address of this machine)"_s.arg(
-            parser.value(u"listen"_s)));
+            options.value(u"listen"_s)));
     quitOnTerminationSignals(std::chrono::seconds(20));
     QTextStream(stdout) << "bunting-server " << BUNTING_VERSION << " listening on http://"
                         << listen->first.toString() << ':' << port << " ("
@@ -135,7 +136,11 @@ int main(int argc, char *argv[])
         "  keys list          List the keys (masked).\n"
         "  keys revoke ID     Revoke a key.\n"
         "  evaluate           Evaluate flag definitions (PostHog's local-evaluation JSON) for\n"
-        "                     one person and print every flag's value, reason and payload."_s);
+        "                     one person and print every flag's value, reason and payload.\n\n"
+        "Each option may also come from the environment: BUNTING_ and its name in capitals,\n"
+        "'-' as '_' (BUNTING_DB, BUNTING_LISTEN, BUNTING_LOG_FORMAT, BUNTING_METRICS=1, ...);\n"
+        "one given on the command line wins. A PostgreSQL password belongs there rather than\n"
+        "in the arguments, which every user of the machine can read."_s);
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(u"command"_s, u"serve, keys or evaluate"_s, u"[command]"_s);
@@ -154,11 +159,13 @@ int main(int argc, char *argv[])
         {u"project"_s, u"keys create: a project the key may reach (repeatable; default all)."_s,
          u"id"_s},
         {u"label"_s, u"keys create: a name for the key."_s, u"label"_s, u"bunting-server"_s},
+        {u"metrics"_s, u"Count requests and answer GET /metrics in Prometheus' text format."_s},
     });
     addEvaluateOptions(parser);
     parser.process(app);
+    const EnvironmentOptions options(parser);
 
-    const QString logFormat = parser.value(u"log-format"_s);
+    const QString logFormat = options.value(u"log-format"_s);
     if (logFormat == "json"_L1)
         installJsonLogHandler();
     else if (logFormat != "text"_L1)
@@ -175,17 +182,22 @@ int main(int argc, char *argv[])
         return fail(u"unknown command '%1'; see --help"_s.arg(command));
 
     // A mistyped address must not create a database (and print its owner key) first.
-    if (command == "serve"_L1 && !parseListen(parser.value(u"listen"_s)))
+    if (command == "serve"_L1 && !parseListen(options.value(u"listen"_s)))
         return fail(u"--listen must be HOST:PORT, e.g. 127.0.0.1:8010"_s);
 
     QString originError;
     const auto origins =
-        CrossOriginPolicy::parseOrigins(parser.values(u"allow-origin"_s), &originError);
+        CrossOriginPolicy::parseOrigins(options.values(u"allow-origin"_s), &originError);
     if (!origins)
         return fail(u"--allow-origin: "_s + originError);
 
-    LocalServer server(DatabaseLocation::parse(parser.value(u"db"_s)));
+    if (options.flagVariableInvalid(u"metrics"_s))
+        return fail(u"%1 takes 1 or 0"_s.arg(EnvironmentOptions::variableFor(u"metrics"_s)));
+
+    LocalServer server(DatabaseLocation::parse(options.value(u"db"_s)));
     server.setCrossOrigin(CrossOriginPolicy(*origins));
+    if (options.isSet(u"metrics"_s))
+        server.enableMetrics();
     try {
         // Keys may be managed while a server serves the file; a second server may not serve it.
         const auto use =
@@ -196,7 +208,7 @@ int main(int argc, char *argv[])
                                 << ") and its owner's personal API key, shown only "
                                 << "this once:\n  " << first->ownerKey.value << '\n';
         }
-        return command == "keys"_L1 ? runKeys(server, args, parser) : serve(server, parser);
+        return command == "keys"_L1 ? runKeys(server, args, options) : serve(server, options);
     } catch (const DatabaseError &error) {
         return fail(QString::fromUtf8(error.what()));
     }

@@ -31,9 +31,12 @@ LocalServer::LocalServer(DatabaseLocation location)
       m_cohortService(m_db, m_cohorts, m_persons, m_groups, m_flags, m_flagService, m_activity),
       m_snapshots(m_projects, m_flags, m_cohorts, m_groups), m_subjects(m_persons, m_groups),
       m_events(m_db, m_projects, m_persons, m_groups, m_usage, m_dashboards),
-      m_services{m_databaseStatus, m_auth,       m_flags,   m_flagService, m_activity,
-                 m_usage,          m_dashboards, m_persons, m_cohorts,     m_cohortService,
-                 m_groups,         m_snapshots,  m_events,  m_subjects}
+      m_peerChanges({m_db, m_projects, m_flags, m_flagService, m_cohorts, m_groups, m_events,
+                     m_snapshots, m_subjects}),
+      m_services{m_databaseStatus, m_auth,          m_flags,      m_flagService,
+                 m_activity,       m_usage,         m_dashboards, m_persons,
+                 m_cohorts,        m_cohortService, m_groups,     m_snapshots,
+                 m_events,         m_subjects,      m_metrics,    m_peerChanges.listener()}
 {
     Router &router = m_router;
     addHealthRoutes(router, m_services);
@@ -48,7 +51,9 @@ LocalServer::LocalServer(DatabaseLocation location)
     addSdkDefinitionsRoutes(router, m_services);
     addSdkProductRoutes(router, m_services);
     addSdkFlagRoutes(router, m_services);
+    addMetricsRoutes(router, m_services);
     m_http = std::make_unique<HttpServer>(m_router, &m_auth, m_httpLimits);
+    m_http->setMetrics(&m_metrics);
     m_flagService.notices.listen([this](const FlagService::Change &change) { followFlag(change); });
     m_flagService.notices.listen([this](const FlagService::Change &change) {
         m_snapshots.applyFlagChange(change.projectId, change.after);
@@ -98,6 +103,10 @@ LocalServer::~LocalServer()
     // Events accepted with a 200 are written before the database closes.
     try {
         m_events.flush();
+        if (const qsizetype held = m_events.pending())
+            qCWarning(lcServer) << held
+                                << "events not written at shutdown: the database does "
+                                   "not answer";
     } catch (const std::exception &error) {
         qCWarning(lcServer) << "events not written at shutdown:" << error.what();
     }
@@ -107,8 +116,11 @@ std::optional<Bootstrap> LocalServer::open(Use use)
 {
     if (use == Use::Serve && !m_db.isPostgres() && !m_lock)
         m_lock = std::make_unique<DatabaseLock>(m_db.location().sqlitePath);
-    m_db.open();
-    return m_auth.bootstrapIfEmpty();
+    std::optional<Bootstrap> first;
+    // Under the database's set-up lock: two servers started together on an empty PostgreSQL
+    // database make one first project, not two.
+    m_db.open([&] { first = m_auth.bootstrapIfEmpty(); });
+    return first;
 }
 
 struct LocalServer::Worker
@@ -209,6 +221,7 @@ quint16 LocalServer::listen(const QHostAddress &address, quint16 port, int threa
         auto worker = std::make_unique<Worker>();
         worker->server = new HttpServer(m_router, &m_auth, limits, m_http.get());
         worker->server->setCrossOrigin(m_crossOrigin);
+        worker->server->setMetrics(&m_metrics);
         worker->server->moveToThread(&worker->thread);
         worker->thread.setObjectName(u"bunting-http-%1"_s.arg(i));
         worker->thread.start();
@@ -222,6 +235,9 @@ quint16 LocalServer::listen(const QHostAddress &address, quint16 port, int threa
         }
         m_workers.push_back(std::move(worker));
     }
+    // Before the first snapshots are read, so that no other server's change after that read
+    // goes unheard.
+    m_peerChanges.listen();
     if (!m_warmUp.joinable())
         m_warmUp = std::thread([this] {
             try {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/server.h"
+#include "peer_changes.h"
 #include "sdk/event_ingest.h"
 #include "sdk/project_snapshot.h"
 #include "services.h"
@@ -45,6 +46,8 @@ public:
     void setHttpLimits(const HttpLimits &limits) { m_httpLimits = limits; }
     // Which web pages may call the management API; set before listen().
     void setCrossOrigin(const CrossOriginPolicy &policy) { m_crossOrigin = policy; }
+    // Counts requests and answers GET /metrics (Prometheus text); off unless called.
+    void enableMetrics() { m_metrics.enable(); }
 
     Database &database() { return m_db; }
     AuthService &auth() { return m_auth; }
@@ -84,6 +87,8 @@ private:
     SubjectCache m_subjects;
     // After the repositories it writes through, so it is gone (and flushed) before them.
     EventIngest m_events;
+    PeerChanges m_peerChanges;
+    HttpMetrics m_metrics;
     Services m_services;
     Router m_router;
     HttpLimits m_httpLimits;

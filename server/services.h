@@ -1,5 +1,6 @@
 #pragma once
 
+#include "http/metrics.h"
 #include "sdk/event_ingest.h"
 #include "sdk/project_snapshot.h"
 #include "sdk/subject_cache.h"
@@ -13,6 +14,7 @@
 #include "storage/database.h"
 #include "storage/flag_repository.h"
 #include "storage/group_repository.h"
+#include "storage/peer_listener.h"
 #include "storage/person_repository.h"
 
 namespace bunting::server {
@@ -35,10 +37,13 @@ struct Services
     SnapshotStore &snapshots;
     EventIngest &events;
     SubjectCache &subjects; // stored persons and groups as /flags reads them
+    HttpMetrics &metrics;
+    const PeerListener *peers; // the other servers on a PostgreSQL database; null on SQLite
 };
 
 // Each endpoint group registers its routes in its own file.
 void addHealthRoutes(class Router &router, Services &services);
+void addMetricsRoutes(class Router &router, Services &services);
 void addFlagRoutes(class Router &router, Services &services);
 void addHistoryRoutes(class Router &router, Services &services);
 void addDashboardRoutes(class Router &router, Services &services);

@@ -38,6 +38,7 @@ struct ApiRequest
     Principal principal;
     qint64 projectId = 0; // the `:project` of the path, resolved and access-checked
     bool quiet = false;   // the route asked for successful calls to be logged at debug level
+    const QString *route = nullptr; // the pattern of the route that answered, for /metrics
 
     QByteArray header(const QByteArray &name) const { return headers.value(name.toLower()); }
     QString param(const QString &name) const { return params.value(name); }

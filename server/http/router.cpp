@@ -6,8 +6,8 @@ namespace bunting::server {
 
 void Router::add(HttpMethod method, const QString &pattern, RouteAccess access, Handler handler)
 {
-    m_routes.push_back(
-        {method, pattern.split(u'/', Qt::SkipEmptyParts), std::move(access), std::move(handler)});
+    m_routes.push_back({method, pattern, pattern.split(u'/', Qt::SkipEmptyParts), std::move(access),
+                        std::move(handler)});
 }
 
 Router::Match Router::match(HttpMethod method, const QStringList &segments) const

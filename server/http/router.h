@@ -46,6 +46,7 @@ public:
     struct Route
     {
         HttpMethod method;
+        QString label; // the pattern as given, which /metrics counts requests by
         QStringList pattern;
         RouteAccess access;
         Handler handler;

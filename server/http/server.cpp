@@ -168,6 +168,7 @@ ApiResponse HttpServer::dispatch(ApiRequest &request, const Router::Match &match
     // Before the key is looked at: a page that may not call the route learns nothing more.
     m_crossOrigin.checkCaller(request, match.pathAnyOrigin);
     request.params = match.params;
+    request.route = &match.route->label;
     const RouteAccess &access = match.route->access;
     request.quiet = access.quiet;
     if (access.needsKey) {
@@ -191,6 +192,14 @@ ApiResponse HttpServer::respond(ApiRequest &request)
         response = dispatch(request, match);
     } catch (const ApiError &error) {
         response = error.toResponse();
+    } catch (const DatabaseUnavailable &error) {
+        // The database is down or restarting: a moment's wait, not a broken server. PostHog's
+        // error shape, so that clients show it as they show PostHog's own.
+        qCWarning(lcHttp) << "database unavailable:" << error.what();
+        response = ApiError(503, u"server_error"_s, u"database_unavailable"_s,
+                            u"The database is not answering; try again in a few seconds."_s)
+                       .toResponse();
+        response.headers.append(qMakePair("Retry-After"_ba, "5"_ba));
     } catch (const DatabaseError &error) {
         qCCritical(lcHttp) << "database error:" << error.what();
         response = ApiError(500, u"server_error"_s, u"database_error"_s,
@@ -229,6 +238,8 @@ ApiResponse HttpServer::serve(HttpRequest &request)
     } else {
         response = respond(api);
     }
+    if (m_metrics)
+        m_metrics->record(api.method, api.route, response.status, timer.nsecsElapsed());
     const bool routine = api.quiet && response.status < 400;
     if (routine ? lcHttp().isDebugEnabled() : lcHttp().isInfoEnabled()) {
         const QString line = methodName(api.method) + u' ' + api.url.path() + u' ' +

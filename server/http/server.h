@@ -2,6 +2,7 @@
 
 #include "http/cross_origin.h"
 #include "http/limits.h"
+#include "http/metrics.h"
 #include "http/request_parser.h"
 #include "http/router.h"
 
@@ -53,6 +54,8 @@ public:
     void setLimits(const HttpLimits &limits) { m_limits = limits; }
     // Which web pages may call which routes; set before serving.
     void setCrossOrigin(const CrossOriginPolicy &policy) { m_crossOrigin = policy; }
+    // Where each answered request is counted (HttpMetrics records only once enabled).
+    void setMetrics(HttpMetrics *metrics) { m_metrics = metrics; }
     int connectionCount() const { return int(m_connections.size()); }
     // What this thread's connections hold in memory for their clients.
     qint64 bufferedBytes() const;
@@ -72,6 +75,7 @@ private:
     AccessControl *m_access;
     HttpLimits m_limits;
     CrossOriginPolicy m_crossOrigin;
+    HttpMetrics *m_metrics = nullptr;
     HttpServer *m_main;
     QTcpServer *m_listener = nullptr;
     std::vector<HttpConnection *> m_connections;

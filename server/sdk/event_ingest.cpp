@@ -133,9 +133,37 @@ void EventIngest::flush()
                     m_usage.recordCalls(it.key(), it.value());
             announce(effects);
         });
+    } catch (const DatabaseUnavailable &error) {
+        holdWhileUnavailable(std::move(batch), error);
+        return;
     } catch (const std::exception &error) {
         qCWarning(lcIngest) << "dropped" << batch.size() << "events:" << error.what();
     }
+    if (std::exchange(m_holding, false))
+        qCInfo(lcIngest) << "the database answers again; events held meanwhile are written";
+}
+
+void EventIngest::holdWhileUnavailable(QList<Queued> batch, const DatabaseUnavailable &error)
+{
+    // Events were acknowledged with a 200 when queued: while the database is down (a team's
+    // PostgreSQL restarting) they wait for it, in order, up to a bound, rather than be lost.
+    qsizetype dropped = 0;
+    {
+        QMutexLocker lock(&m_queueMutex);
+        const qsizetype room = std::max<qsizetype>(0, maxHeldEvents - m_queue.size());
+        if (batch.size() > room) {
+            dropped = batch.size() - room;
+            batch.remove(0, dropped); // the oldest go first
+        }
+        batch.append(m_queue);
+        m_queue.swap(batch);
+    }
+    if (!std::exchange(m_holding, true))
+        qCWarning(lcIngest) << "holding events until the database answers:" << error.what();
+    if (dropped > 0)
+        qCWarning(lcIngest) << "dropped" << dropped << "events: more than" << maxHeldEvents
+                            << "wait for the database";
+    scheduleFlush();
 }
 
 void EventIngest::announce(const Effects &effects) const

@@ -69,6 +69,7 @@ private:
     };
 
     void scheduleFlush();
+    void holdWhileUnavailable(QList<Queued> batch, const DatabaseUnavailable &error);
     void announce(const Effects &effects) const;
     void apply(const Queued &item, QList<FlagCall> &calls, Effects &effects);
     void applyPersonUpdates(qint64 projectId, const QString &distinctId, const QJsonObject &event,
@@ -90,6 +91,9 @@ private:
     // One flush at a time, so the events of one project are applied in the order they came.
     QMutex m_flushMutex;
     QTimer m_timer;
+    // Events kept while the database does not answer, at most.
+    static constexpr qsizetype maxHeldEvents = 100000;
+    bool m_holding = false; // under m_flushMutex
 };
 
 } // namespace bunting::server

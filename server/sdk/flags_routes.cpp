@@ -154,17 +154,24 @@ QString requestToken(const ApiRequest &r, const QJsonObject &body)
     return {};
 }
 
+// `storedUnread` is set when the database did not answer for the person's or a group's stored
+// properties: the flags are then evaluated on what the request sent, and the SDK is told, as
+// PostHog's service does when its database lookup fails.
 EvaluationContext buildContext(qint64 projectId, const ProjectSnapshot &snapshot,
                                SubjectCache &subjects, const QJsonObject &body,
-                               const QString &distinctId)
+                               const QString &distinctId, bool *storedUnread)
 {
     EvaluationContext context;
     context.distinctId = distinctId;
-    const auto stored = subjects.person(projectId, distinctId);
-    context.personProperties =
-        PropertyMap(stored->person ? stored->person->properties : QJsonObject());
+    try {
+        const auto stored = subjects.person(projectId, distinctId);
+        context.personProperties =
+            PropertyMap(stored->person ? stored->person->properties : QJsonObject());
+        context.staticCohorts = stored->staticCohorts;
+    } catch (const DatabaseUnavailable &) {
+        *storedUnread = true;
+    }
     context.personProperties.overlay(optionalObject(body, u"person_properties"_s));
-    context.staticCohorts = stored->staticCohorts;
 
     const QString deviceId = sdkIdText(body.value("$device_id"_L1));
     if (!deviceId.isEmpty())
@@ -183,8 +190,13 @@ EvaluationContext buildContext(qint64 projectId, const ProjectSnapshot &snapshot
             continue;
         context.groups.insert(it.key(), key);
         QJsonObject storedProperties;
-        if (const auto index = indexByType.constFind(it.key()); index != indexByType.cend())
-            storedProperties = subjects.group(projectId, *index, key).value_or(QJsonObject());
+        if (const auto index = indexByType.constFind(it.key()); index != indexByType.cend()) {
+            try {
+                storedProperties = subjects.group(projectId, *index, key).value_or(QJsonObject());
+            } catch (const DatabaseUnavailable &) {
+                *storedUnread = true;
+            }
+        }
         PropertyMap properties(storedProperties);
         properties.overlay(groupProperties.value(it.key()).toObject());
         context.groupProperties.insert(it.key(), std::move(properties));
@@ -443,11 +455,14 @@ ApiResponse evaluateForSdk(ApiRequest &r, Services &s, Shape shape)
 {
     const SdkQuestion question = parseQuestion(r, s);
     const ProjectSnapshot &snapshot = *question.snapshot;
+    bool storedUnread = false;
     const EvaluationContext context =
-        buildContext(snapshot.projectId, snapshot, s.subjects, question.body, question.distinctId);
+        buildContext(snapshot.projectId, snapshot, s.subjects, question.body, question.distinctId,
+                     &storedUnread);
     const CompiledProject &engine = *snapshot.engine;
-    return writeAnswer(r, snapshot, shape,
-                       evaluateFlags(engine, selectFlags(engine, question), context));
+    SdkAnswer answer = evaluateFlags(engine, selectFlags(engine, question), context);
+    answer.errors = answer.errors || storedUnread;
+    return writeAnswer(r, snapshot, shape, answer);
 }
 
 int versionParam(const ApiRequest &r)

@@ -4,8 +4,10 @@
 #include "sdk/cohort_inlining.h"
 
 #include <QCryptographicHash>
+#include <QDeadlineTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLoggingCategory>
 #include <QMutexLocker>
 #include <QSet>
 #include <QWaitCondition>
@@ -15,6 +17,8 @@
 #endif
 
 using namespace Qt::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcSnapshot, "bunting.server.snapshot")
 
 namespace bunting::server {
 
@@ -280,6 +284,16 @@ const SdkDefinitions &SnapshotStore::definitions(const ProjectSnapshot &snapshot
 
 namespace {
 
+qint64 steadyNowMs()
+{
+    return QDeadlineTimer::current().deadline();
+}
+
+// How long a project whose snapshot could not be built is answered from its outdated one
+// before a request tries the database again: while it is down, each try could take as long as
+// the connection's timeout.
+constexpr qint64 retryBuildAfterMs = 1000;
+
 bool servedActive(const FeatureFlag &flag)
 {
     return flag.active && !flag.deleted && !flag.isRemoteConfiguration;
@@ -310,6 +324,7 @@ std::shared_ptr<const ProjectSnapshot> SnapshotStore::build(qint64 projectId,
     snapshot->projectId = projectId;
     snapshot->apiToken = token;
     snapshot->servedActiveFlags = servedActiveFlags;
+    snapshot->currentAtMs = steadyNowMs();
     snapshot->engine = CompiledProject::compile(std::move(definitions));
     for (qsizetype i = 0; i < snapshot->engine->flagCount(); ++i)
         snapshot->flagKeysJson.append(JsonWriter::encode(snapshot->engine->flag(i).key));
@@ -334,12 +349,13 @@ void SnapshotStore::applyFlagChange(qint64 projectId, const FeatureFlag &after)
     // Applied under the lock, so changes arriving together apply one after the other.
     std::shared_ptr<const CompiledProject> engine = current->engine->withFlag(evaluatedPart(after));
     if (!engine) {
-        m_byProject.remove(projectId);
+        m_outdated.insert(projectId, m_byProject.take(projectId));
         return;
     }
     auto next = std::make_shared<ProjectSnapshot>();
     next->projectId = current->projectId;
     next->apiToken = current->apiToken;
+    next->currentAtMs = steadyNowMs();
     next->servedActiveFlags = current->servedActiveFlags + (servedActive(after) ? 1 : 0);
     if (was >= 0)
         next->servedActiveFlags -= servedActive(current->engine->flag(was)) ? 1 : 0;
@@ -392,7 +408,12 @@ std::shared_ptr<const ProjectSnapshot> SnapshotStore::byProject(qint64 projectId
             if (running->snapshot && running->generation == m_generation.value(projectId))
                 return running->snapshot;
             // It failed, or the project changed while it ran: look again.
+            if (!running->snapshot)
+                if (auto outdated = outdatedWhileFailing(projectId))
+                    return outdated;
         }
+        if (auto outdated = outdatedWhileFailing(projectId))
+            return outdated;
         mine = std::make_shared<Build>();
         mine->generation = m_generation.value(projectId);
         m_builds.insert(projectId, mine);
@@ -401,12 +422,37 @@ std::shared_ptr<const ProjectSnapshot> SnapshotStore::byProject(qint64 projectId
     try {
         if (const std::optional<QString> token = m_projects.tokenOf(projectId))
             snapshot = build(projectId, *token);
+    } catch (const DatabaseError &error) {
+        finishBuild(projectId, mine, nullptr);
+        QMutexLocker lock(&m_mutex);
+        const auto outdated = m_outdated.value(projectId);
+        if (!outdated)
+            throw;
+        if (!m_retryBuildAtMs.contains(projectId))
+            qCWarning(lcSnapshot) << "project" << projectId
+                                  << "is answered from its last snapshot, which may be out of "
+                                     "date: the database does not answer:"
+                                  << error.what();
+        m_retryBuildAtMs.insert(projectId, steadyNowMs() + retryBuildAfterMs);
+        ++m_staleAnswers;
+        return outdated;
     } catch (...) {
         finishBuild(projectId, mine, nullptr);
         throw;
     }
     finishBuild(projectId, mine, snapshot);
     return snapshot;
+}
+
+std::shared_ptr<const ProjectSnapshot> SnapshotStore::outdatedWhileFailing(qint64 projectId)
+{
+    const auto retryAt = m_retryBuildAtMs.constFind(projectId);
+    if (retryAt == m_retryBuildAtMs.cend() || steadyNowMs() >= *retryAt)
+        return nullptr;
+    auto outdated = m_outdated.value(projectId);
+    if (outdated)
+        ++m_staleAnswers;
+    return outdated;
 }
 
 void SnapshotStore::finishBuild(qint64 projectId, const std::shared_ptr<Build> &build,
@@ -418,6 +464,9 @@ void SnapshotStore::finishBuild(qint64 projectId, const std::shared_ptr<Build> &
         if (snapshot && m_generation.value(projectId) == build->generation) {
             m_byProject.insert(projectId, snapshot);
             m_projectByToken.insert(snapshot->apiToken, projectId);
+            m_outdated.remove(projectId);
+            if (m_retryBuildAtMs.remove(projectId))
+                qCInfo(lcSnapshot) << "project" << projectId << "is up to date again";
         }
         build->snapshot = snapshot;
         build->finished = true;
@@ -438,7 +487,8 @@ void SnapshotStore::warmUp(const QList<qint64> &projectIds)
 void SnapshotStore::invalidate(qint64 projectId)
 {
     QMutexLocker lock(&m_mutex);
-    m_byProject.remove(projectId);
+    if (auto current = m_byProject.take(projectId))
+        m_outdated.insert(projectId, std::move(current));
     ++m_generation[projectId];
 }
 
@@ -446,10 +496,56 @@ void SnapshotStore::invalidateAll()
 {
     QMutexLocker lock(&m_mutex);
     const QList<qint64> projects = m_byProject.keys();
-    for (qint64 projectId : projects)
+    for (qint64 projectId : projects) {
         ++m_generation[projectId];
-    m_byProject.clear();
+        m_outdated.insert(projectId, m_byProject.take(projectId));
+    }
     m_projectByToken.clear();
+}
+
+void SnapshotStore::refreshAll()
+{
+    QList<qint64> projectIds;
+    {
+        QMutexLocker lock(&m_mutex);
+        projectIds = m_byProject.keys() + m_outdated.keys();
+    }
+    for (const qint64 projectId : std::as_const(projectIds)) {
+        quint64 generation = 0;
+        {
+            QMutexLocker lock(&m_mutex);
+            generation = m_generation.value(projectId);
+        }
+        const std::optional<QString> token = m_projects.tokenOf(projectId);
+        auto snapshot = token ? build(projectId, *token) : nullptr;
+        QMutexLocker lock(&m_mutex);
+        if (m_generation.value(projectId) != generation) {
+            // A change arrived while it was built, which the build may or may not have read.
+            if (auto current = m_byProject.take(projectId))
+                m_outdated.insert(projectId, std::move(current));
+            ++m_generation[projectId];
+            continue;
+        }
+        ++m_generation[projectId]; // a build still under way read the database before this one
+        if (!snapshot) {
+            m_byProject.remove(projectId);
+            m_outdated.remove(projectId);
+            continue;
+        }
+        // A token that changed meanwhile finds the project again through the database.
+        m_projectByToken.removeIf([&](const auto &entry) { return entry.value() == projectId; });
+        m_projectByToken.insert(snapshot->apiToken, projectId);
+        m_byProject.insert(projectId, std::move(snapshot));
+        m_outdated.remove(projectId);
+        m_retryBuildAtMs.remove(projectId);
+    }
+    returnFreedMemory();
+}
+
+QList<std::shared_ptr<const ProjectSnapshot>> SnapshotStore::current()
+{
+    QMutexLocker lock(&m_mutex);
+    return m_byProject.values();
 }
 
 } // namespace bunting::server

@@ -56,6 +56,9 @@ struct ProjectSnapshot
     // The live flags, live cohorts and group types, compiled.
     std::shared_ptr<const bunting::CompiledProject> engine;
     int servedActiveFlags = 0; // active flags served to SDKs (not remote configuration)
+    // When this snapshot last matched the database (built, or a change applied), on the
+    // steady clock in ms: /metrics reports its age.
+    qint64 currentAtMs = 0;
     bool hasActiveFlags() const { return servedActiveFlags > 0; }
     // Each of the engine's flags' key as a JSON string, by flag index: every /flags answer
     // writes each key twice, and escaping them once here saves that per request.
@@ -97,6 +100,11 @@ public:
     const SdkDefinitions &definitions(const ProjectSnapshot &snapshot) const;
     // After a project's token changes (or to start over).
     void invalidateAll();
+    // Builds every project's snapshot again from the database and swaps each in, while
+    // requests go on being answered from the current one: after changes may have gone
+    // unheard (another server's, while the connection that hears them was down). Throws
+    // DatabaseError when the database does not answer; what it swapped in stays.
+    void refreshAll();
     // Builds the snapshot of each of these projects, then says ready: a server answers its
     // first /flags from a compiled project rather than compiling on that request.
     void warmUp(const QList<qint64> &projectIds);
@@ -106,6 +114,11 @@ public:
     // builds happen.
     int buildsRun() const { return m_buildsRun.load(); }
     int changesApplied() const { return m_changesApplied.load(); }
+    // Answers given from a snapshot that was out of date because the database did not answer
+    // when a new one was to be built.
+    quint64 staleAnswers() const { return m_staleAnswers.load(); }
+    // Each project's current snapshot, for /metrics.
+    QList<std::shared_ptr<const ProjectSnapshot>> current();
 
 private:
     // A build under way; requests for its project wait for it rather than build their own.
@@ -118,6 +131,8 @@ private:
     };
     std::shared_ptr<const ProjectSnapshot> build(qint64 projectId, const QString &token) const;
     SdkDefinitions buildDefinitions(qint64 projectId) const;
+    // The outdated snapshot while a failed build waits to be tried again; under the lock.
+    std::shared_ptr<const ProjectSnapshot> outdatedWhileFailing(qint64 projectId);
     void finishBuild(qint64 projectId, const std::shared_ptr<Build> &build,
                      const std::shared_ptr<const ProjectSnapshot> &snapshot);
 
@@ -128,6 +143,12 @@ private:
 
     QMutex m_mutex;
     QHash<qint64, std::shared_ptr<const ProjectSnapshot>> m_byProject;
+    // A project's snapshot from before its last invalidation, until a new one is built: what
+    // the SDK endpoints answer while the database is down rather than fail. And until when a
+    // project whose build failed is answered from it without trying again.
+    QHash<qint64, std::shared_ptr<const ProjectSnapshot>> m_outdated;
+    QHash<qint64, qint64> m_retryBuildAtMs;
+    std::atomic<quint64> m_staleAnswers{0};
     QHash<qint64, std::shared_ptr<Build>> m_builds;
     mutable std::atomic<int> m_buildsRun{0};
     std::atomic<int> m_changesApplied{0};

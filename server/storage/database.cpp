@@ -4,11 +4,13 @@
 
 #include <QAtomicInt>
 #include <QDateTime>
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QLoggingCategory>
 #include <QMutexLocker>
+#include <QRandomGenerator>
 #include <QSqlError>
 #include <QSqlRecord>
 #include <QThread>
@@ -33,6 +35,7 @@ QAtomicInt instanceCounter;
 struct OpenTransaction
 {
     int depth = 0;
+    bool connectionLost = false; // the server rolled it back as the connection went
     std::vector<std::function<void()>> afterCommit;
 };
 thread_local std::unordered_map<const Database *, OpenTransaction> openTransactions;
@@ -48,15 +51,57 @@ bool isUniqueViolation(const QSqlError &error)
            error.databaseText().contains("UNIQUE constraint failed"_L1);
 }
 
-[[noreturn]] void fail(const QString &what, const QSqlError &error)
+// Held while a server migrates and sets up a PostgreSQL database ("bunt" in ASCII).
+constexpr qint64 setUpLockKey = 0x62756e74;
+
+// PostgreSQL's SQLSTATEs for a connection that is gone or going: class 08 (connection
+// exception) and admin_shutdown, crash_shutdown and cannot_connect_now. libpq reports a socket
+// it found closed with no SQLSTATE at all.
+bool mayBeConnectionLoss(const QSqlError &error)
 {
-    const std::string message = (what + u": "_s + error.text()).toStdString();
-    if (isUniqueViolation(error))
-        throw UniqueViolation(message);
-    throw DatabaseError(message);
+    const QString code = error.nativeErrorCode();
+    return error.type() == QSqlError::ConnectionError || code.isEmpty() ||
+           code.startsWith("08"_L1) || code == "57P01"_L1 || code == "57P02"_L1 ||
+           code == "57P03"_L1;
 }
 
 } // namespace
+
+bool Database::connectionLost(const QSqlError &error) const
+{
+    if (!m_location.isPostgres() || !mayBeConnectionLoss(error))
+        return false;
+    // The same symptoms can come from a statement the driver refused on its own; a connection
+    // that still answers is not lost.
+    const QString name = connectionName();
+    if (!QSqlDatabase::contains(name))
+        return true;
+    QSqlQuery probe(QSqlDatabase::database(name, false));
+    return !probe.exec(u"SELECT 1"_s);
+}
+
+void Database::fail(const QString &what, const QSqlError &error) const
+{
+    m_errors.fetch_add(1, std::memory_order_relaxed);
+    const std::string message = (what + u": "_s + error.text()).toStdString();
+    if (isUniqueViolation(error))
+        throw UniqueViolation(message);
+    if (connectionLost(error)) {
+        // The server rolled back any transaction with the connection: nothing is left to roll
+        // back, and the thread's next statement connects again.
+        if (const auto open = openTransactions.find(this); open != openTransactions.end())
+            open->second.connectionLost = open->second.depth > 0;
+        closeThreadConnection();
+        throw DatabaseUnavailable(message);
+    }
+    throw DatabaseError(message);
+}
+
+bool Database::inTransaction() const
+{
+    const auto open = openTransactions.find(this);
+    return open != openTransactions.end() && open->second.depth > 0;
+}
 
 DatabaseLocation DatabaseLocation::parse(const QString &text)
 {
@@ -79,7 +124,8 @@ QString DatabaseLocation::describe() const
 
 Database::Database(DatabaseLocation location)
     : m_location(std::move(location)),
-      m_prefix(u"bunting-db-%1-"_s.arg(instanceCounter.fetchAndAddRelaxed(1)))
+      m_prefix(u"bunting-db-%1-"_s.arg(instanceCounter.fetchAndAddRelaxed(1))),
+      m_peerTag(QByteArray::number(QRandomGenerator::system()->generate64(), 36))
 {
 }
 
@@ -105,6 +151,12 @@ QSqlDatabase Database::connection() const
     const QString name = connectionName();
     if (QSqlDatabase::contains(name))
         return QSqlDatabase::database(name);
+    // While a PostgreSQL server does not answer, every thread's statements fail at once rather
+    // than each wait out the connection timeout.
+    if (m_location.isPostgres() && QDeadlineTimer::current().deadline() < m_unreachableUntilMs)
+        throw DatabaseUnavailable(
+            u"the database %1 did not answer a moment ago"_s.arg(m_location.describe())
+                .toStdString());
 
     QSqlDatabase db;
     if (m_location.isPostgres()) {
@@ -115,9 +167,15 @@ QSqlDatabase Database::connection() const
         db.setDatabaseName(url.path().mid(1));
         db.setUserName(url.userName());
         db.setPassword(url.password());
-        const QString options = QUrlQuery(url).toString(QUrl::FullyDecoded).replace(u'&', u';');
-        if (!options.isEmpty())
-            db.setConnectOptions(options);
+        QUrlQuery query(url);
+        // A server that is down or unreachable fails the statement at hand in seconds rather
+        // than after TCP gives up, so the SDK endpoints fall back on their last snapshot soon.
+        if (!query.hasQueryItem(u"connect_timeout"_s))
+            query.addQueryItem(u"connect_timeout"_s, u"5"_s);
+        // What pg_stat_activity shows for the server's connections.
+        if (!query.hasQueryItem(u"application_name"_s))
+            query.addQueryItem(u"application_name"_s, u"bunting-server"_s);
+        db.setConnectOptions(query.toString(QUrl::FullyDecoded).replace(u'&', u';'));
     } else {
         // SQLite quietly opens a file it cannot write read-only; say so now, not at the first
         // write.
@@ -135,11 +193,28 @@ QSqlDatabase Database::connection() const
     const auto forget = [&](const QString &what, const QSqlError &error) {
         db = QSqlDatabase();
         QSqlDatabase::removeDatabase(name);
-        fail(what.arg(m_location.describe()), error);
+        m_errors.fetch_add(1, std::memory_order_relaxed);
+        const std::string message =
+            (what.arg(m_location.describe()) + u": "_s + error.text()).toStdString();
+        // A PostgreSQL server that does not answer is one to wait for; a SQLite file that will
+        // not open is a mistake to report.
+        if (m_location.isPostgres()) {
+            m_unreachableUntilMs = QDeadlineTimer::current().deadline() + 1000;
+            throw DatabaseUnavailable(message);
+        }
+        throw DatabaseError(message);
     };
     if (!db.open())
         forget(u"cannot open the database %1"_s, db.lastError());
-    if (!m_location.isPostgres()) {
+    if (m_location.isPostgres()) {
+        // PostgreSQL's NOTICEs ("relation already exists, skipping") are not the server's to log.
+        QSqlQuery setup(db);
+        if (!setup.exec(u"SET client_min_messages TO warning"_s)) {
+            const QSqlError error = setup.lastError();
+            setup = QSqlQuery();
+            forget(u"cannot configure the connection to %1"_s, error);
+        }
+    } else {
         QSqlQuery setup(db);
         for (const QString &pragma : {u"PRAGMA journal_mode=WAL"_s, u"PRAGMA foreign_keys=ON"_s,
                                       u"PRAGMA synchronous=NORMAL"_s}) {
@@ -155,18 +230,38 @@ QSqlDatabase Database::connection() const
 
 QSqlQuery Database::exec(const QString &sql, const QVariantList &values) const
 {
+    try {
+        return execOnce(sql, values);
+    } catch (const DatabaseUnavailable &) {
+        // A connection found closed (the server restarted) is opened again once for a read;
+        // a write outside a transaction may have been applied before the connection went, so
+        // its caller hears of it instead.
+        if (inTransaction() || !sql.startsWith("SELECT"_L1))
+            throw;
+        return execOnce(sql, values);
+    }
+}
+
+QSqlQuery Database::execOnce(const QString &sql, const QVariantList &values) const
+{
     countStatement(sql);
     QSqlQuery query(connection());
     query.setForwardOnly(true);
+    // The query lets go of the connection before fail() may close it.
+    const auto failed = [&](const QString &what) {
+        const QSqlError error = query.lastError();
+        query = QSqlQuery();
+        fail(what.arg(sql), error);
+    };
     // QPSQL prepares through PREPARE, which PostgreSQL refuses for DDL, so a statement without
     // values runs directly.
     if (values.isEmpty()) {
         if (!query.exec(sql))
-            fail(u"cannot run \"%1\""_s.arg(sql), query.lastError());
+            failed(u"cannot run \"%1\""_s);
         return query;
     }
     if (!query.prepare(sql))
-        fail(u"cannot prepare \"%1\""_s.arg(sql), query.lastError());
+        failed(u"cannot prepare \"%1\""_s);
     for (const QVariant &value : values) {
         // QPSQL would send a bool as TRUE/FALSE, which PostgreSQL will not store in the INTEGER
         // columns that booleans live in.
@@ -176,11 +271,22 @@ QSqlQuery Database::exec(const QString &sql, const QVariantList &values) const
             query.addBindValue(value);
     }
     if (!query.exec())
-        fail(u"cannot run \"%1\""_s.arg(sql), query.lastError());
+        failed(u"cannot run \"%1\""_s);
     return query;
 }
 
 std::optional<QVariant> Database::scalar(const QString &sql, const QVariantList &values) const
+{
+    try {
+        return scalarOnce(sql, values);
+    } catch (const DatabaseUnavailable &) {
+        if (inTransaction() || !sql.startsWith("SELECT"_L1))
+            throw;
+        return scalarOnce(sql, values);
+    }
+}
+
+std::optional<QVariant> Database::scalarOnce(const QString &sql, const QVariantList &values) const
 {
     if (values.isEmpty()) {
         QSqlQuery query = exec(sql, values);
@@ -234,6 +340,8 @@ std::shared_ptr<QSqlQuery> Database::preparedStatement(const QString &sql) const
         if (!query->prepare(sql)) {
             const QSqlError error = query->lastError();
             m_statements.remove(key);
+            query.reset();
+            lock.unlock(); // fail() may close the connection, which takes the lock
             fail(u"cannot prepare \"%1\""_s.arg(sql), error);
         }
         statement = std::move(query);
@@ -264,6 +372,8 @@ void Database::transaction(const std::function<void()> &work) const
         } catch (...) {
             --open.depth;
             open.afterCommit.resize(noticesBefore);
+            if (open.connectionLost)
+                throw;
             exec(u"ROLLBACK TO SAVEPOINT "_s + savepoint);
             exec(u"RELEASE SAVEPOINT "_s + savepoint);
             throw;
@@ -274,8 +384,21 @@ void Database::transaction(const std::function<void()> &work) const
     }
 
     QSqlDatabase db = connection();
-    if (!db.transaction())
-        fail(u"cannot start a transaction"_s, db.lastError());
+    if (!db.transaction()) {
+        const QSqlError error = db.lastError();
+        db = QSqlDatabase();
+        try {
+            fail(u"cannot start a transaction"_s, error);
+        } catch (const DatabaseUnavailable &) {
+            // Nothing was sent yet: a connection the server closed is opened again, once.
+            db = connection();
+            if (!db.transaction()) {
+                const QSqlError again = db.lastError();
+                db = QSqlDatabase();
+                fail(u"cannot start a transaction"_s, again);
+            }
+        }
+    }
     open.depth = 1;
     try {
         work();
@@ -283,7 +406,8 @@ void Database::transaction(const std::function<void()> &work) const
     } catch (...) {
         open.depth = 0;
         open.afterCommit.clear();
-        db.rollback();
+        if (!std::exchange(open.connectionLost, false))
+            db.rollback();
         throw;
     }
     open.depth = 0;
@@ -293,6 +417,7 @@ void Database::transaction(const std::function<void()> &work) const
     if (!db.commit()) {
         const QSqlError error = db.lastError();
         db.rollback();
+        db = QSqlDatabase();
         fail(u"cannot commit"_s, error);
     }
     m_commits.fetch_add(1);
@@ -355,7 +480,7 @@ bool makePrivateDirectory(const QString &dir)
     return true;
 }
 
-void Database::open()
+void Database::open(const std::function<void()> &setUp)
 {
     // A new SQLite file is its owner's only; SQLite gives its -wal and -shm files the same mode.
     if (!m_location.isPostgres() && !QFileInfo::exists(m_location.sqlitePath)) {
@@ -365,7 +490,41 @@ void Database::open()
             ::close(fd);
     }
     connection();
-    migrate();
+    if (!m_location.isPostgres()) {
+        migrate();
+        if (setUp)
+            setUp();
+        return;
+    }
+    // Session-level, so it holds across the migrations' own transactions; released by hand, or
+    // by PostgreSQL when a server dies holding it.
+    exec(u"SELECT pg_advisory_lock(?)"_s, {setUpLockKey});
+    try {
+        migrate();
+        if (setUp)
+            setUp();
+    } catch (...) {
+        try {
+            exec(u"SELECT pg_advisory_unlock(?)"_s, {setUpLockKey});
+        } catch (const DatabaseError &) {
+            // The connection is gone, and the lock with it.
+        }
+        throw;
+    }
+    exec(u"SELECT pg_advisory_unlock(?)"_s, {setUpLockKey});
+}
+
+QString Database::peerChannel(qint64 projectId)
+{
+    return u"bunting_project_%1"_s.arg(projectId);
+}
+
+void Database::notifyPeers(qint64 projectId, const QByteArray &message) const
+{
+    if (!m_location.isPostgres())
+        return;
+    scalar(u"SELECT pg_notify(?, ?)"_s,
+           {peerChannel(projectId), QString::fromUtf8(m_peerTag + ' ' + message)});
 }
 
 int Database::schemaVersion() const
@@ -378,6 +537,14 @@ void Database::migrate()
     exec(u"CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
          "name TEXT NOT NULL, applied_at TEXT NOT NULL)"_s);
     const int current = schemaVersion();
+    const int known = migrations().isEmpty() ? 0 : migrations().constLast().version;
+    if (current > known)
+        throw DatabaseError(u"the database %1 has schema version %2, newer than the %3 this "
+                            "bunting-server knows: upgrade bunting-server, or point it at another "
+                            "database"_s.arg(m_location.describe())
+                                .arg(current)
+                                .arg(known)
+                                .toStdString());
     const QString id = m_location.isPostgres() ? u"BIGSERIAL PRIMARY KEY"_s
                                                : u"INTEGER PRIMARY KEY AUTOINCREMENT"_s;
     for (const Migration &migration : migrations()) {

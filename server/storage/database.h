@@ -35,6 +35,15 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// The database cannot be reached (PostgreSQL down, restarting, or the connection cut): what a
+// caller may retry later, unlike a statement the database refused. The thread's connection is
+// dropped with it, so the next statement connects again.
+class DatabaseUnavailable : public DatabaseError
+{
+public:
+    using DatabaseError::DatabaseError;
+};
+
 // A write refused by a UNIQUE constraint or index: on SQLite and PostgreSQL alike, so a
 // service can answer it as the conflict it is (two writers raced past a check) and not as a
 // failure of the server.
@@ -58,8 +67,11 @@ public:
     Database(const Database &) = delete;
     Database &operator=(const Database &) = delete;
 
-    // Opens, configures and migrates; throws DatabaseError with a readable message.
-    void open();
+    // Opens, configures and migrates, then runs `setUp` (the first project of an empty
+    // database); throws DatabaseError with a readable message. On PostgreSQL both run under an
+    // advisory lock, so servers started together on one database migrate and set up once.
+    // A schema newer than this build knows is refused.
+    void open(const std::function<void()> &setUp = {});
     const DatabaseLocation &location() const { return m_location; }
     bool isPostgres() const { return m_location.isPostgres(); }
     int schemaVersion() const;
@@ -94,12 +106,29 @@ public:
     // for tests that pin what an operation costs as the project grows.
     int statementsRun() const { return m_statementsRun.load(); }
 
+    // Tells the other server processes on this PostgreSQL database of a change to a project,
+    // on the project's channel (peerChannel): inside a transaction it is sent when that commits,
+    // and never if it rolls back. Nothing on SQLite, which one process serves.
+    void notifyPeers(qint64 projectId, const QByteArray &message) const;
+    static QString peerChannel(qint64 projectId);
+    // Starts every message this process sends, so that its own listener can tell them apart.
+    const QByteArray &peerTag() const { return m_peerTag; }
+    // Statements the database failed, connection losses included, for /metrics.
+    quint64 errorsSeen() const { return m_errors.load(); }
+
     // Prepares, binds positionally and executes; throws DatabaseError on failure.
     QSqlQuery exec(const QString &sql, const QVariantList &values = {}) const;
     // The first column of the first row, or nullopt.
     std::optional<QVariant> scalar(const QString &sql, const QVariantList &values = {}) const;
 
 private:
+    // Throws the error, as DatabaseUnavailable (dropping this thread's connection) when the
+    // connection is gone.
+    [[noreturn]] void fail(const QString &what, const QSqlError &error) const;
+    bool connectionLost(const QSqlError &error) const;
+    bool inTransaction() const;
+    QSqlQuery execOnce(const QString &sql, const QVariantList &values) const;
+    std::optional<QVariant> scalarOnce(const QString &sql, const QVariantList &values) const;
     void countStatement(const QString &sql) const;
     std::shared_ptr<QSqlQuery> preparedStatement(const QString &sql) const;
     void forgetStatement(const QString &sql) const;
@@ -109,6 +138,7 @@ private:
 
     DatabaseLocation m_location;
     QString m_prefix;
+    QByteArray m_peerTag;
     mutable QMutex m_statementsMutex;
     // Per connection and statement text; held by pointer so that one thread inserting its
     // statements (and the hash growing) never moves a statement another thread is running.
@@ -119,6 +149,8 @@ private:
     int m_statementsWhenArmed = 0;
     int m_commitsWhenArmed = 0;
     mutable std::atomic<int> m_commitsAtFailure{-1}; // -1 until the injected failure fires
+    mutable std::atomic<quint64> m_errors{0};
+    mutable std::atomic<qint64> m_unreachableUntilMs{0}; // steady clock
 };
 
 // What /_health tells of the database (which one, and whether it answers), without handing
@@ -131,6 +163,7 @@ public:
     QString describe() const { return m_db.location().describe(); }
     // Throws DatabaseError when the database does not answer.
     int schemaVersion() const { return m_db.schemaVersion(); }
+    quint64 errorsSeen() const { return m_db.errorsSeen(); }
 
 private:
     const Database &m_db;

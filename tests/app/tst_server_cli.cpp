@@ -38,9 +38,14 @@ QList<qint64> startedPids;
 
 // The process gets a private home, so that no default database or setting of the user's is
 // touched, and dies with this test process even if the test crashes.
-void prepare(QProcess &process, const QString &home, const QStringList &args)
+using Environment = QList<QPair<QString, QString>>;
+
+void prepare(QProcess &process, const QString &home, const QStringList &args,
+             const Environment &extra = {})
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const auto &[name, value] : extra)
+        env.insert(name, value);
     env.insert(u"HOME"_s, home);
     env.insert(u"XDG_DATA_HOME"_s, home + u"/data"_s);
     env.insert(u"XDG_CONFIG_HOME"_s, home + u"/config"_s);
@@ -62,10 +67,10 @@ struct Run
 };
 
 // Runs bunting-server to completion.
-Run run(const QString &home, const QStringList &args)
+Run run(const QString &home, const QStringList &args, const Environment &extra = {})
 {
     QProcess process;
-    prepare(process, home, args);
+    prepare(process, home, args, extra);
     process.start();
     Run r;
     if (!process.waitForStarted(timeoutMs)) {
@@ -95,9 +100,10 @@ QString describe(const Run &r)
 class Served
 {
 public:
-    Served(const QString &home, const QStringList &args)
+    Served(const QString &home, const QStringList &args, const Environment &extra = {})
     {
-        prepare(m_process, home, QStringList{u"serve"_s, u"--listen"_s, u"127.0.0.1:0"_s} + args);
+        prepare(m_process, home, QStringList{u"serve"_s, u"--listen"_s, u"127.0.0.1:0"_s} + args,
+                extra);
         m_process.start();
         if (!m_process.waitForStarted(timeoutMs))
             return;
@@ -818,6 +824,31 @@ private Q_SLOTS:
         QVERIFY2(r.finished && r.exitCode != 0, qPrintable(describe(r)));
         QVERIFY2(r.err.contains(error), qPrintable(r.err));
         QCOMPARE(r.out, QString());
+    }
+
+    void optionsComeFromTheEnvironment()
+    {
+        // Issue 18: a service or a container configures the server with no arguments, and a
+        // PostgreSQL password stays out of the process list. BUNTING_<OPTION> for each option.
+        {
+            Served served(home(), {}, {{u"BUNTING_DB"_s, db()}, {u"BUNTING_METRICS"_s, u"1"_s}});
+            QVERIFY(served.isUp());
+            QVERIFY(QFile::exists(db()));
+            QCOMPARE(request(served.port(), "GET", u"/metrics"_s, {}).status, 200);
+            QVERIFY(served.stop().contains(u"(sqlite:"_s + db() + u')'));
+        }
+        {
+            // The command line wins; and without --metrics (or its variable) /metrics is unknown.
+            const QString other = m_dir->filePath(u"other.sqlite"_s);
+            Served served(home(), {u"--db"_s, other}, {{u"BUNTING_DB"_s, db()}});
+            QVERIFY(served.isUp());
+            QCOMPARE(request(served.port(), "GET", u"/metrics"_s, {}).status, 404);
+            QVERIFY(served.stop().contains(u"(sqlite:"_s + other + u')'));
+        }
+        const Run bad = run(home(), withDb({u"serve"_s}), {{u"BUNTING_METRICS"_s, u"maybe"_s}});
+        QVERIFY2(bad.finished, qPrintable(describe(bad)));
+        QCOMPARE(bad.exitCode, 2);
+        QVERIFY(bad.err.contains(u"BUNTING_METRICS"_s));
     }
 };
 

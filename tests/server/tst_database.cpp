@@ -173,6 +173,35 @@ private Q_SLOTS:
         QCOMPARE(db().scalar(u"SELECT COUNT(*) FROM schema_migrations"_s)->toInt(), before);
     }
 
+    void aNewerSchemaIsRefused()
+    {
+        // Issue 18: servers of several versions share a team's database; one older than the
+        // schema must not run on it.
+        const int known = db().schemaVersion();
+        db().exec(u"INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"_s,
+                  {known + 1, u"from a newer bunting-server"_s, u"2027-01-01T00:00:00Z"_s});
+        Database older(db().location());
+        try {
+            older.open();
+            QFAIL("an older binary opened a newer schema");
+        } catch (const DatabaseError &error) {
+            const QString message = QString::fromUtf8(error.what());
+            QVERIFY2(message.contains(
+                         u"schema version %1, newer than the %2"_s.arg(known + 1).arg(known)),
+                     qPrintable(message));
+        }
+    }
+
+    void setUpRunsOnceAfterTheMigrations()
+    {
+        // The first project is made inside open(), under the lock that two servers started at
+        // once take in turn (tst_team_server starts two processes).
+        Database again(db().location());
+        int ranWithVersion = -1;
+        again.open([&] { ranWithVersion = again.schemaVersion(); });
+        QCOMPARE(ranWithVersion, db().schemaVersion());
+    }
+
     void noticeWaitsForTheOutermostCommit()
     {
         QStringList heard;

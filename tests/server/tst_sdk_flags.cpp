@@ -97,6 +97,7 @@ private Q_SLOTS:
     void anOlderChangeArrivingLateIsIgnored();
     void readyOnceEveryProjectIsCompiled();
     void snapshotKeysAreSharedBetweenCopies();
+    void anOutdatedSnapshotAnswersWhileTheDatabaseFails();
 
 private:
     TestServer::Reply flags(const QJsonObject &body, const QString &path = u"/flags/?v=2"_s);
@@ -901,6 +902,35 @@ void TestSdkFlags::snapshotKeysAreSharedBetweenCopies()
     QCOMPARE(&original[0], &copy[0]);
     QCOMPARE(&copy[2'048], &third[2'048]);
     QVERIFY(&original[2'048] != &copy[2'048]);
+}
+
+void TestSdkFlags::anOutdatedSnapshotAnswersWhileTheDatabaseFails()
+{
+    // Issue 18: while the database does not answer, the SDK endpoints answer from the last
+    // snapshot, even one a change had marked for rebuilding, rather than fail; and the
+    // database is tried again after a pause, not on every request.
+    bunting::server::SnapshotStore &snapshots = m_server->server().snapshots();
+    auto &db = m_server->server().database();
+    QCOMPARE(enabledFor(u"alice"_s, u"beta"_s), QJsonValue(true));
+    snapshots.invalidate(m_server->projectId());
+    const int builds = snapshots.buildsRun();
+    db.failStatement(1); // the build's first read
+    QCOMPARE(enabledFor(u"alice"_s, u"beta"_s), QJsonValue(true));
+    QVERIFY(db.injectedFailure().fired);
+    QCOMPARE(snapshots.staleAnswers(), quint64(1));
+    const int statements = db.statementsRun();
+    QCOMPARE(enabledFor(u"alice"_s, u"beta"_s), QJsonValue(true));
+    QCOMPARE(db.statementsRun(), statements); // the second answer did not try again
+    QCOMPARE(snapshots.staleAnswers(), quint64(2));
+    // Once the pause is over, the next request builds anew and the outdated one is let go.
+    const auto askedAndRebuilt = [&] {
+        enabledFor(u"alice"_s, u"beta"_s);
+        return snapshots.buildsRun() == builds + 1;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(askedAndRebuilt(), 10000);
+    const quint64 stale = snapshots.staleAnswers();
+    QCOMPARE(enabledFor(u"alice"_s, u"beta"_s), QJsonValue(true));
+    QCOMPARE(snapshots.staleAnswers(), stale);
 }
 
 QTEST_GUILESS_MAIN(TestSdkFlags)
