@@ -228,18 +228,23 @@ QSqlDatabase Database::connection() const
     return db;
 }
 
-QSqlQuery Database::exec(const QString &sql, const QVariantList &values) const
+template<typename Run> auto Database::retryingARead(const QString &sql, Run run) const
 {
     try {
-        return execOnce(sql, values);
+        return run();
     } catch (const DatabaseUnavailable &) {
         // A connection found closed (the server restarted) is opened again once for a read;
         // a write outside a transaction may have been applied before the connection went, so
         // its caller hears of it instead.
         if (inTransaction() || !sql.startsWith("SELECT"_L1))
             throw;
-        return execOnce(sql, values);
+        return run();
     }
+}
+
+QSqlQuery Database::exec(const QString &sql, const QVariantList &values) const
+{
+    return retryingARead(sql, [&] { return execOnce(sql, values); });
 }
 
 QSqlQuery Database::execOnce(const QString &sql, const QVariantList &values) const
@@ -277,13 +282,7 @@ QSqlQuery Database::execOnce(const QString &sql, const QVariantList &values) con
 
 std::optional<QVariant> Database::scalar(const QString &sql, const QVariantList &values) const
 {
-    try {
-        return scalarOnce(sql, values);
-    } catch (const DatabaseUnavailable &) {
-        if (inTransaction() || !sql.startsWith("SELECT"_L1))
-            throw;
-        return scalarOnce(sql, values);
-    }
+    return retryingARead(sql, [&] { return scalarOnce(sql, values); });
 }
 
 std::optional<QVariant> Database::scalarOnce(const QString &sql, const QVariantList &values) const

@@ -127,6 +127,7 @@ private:
     [[noreturn]] void fail(const QString &what, const QSqlError &error) const;
     bool connectionLost(const QSqlError &error) const;
     bool inTransaction() const;
+    template<typename Run> auto retryingARead(const QString &sql, Run run) const;
     QSqlQuery execOnce(const QString &sql, const QVariantList &values) const;
     std::optional<QVariant> scalarOnce(const QString &sql, const QVariantList &values) const;
     void countStatement(const QString &sql) const;

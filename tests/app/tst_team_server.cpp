@@ -246,6 +246,15 @@ private:
     QString m_base;
 };
 
+// Release conditions that take everyone.
+QJsonObject everyone()
+{
+    return {{u"groups"_s, QJsonArray{QJsonObject{{u"properties"_s, QJsonArray()},
+                                                 {u"rollout_percentage"_s, 100}}}}};
+}
+
+const QString flagsPath = u"/api/projects/@current/feature_flags/"_s;
+
 struct Bootstrap
 {
     QString token;
@@ -281,6 +290,8 @@ private Q_SLOTS:
 private:
     // Two servers on a new database, A started first (it makes the project), then B.
     bool startPair(const QString &database);
+    // A flag for everyone made through `server`; its path, or empty when refused.
+    QString createFlag(Server &server, const QString &key);
     QJsonObject flagPath(qint64 id);
 
     std::unique_ptr<Cluster> m_cluster;
@@ -312,6 +323,15 @@ bool TestTeamServer::startPair(const QString &database)
     return m_b->waitUntilReady() && !m_boot.key.isEmpty();
 }
 
+QString TestTeamServer::createFlag(Server &server, const QString &key)
+{
+    const Reply created =
+        server.send("POST", flagsPath, {{u"key"_s, key}, {u"filters"_s, everyone()}}, m_boot.key);
+    if (created.status != 201)
+        return {};
+    return flagsPath + QString::number(created.object().value("id"_L1).toInteger()) + u'/';
+}
+
 void TestTeamServer::startedTogetherTheySetUpOnce()
 {
     // The migrations and the first project run under an advisory lock: started at the same
@@ -339,39 +359,23 @@ void TestTeamServer::startedTogetherTheySetUpOnce()
 void TestTeamServer::aWriteOnOneIsServedByTheOther()
 {
     QVERIFY(startPair(u"writes"_s));
-    const QString flags = u"/api/projects/@current/feature_flags/"_s;
-    const QJsonObject everyone{
-        {u"groups"_s,
-         QJsonArray{QJsonObject{{u"properties"_s, QJsonArray()}, {u"rollout_percentage"_s, 100}}}}};
-    const Reply created = m_a->send(
-        "POST", flags, {{u"key"_s, u"team-flag"_s}, {u"filters"_s, everyone}}, m_boot.key);
-    QCOMPARE(created.status, 201);
-    const qint64 id = created.object().value("id"_L1).toInteger();
+    const QString path = createFlag(*m_a, u"team-flag"_s);
+    QVERIFY(!path.isEmpty());
 
     // A new flag, a change of its rollout, and its deletion: each served by B without any
     // request to B in between but /flags.
     QTRY_COMPARE_WITH_TIMEOUT(m_b->flagFor(m_boot.token, u"team-flag"_s), QJsonValue(true),
                               convergeMs);
-    QJsonObject nobody = everyone;
-    nobody[u"groups"_s] =
-        QJsonArray{QJsonObject{{u"properties"_s, QJsonArray()}, {u"rollout_percentage"_s, 0}}};
-    QCOMPARE(
-        m_a->send("PATCH", flags + QString::number(id) + u'/', {{u"filters"_s, nobody}}, m_boot.key)
-            .status,
-        200);
+    const QJsonObject nobody{{u"groups"_s, QJsonArray{QJsonObject{{u"properties"_s, QJsonArray()},
+                                                                  {u"rollout_percentage"_s, 0}}}}};
+    QCOMPARE(m_a->send("PATCH", path, {{u"filters"_s, nobody}}, m_boot.key).status, 200);
     QTRY_COMPARE_WITH_TIMEOUT(m_b->flagFor(m_boot.token, u"team-flag"_s), QJsonValue(false),
                               convergeMs);
-    QCOMPARE(
-        m_a->send("PATCH", flags + QString::number(id) + u'/', {{u"deleted"_s, true}}, m_boot.key)
-            .status,
-        200);
+    QCOMPARE(m_a->send("PATCH", path, {{u"deleted"_s, true}}, m_boot.key).status, 200);
     QTRY_COMPARE_WITH_TIMEOUT(m_b->flagFor(m_boot.token, u"team-flag"_s), QJsonValue(), convergeMs);
 
     // And the other way round, B's write reaches A.
-    QCOMPARE(
-        m_b->send("POST", flags, {{u"key"_s, u"from-b"_s}, {u"filters"_s, everyone}}, m_boot.key)
-            .status,
-        201);
+    QVERIFY(!createFlag(*m_b, u"from-b"_s).isEmpty());
     QTRY_COMPARE_WITH_TIMEOUT(m_a->flagFor(m_boot.token, u"from-b"_s), QJsonValue(true),
                               convergeMs);
     QVERIFY(m_b->metric(u"bunting_peer_notifications_received_total"_s) >= 3);
@@ -381,15 +385,8 @@ void TestTeamServer::aWriteOnOneIsServedByTheOther()
 void TestTeamServer::aDatabaseRestartLosesNoChange()
 {
     QVERIFY(startPair(u"restart"_s));
-    const QString flags = u"/api/projects/@current/feature_flags/"_s;
-    const QJsonObject everyone{
-        {u"groups"_s,
-         QJsonArray{QJsonObject{{u"properties"_s, QJsonArray()}, {u"rollout_percentage"_s, 100}}}}};
-    const Reply created = m_a->send(
-        "POST", flags, {{u"key"_s, u"through-restart"_s}, {u"filters"_s, everyone}}, m_boot.key);
-    QCOMPARE(created.status, 201);
-    const QString path =
-        flags + QString::number(created.object().value("id"_L1).toInteger()) + u'/';
+    const QString path = createFlag(*m_a, u"through-restart"_s);
+    QVERIFY(!path.isEmpty());
     QTRY_COMPARE_WITH_TIMEOUT(m_b->flagFor(m_boot.token, u"through-restart"_s), QJsonValue(true),
                               convergeMs);
 
@@ -452,20 +449,13 @@ void TestTeamServer::aNotificationMissedIsCaughtUp()
     // The connection that hears the others is cut (as a network break or a pooler would); a
     // change committed before it is made again is never heard, and is read on reconnecting.
     QVERIFY(startPair(u"missed"_s));
-    const QString flags = u"/api/projects/@current/feature_flags/"_s;
-    const QJsonObject everyone{
-        {u"groups"_s,
-         QJsonArray{QJsonObject{{u"properties"_s, QJsonArray()}, {u"rollout_percentage"_s, 100}}}}};
-    const double reconnects = m_b->metric(u"bunting_peer_reconnects_total"_s);
-    QCOMPARE(reconnects, 0.0);
-    QVERIFY(m_cluster
-                ->run(u"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                      "WHERE application_name = 'bunting-peer-listener' AND datname = 'missed'"_s)
-                .toInt() == 2);
-    QCOMPARE(
-        m_a->send("POST", flags, {{u"key"_s, u"unheard"_s}, {u"filters"_s, everyone}}, m_boot.key)
-            .status,
-        201);
+    QCOMPARE(m_b->metric(u"bunting_peer_reconnects_total"_s), 0.0);
+    QCOMPARE(m_cluster
+                 ->run(u"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "
+                       "application_name = 'bunting-peer-listener' AND datname = 'missed'"_s)
+                 .toInt(),
+             2);
+    QVERIFY(!createFlag(*m_a, u"unheard"_s).isEmpty());
     QTRY_COMPARE_WITH_TIMEOUT(m_b->flagFor(m_boot.token, u"unheard"_s), QJsonValue(true),
                               convergeMs);
     QTRY_VERIFY_WITH_TIMEOUT(m_b->metric(u"bunting_peer_reconnects_total"_s) >= 1, convergeMs);
