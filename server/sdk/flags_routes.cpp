@@ -9,6 +9,7 @@
 #include "sdk/subject_cache.h"
 #include "sdk_id.h"
 #include "services.h"
+#include "stored_properties.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -155,8 +156,7 @@ QString requestToken(const ApiRequest &r, const QJsonObject &body)
 }
 
 // `storedUnread` is set when the database did not answer for the person's or a group's stored
-// properties: the flags are then evaluated on what the request sent, and the SDK is told, as
-// PostHog's service does when its database lookup fails.
+// properties (failFlagsNeedingStored then says which flags could not be evaluated).
 EvaluationContext buildContext(qint64 projectId, const ProjectSnapshot &snapshot,
                                SubjectCache &subjects, const QJsonObject &body,
                                const QString &distinctId, bool *storedUnread)
@@ -269,8 +269,10 @@ void writeReason(JsonWriter &w, const EvaluationResult &result)
         w.json(ReasonFragments::write(result.reason, result.conditionIndex));
 }
 
-// `keyJson`: the flag's key, already a JSON string.
-void writeFlagDetail(JsonWriter &w, QByteArrayView keyJson, const EvaluationResult &result)
+// `keyJson`: the flag's key, already a JSON string. A flag that `failed` is written as PostHog's
+// flags service writes one it could not evaluate because its database did not answer.
+void writeFlagDetail(JsonWriter &w, QByteArrayView keyJson, const EvaluationResult &result,
+                     bool failed)
 {
     w.beginObject();
     w.key("key"_L1).json(keyJson);
@@ -279,7 +281,16 @@ void writeFlagDetail(JsonWriter &w, QByteArrayView keyJson, const EvaluationResu
         w.key("variant"_L1).null();
     else
         w.key("variant"_L1).value(result.value.variant);
-    writeReason(w.key("reason"_L1), result);
+    if (failed) {
+        w.key("failed"_L1).value(true);
+        w.key("reason"_L1).beginObject();
+        w.key("code"_L1).value(u"database_error"_s);
+        w.key("condition_index"_L1).null();
+        w.key("description"_L1).value(u"Database connection error during evaluation"_s);
+        w.endObject();
+    } else {
+        writeReason(w.key("reason"_L1), result);
+    }
     // The payload as stored (a JSON-encoded string, as PostHog keeps it): the SDKs parse it.
     w.key("metadata"_L1).beginObject();
     w.key("id"_L1).value(result.flagId);
@@ -380,8 +391,24 @@ QList<qsizetype> selectFlags(const CompiledProject &engine, const SdkQuestion &q
 struct SdkAnswer
 {
     QList<EvaluationResult> results;
-    bool errors = false; // errorsWhileComputingFlags
+    bool errors = false;    // errorsWhileComputingFlags
+    QSet<qsizetype> failed; // flag indexes answered as not evaluated
 };
+
+// The stored person or group could not be read: as PostHog does, each flag that needed them
+// (needsStoredProperties) is answered false and marked failed, and the others stand.
+void failFlagsNeedingStored(SdkAnswer &answer, const CompiledProject &engine,
+                            const QJsonObject &sentPersonProperties)
+{
+    answer.errors = true;
+    for (EvaluationResult &result : answer.results) {
+        if (!needsStoredProperties(engine.flag(result.flagIndex), sentPersonProperties))
+            continue;
+        result.value = FlagValue{};
+        result.payload = QJsonValue::Undefined;
+        answer.failed.insert(result.flagIndex);
+    }
+}
 
 SdkAnswer evaluateFlags(const CompiledProject &engine, const QList<qsizetype> &indexes,
                         const EvaluationContext &context)
@@ -412,7 +439,8 @@ ApiResponse writeAnswer(const ApiRequest &r, const ProjectSnapshot &snapshot, Sh
         w.key("flags"_L1).beginObject();
         for (const EvaluationResult &result : results) {
             const QByteArray key = keyJson(result);
-            writeFlagDetail(w.encodedKey(key), key, result);
+            writeFlagDetail(w.encodedKey(key), key, result,
+                            answer.failed.contains(result.flagIndex));
         }
         w.endObject();
     } else if (shape == Shape::Legacy) {
@@ -461,7 +489,9 @@ ApiResponse evaluateForSdk(ApiRequest &r, Services &s, Shape shape)
                      &storedUnread);
     const CompiledProject &engine = *snapshot.engine;
     SdkAnswer answer = evaluateFlags(engine, selectFlags(engine, question), context);
-    answer.errors = answer.errors || storedUnread;
+    if (storedUnread)
+        failFlagsNeedingStored(answer, engine,
+                               optionalObject(question.body, u"person_properties"_s));
     return writeAnswer(r, snapshot, shape, answer);
 }
 

@@ -434,8 +434,10 @@ void Database::afterCommit(std::function<void()> notice) const
     open->second.afterCommit.push_back(std::move(notice));
 }
 
-void Database::failStatement(int n)
+void Database::failStatement(int n, bool connectionLost, int times)
 {
+    m_failAsLostConnection.store(connectionLost);
+    m_failTimes = std::max(1, times);
     m_statementsWhenArmed = m_statementsRun.load();
     m_commitsWhenArmed = m_commits.load();
     m_commitsAtFailure.store(-1);
@@ -456,13 +458,21 @@ void Database::countStatement(const QString &sql) const
     const int failAt = m_failAt.load();
     if (failAt <= 0)
         return;
-    // One failure per call of failStatement(), so the rollback that follows it runs.
-    if (run - m_statementsWhenArmed == failAt) {
-        m_failAt.store(0);
-        m_commitsAtFailure.store(m_commits.load());
-        throw DatabaseError(u"cannot run \"%1\": failure injected at statement %2"_s.arg(sql)
-                                .arg(failAt)
-                                .toStdString());
+    // `times` failures in a row per call of failStatement(), then none, so the rollback that
+    // follows them runs.
+    const int at = run - m_statementsWhenArmed;
+    if (at >= failAt && at < failAt + m_failTimes) {
+        if (at == failAt)
+            m_commitsAtFailure.store(m_commits.load());
+        if (at == failAt + m_failTimes - 1)
+            m_failAt.store(0);
+        const std::string message =
+            u"cannot run \"%1\": failure injected at statement %2"_s.arg(sql)
+                .arg(failAt)
+                .toStdString();
+        if (m_failAsLostConnection.load())
+            throw DatabaseUnavailable(message);
+        throw DatabaseError(message);
     }
 }
 

@@ -93,8 +93,9 @@ public:
 
     // For tests of what a failure leaves behind: the `n`th statement from now (counting each
     // exec(), scalar() and commit, 1 for the next) throws DatabaseError instead of running;
-    // 0 injects none. It fails once.
-    void failStatement(int n);
+    // 0 injects none. It fails `times` statements in a row, then none; as DatabaseUnavailable
+    // (the connection lost, as while PostgreSQL restarts) when `connectionLost`.
+    void failStatement(int n, bool connectionLost = false, int times = 1);
     struct InjectedFailure
     {
         bool fired = false;
@@ -145,6 +146,8 @@ private:
     // statements (and the hash growing) never moves a statement another thread is running.
     mutable QHash<QString, std::shared_ptr<QSqlQuery>> m_statements;
     mutable std::atomic<int> m_failAt{0};
+    std::atomic<bool> m_failAsLostConnection{false};
+    int m_failTimes = 1;
     mutable std::atomic<int> m_statementsRun{0};
     mutable std::atomic<int> m_commits{0};
     int m_statementsWhenArmed = 0;

@@ -98,6 +98,7 @@ private Q_SLOTS:
     void readyOnceEveryProjectIsCompiled();
     void snapshotKeysAreSharedBetweenCopies();
     void anOutdatedSnapshotAnswersWhileTheDatabaseFails();
+    void flagsNeedingAnUnreadablePersonFail();
 
 private:
     TestServer::Reply flags(const QJsonObject &body, const QString &path = u"/flags/?v=2"_s);
@@ -931,6 +932,49 @@ void TestSdkFlags::anOutdatedSnapshotAnswersWhileTheDatabaseFails()
     const quint64 stale = snapshots.staleAnswers();
     QCOMPARE(enabledFor(u"alice"_s, u"beta"_s), QJsonValue(true));
     QCOMPARE(snapshots.staleAnswers(), stale);
+}
+
+void TestSdkFlags::flagsNeedingAnUnreadablePersonFail()
+{
+    // PostHog's flags service, when it cannot read the stored person: each flag that needed it
+    // is answered false with "failed": true and reason database_error, the others as always,
+    // and errorsWhileComputingFlags is true (rust/feature-flags, handle_db_preparation_error).
+    auto &db = m_server->server().database();
+    db.failStatement(1, /*connectionLost=*/true, /*times=*/2); // the read, and its one retry
+    const auto reply = flags(request(u"never-asked"_s));
+    QCOMPARE(reply.status, 200);
+    QVERIFY(db.injectedFailure().fired);
+    const QJsonObject answer = reply.object();
+    QCOMPARE(answer.value("errorsWhileComputingFlags"_L1), QJsonValue(true));
+    const QJsonObject all = answer.value("flags"_L1).toObject();
+    const QJsonObject beta = all.value("beta"_L1).toObject(); // needs the stored email
+    QCOMPARE(beta.value("enabled"_L1), QJsonValue(false));
+    QCOMPARE(beta.value("variant"_L1), QJsonValue(QJsonValue::Null));
+    QCOMPARE(beta.value("failed"_L1), QJsonValue(true));
+    QCOMPARE(beta.value("reason"_L1).toObject(),
+             (QJsonObject{{u"code"_s, u"database_error"_s},
+                          {u"condition_index"_s, QJsonValue::Null},
+                          {u"description"_s, u"Database connection error during evaluation"_s}}));
+    QCOMPARE(beta.value("metadata"_L1).toObject().value("payload"_L1),
+             QJsonValue(QJsonValue::Null));
+    const QJsonObject colour = all.value("colour"_L1).toObject(); // needs nothing stored
+    QCOMPARE(colour.value("variant"_L1), QJsonValue(u"blue"_s));
+    QVERIFY(!colour.contains("failed"_L1));
+
+    // A flag whose properties the request sent is evaluated on them.
+    db.failStatement(1, true, 2);
+    const QJsonObject sent =
+        flags(request(u"also-never-asked"_s,
+                      {{u"person_properties"_s, QJsonObject{{u"email"_s, u"x@corp.com"_s}}}}))
+            .object();
+    const QJsonObject evaluated = sent.value("flags"_L1).toObject().value("beta"_L1).toObject();
+    QCOMPARE(evaluated.value("enabled"_L1), QJsonValue(true));
+    QVERIFY(!evaluated.contains("failed"_L1));
+
+    // Once the person can be read, nothing fails.
+    const QJsonObject later = flags(request(u"never-asked"_s)).object();
+    QCOMPARE(later.value("errorsWhileComputingFlags"_L1), QJsonValue(false));
+    QVERIFY(!later.value("flags"_L1).toObject().value("beta"_L1).toObject().contains("failed"_L1));
 }
 
 QTEST_GUILESS_MAIN(TestSdkFlags)
