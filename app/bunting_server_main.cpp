@@ -4,6 +4,7 @@
 #include "evaluate_command.h"
 #include "json_log.h"
 #include "local_server.h"
+#include "mirror_command.h"
 #include "termination_signals.h"
 
 #include <QCommandLineParser>
@@ -94,6 +95,35 @@ int runKeys(LocalServer &server, const QStringList &args, const EnvironmentOptio
     return fail(u"keys takes create, list or revoke"_s);
 }
 
+int runProjects(LocalServer &server, const QStringList &args)
+{
+    AuthService &auth = server.auth();
+    const QString action = args.value(1);
+    QTextStream out(stdout);
+    if (action == "list"_L1) {
+        for (const QJsonValue &project : auth.projectsJson(Principal{})) {
+            const QJsonObject p = project.toObject();
+            out << p.value("id"_L1).toInteger() << '\t' << p.value("api_token"_L1).toString()
+                << '\t' << p.value("name"_L1).toString() << '\n';
+        }
+        return 0;
+    }
+    if (action == "create"_L1) {
+        if (args.size() != 3)
+            return fail(
+                u"projects create takes the project's name, e.g. projects create Staging"_s);
+        try {
+            const StoredProject project = auth.createProject(args.value(2));
+            out << "Created project " << project.id << " (project token " << project.apiToken
+                << "). Every key not limited to some projects reaches it.\n";
+            return 0;
+        } catch (const ApiError &error) {
+            return fail(error.detail());
+        }
+    }
+    return fail(u"projects takes create NAME or list"_s);
+}
+
 int serve(LocalServer &server, const EnvironmentOptions &options)
 {
     const auto listen = parseListen(options.value(u"listen"_s));
@@ -135,6 +165,12 @@ int main(int argc, char *argv[])
         "  keys create        Create a personal API key (--scopes, --project, --label).\n"
         "  keys list          List the keys (masked).\n"
         "  keys revoke ID     Revoke a key.\n"
+        "  projects list      List the projects: id, token, name.\n"
+        "  projects create N  Create a project named N, with its own token and flags.\n"
+        "  mirror             Copy a PostHog project (--from, --project) into a project of\n"
+        "                     this server and serve it, pulling changes --every 30s; the\n"
+        "                     personal API key comes from BUNTING_REMOTE_KEY. --status lists\n"
+        "                     the flags changed here; --reset puts them back.\n"
         "  evaluate           Evaluate flag definitions (PostHog's local-evaluation JSON) for\n"
         "                     one person and print every flag's value, reason and payload.\n\n"
         "Each option may also come from the environment: BUNTING_ and its name in capitals,\n"
@@ -143,7 +179,8 @@ int main(int argc, char *argv[])
         "in the arguments, which every user of the machine can read."_s);
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(u"command"_s, u"serve, keys or evaluate"_s, u"[command]"_s);
+    parser.addPositionalArgument(u"command"_s, u"serve, keys, projects, mirror or evaluate"_s,
+                                 u"[command]"_s);
     parser.addOptions({
         {u"db"_s, u"A SQLite file, or postgres://user:password@host:port/database."_s,
          u"file|url"_s, defaultDatabase()},
@@ -156,12 +193,15 @@ int main(int argc, char *argv[])
         {u"threads"_s, u"Threads answering the SDKs' /flags and /decide."_s, u"n"_s,
          QString::number(std::clamp(QThread::idealThreadCount(), 1, 4))},
         {u"scopes"_s, u"keys create: comma-separated scopes, or *."_s, u"scopes"_s},
-        {u"project"_s, u"keys create: a project the key may reach (repeatable; default all)."_s,
+        {u"project"_s,
+         u"keys create: a project the key may reach (repeatable; default all). mirror: the "
+         "PostHog project to copy."_s,
          u"id"_s},
         {u"label"_s, u"keys create: a name for the key."_s, u"label"_s, u"bunting-server"_s},
         {u"metrics"_s, u"Count requests and answer GET /metrics in Prometheus' text format."_s},
     });
     addEvaluateOptions(parser);
+    addMirrorOptions(parser);
     parser.process(app);
     const EnvironmentOptions options(parser);
 
@@ -178,11 +218,20 @@ int main(int argc, char *argv[])
     const QString command = args.value(0, u"serve"_s);
     if (command == "evaluate"_L1)
         return runEvaluate(parser);
-    if (command != "serve"_L1 && command != "keys"_L1)
+    const QStringList commands{u"serve"_s, u"keys"_s, u"projects"_s, u"mirror"_s};
+    if (!commands.contains(command))
         return fail(u"unknown command '%1'; see --help"_s.arg(command));
 
     // A mistyped address must not create a database (and print its owner key) first.
-    if (command == "serve"_L1 && !parseListen(options.value(u"listen"_s)))
+    std::optional<MirrorSettings> mirror;
+    if (command == "mirror"_L1) {
+        QString why;
+        mirror = MirrorSettings::read(options, &why);
+        if (!mirror)
+            return fail(why);
+    }
+    const bool serving = command == "serve"_L1 || (mirror && mirror->serves());
+    if (serving && !parseListen(options.value(u"listen"_s)))
         return fail(u"--listen must be HOST:PORT, e.g. 127.0.0.1:8010"_s);
 
     QString originError;
@@ -200,15 +249,20 @@ int main(int argc, char *argv[])
         server.enableMetrics();
     try {
         // Keys may be managed while a server serves the file; a second server may not serve it.
-        const auto use =
-            command == "keys"_L1 ? LocalServer::Use::Administer : LocalServer::Use::Serve;
+        const auto use = serving ? LocalServer::Use::Serve : LocalServer::Use::Administer;
         if (const auto first = server.open(use)) {
             QTextStream(stdout) << "Created project " << first->projectId << " (project token "
                                 << first->projectToken
                                 << ") and its owner's personal API key, shown only "
                                 << "this once:\n  " << first->ownerKey.value << '\n';
         }
-        return command == "keys"_L1 ? runKeys(server, args, options) : serve(server, options);
+        if (command == "keys"_L1)
+            return runKeys(server, args, options);
+        if (command == "projects"_L1)
+            return runProjects(server, args);
+        if (command == "mirror"_L1)
+            return runMirror(server, *mirror, [&] { return serve(server, options); });
+        return serve(server, options);
     } catch (const DatabaseError &error) {
         return fail(QString::fromUtf8(error.what()));
     }

@@ -29,6 +29,8 @@ LocalServer::LocalServer(DatabaseLocation location)
       m_usage(m_db, m_usageStore, m_flags),
       m_dashboards(m_db, m_dashboardStore, m_flags, m_flagService, m_activity, m_usage),
       m_cohortService(m_db, m_cohorts, m_persons, m_groups, m_flags, m_flagService, m_activity),
+      m_origins(m_db),
+      m_mirror(m_db, m_auth, m_flagService, m_flags, m_cohorts, m_groups, m_origins, m_users),
       m_snapshots(m_projects, m_flags, m_cohorts, m_groups), m_subjects(m_persons, m_groups),
       m_events(m_db, m_projects, m_persons, m_groups, m_usage, m_dashboards),
       m_peerChanges({m_db, m_projects, m_flags, m_flagService, m_cohorts, m_groups, m_events,

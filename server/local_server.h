@@ -10,6 +10,7 @@
 #include "services/dashboard_service.h"
 #include "services/flag_service.h"
 #include "services/flag_usage.h"
+#include "services/mirror_service.h"
 #include "storage/database.h"
 #include "storage/database_lock.h"
 #include "storage/flag_repository.h"
@@ -54,6 +55,7 @@ public:
     FlagService &flagService() { return m_flagService; }
     FlagUsage &flagUsage() { return m_usage; }
     DashboardService &dashboards() { return m_dashboards; }
+    MirrorService &mirror() { return m_mirror; }
     HttpServer &http() { return *m_http; }
     SnapshotStore &snapshots() { return m_snapshots; }
     SubjectCache &subjects() { return m_subjects; }
@@ -83,6 +85,8 @@ private:
     FlagUsage m_usage;
     DashboardService m_dashboards;
     CohortService m_cohortService;
+    OriginRepository m_origins;
+    MirrorService m_mirror;
     SnapshotStore m_snapshots;
     SubjectCache m_subjects;
     // After the repositories it writes through, so it is gone (and flushed) before them.

@@ -26,6 +26,8 @@ public:
     static ApiError tooLarge(qint64 limit);
 
     int status() const { return m_status; }
+    const QString &detail() const { return m_detail; }
+    const QString &attr() const { return m_attr; }
     QJsonObject toJson() const;
     ApiResponse toResponse() const { return ApiResponse::json(toJson(), m_status); }
     const char *what() const noexcept override { return "api error"; }

@@ -6,6 +6,7 @@
 #include <QDeadlineTimer>
 #include <QJsonObject>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QUuid>
 
 using namespace Qt::StringLiterals;
@@ -29,6 +30,7 @@ const QStringList &AuthService::knownScopes()
         u"group:read"_s,
         u"group:write"_s,
         u"project:read"_s,
+        u"project:write"_s,
         u"query:read"_s,
         u"insight:read"_s,
     };
@@ -122,6 +124,46 @@ QJsonObject AuthService::projectJson(qint64 projectId) const
             {u"organization"_s, project->organizationId},
             {u"api_token"_s, project->apiToken},
             {u"created_at"_s, project->createdAt}};
+}
+
+QJsonArray AuthService::projectsJson(const Principal &principal) const
+{
+    QJsonArray projects;
+    for (const StoredProject &project : m_projects.all())
+        if (principal.scopedProjects.isEmpty() || principal.scopedProjects.contains(project.id))
+            projects.append(projectJson(project.id));
+    return projects;
+}
+
+StoredProject AuthService::createProject(const QString &name, const QString &apiToken)
+{
+    // PostHog's Team.name is a CharField(max_length=200), and a project needs one.
+    const QString trimmed = name.trimmed();
+    if (trimmed.isEmpty())
+        throw ApiError::validation(u"blank"_s, u"This field may not be blank."_s, u"name"_s);
+    if (trimmed.size() > 200)
+        throw ApiError::validation(
+            u"max_length"_s, u"Ensure this field has no more than 200 characters."_s, u"name"_s);
+    static const QRegularExpression tokenShape(u"^[A-Za-z0-9_-]{1,200}$"_s);
+    if (!apiToken.isEmpty() && !tokenShape.match(apiToken).hasMatch())
+        throw ApiError::validation(u"invalid"_s,
+                                   u"A project token is 1 to 200 letters, digits, '_' or '-'."_s,
+                                   u"api_token"_s);
+    const QString token = apiToken.isEmpty() ? randomToken(u"phc_"_s) : apiToken;
+    StoredProject project;
+    m_db.transaction([&] {
+        if (m_projects.idForToken(token))
+            throw ApiError::validation(u"unique"_s, u"Another project has this token."_s,
+                                       u"api_token"_s);
+        project.organizationId = m_projects.firstOrganizationId();
+        project.createdAt = nowTimestamp();
+        if (project.organizationId == 0)
+            project.organizationId = m_projects.insertOrganization(u"Bunting"_s, project.createdAt);
+        project.id = m_projects.insert(project.organizationId, trimmed, token, project.createdAt);
+    });
+    project.name = trimmed;
+    project.apiToken = token;
+    return project;
 }
 
 qint64 AuthService::ownerUserId() const

@@ -55,6 +55,12 @@ public:
     // The project as PostHog's GET /api/projects/:id/ shows it, as far as this server keeps it:
     // id, name, organization, created_at and the public api_token the SDK endpoints take.
     QJsonObject projectJson(qint64 projectId) const;
+    // The projects `principal` may reach, by id, as projectJson shows each.
+    QJsonArray projectsJson(const Principal &principal) const;
+    // A new project of the organization, with a new public token unless `apiToken` is given (a
+    // mirror keeps the token of the project it copies). ApiError 400 for a name that is empty
+    // or over PostHog's 200 characters, and for a token that is malformed or taken.
+    StoredProject createProject(const QString &name, const QString &apiToken = {});
 
     static QString hashKey(const QString &value);
     static QString randomToken(const QString &prefix);

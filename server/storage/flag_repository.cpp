@@ -79,6 +79,17 @@ std::optional<qint64> FlagRepository::liveIdForKey(qint64 projectId, const QStri
     return id->toLongLong();
 }
 
+QHash<qint64, FlagRepository::VersionState> FlagRepository::versions(qint64 projectId) const
+{
+    QSqlQuery row = m_db.exec(
+        u"SELECT id, version, deleted FROM feature_flags WHERE project_id = ?"_s, {projectId});
+    QHash<qint64, VersionState> versions;
+    while (row.next())
+        versions.insert(row.value(0).toLongLong(),
+                        {row.value(1).toInt(), row.value(2).toInt() != 0});
+    return versions;
+}
+
 qint64 FlagRepository::insert(qint64 projectId, const FeatureFlag &flag, qint64 userId)
 {
     const qint64 id =

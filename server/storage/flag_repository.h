@@ -43,6 +43,14 @@ public:
     // holds them all whole.
     void forEachLive(qint64 projectId, const std::function<void(FeatureFlag &&)> &visit) const;
     qsizetype liveCount(qint64 projectId) const;
+    struct VersionState
+    {
+        int version = 0;
+        bool deleted = false;
+        friend bool operator==(const VersionState &, const VersionState &) = default;
+    };
+    // Every flag's version and whether it is deleted, by id: without reading a document.
+    QHash<qint64, VersionState> versions(qint64 projectId) const;
     std::optional<qint64> liveIdForKey(qint64 projectId, const QString &key) const;
 
     // Writes a new flag (its version snapshot too) and returns its id.

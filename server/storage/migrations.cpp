@@ -131,6 +131,23 @@ const QList<Migration> &migrations()
              u"CREATE INDEX feature_flags_naming ON feature_flags (project_id, names_flags, key) "
              "WHERE deleted = 0"_s,
          }},
+        {8,
+         u"projects copied from another PostHog"_s,
+         {
+             // Where a project came from, and for each flag and cohort the remote's object as
+             // last pulled. A flag whose version moved on from `local_version` was changed here.
+             u"CREATE TABLE project_origins (project_id BIGINT PRIMARY KEY REFERENCES "
+             "projects(id), host TEXT NOT NULL, remote_project_id BIGINT NOT NULL, "
+             "remote_name TEXT NOT NULL, created_at TEXT NOT NULL, UNIQUE (host, "
+             "remote_project_id))"_s,
+             u"CREATE TABLE flag_origins (flag_id BIGINT PRIMARY KEY REFERENCES "
+             "feature_flags(id), project_id BIGINT NOT NULL REFERENCES projects(id), remote_id "
+             "BIGINT NOT NULL, remote_version INTEGER NOT NULL, remote_object TEXT NOT NULL, "
+             "local_version INTEGER NOT NULL, UNIQUE (project_id, remote_id))"_s,
+             u"CREATE TABLE cohort_origins (cohort_id BIGINT PRIMARY KEY REFERENCES cohorts(id), "
+             "project_id BIGINT NOT NULL REFERENCES projects(id), remote_id BIGINT NOT NULL, "
+             "remote_object TEXT NOT NULL, UNIQUE (project_id, remote_id))"_s,
+         }},
     };
     return all;
 }

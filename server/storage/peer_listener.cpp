@@ -61,6 +61,7 @@ private:
                 // A message that arrived while the ping ran sits in libpq's buffer, where the
                 // driver's socket notifier will not see it: hand it over now.
                 QMetaObject::invokeMethod(m_listening.driver(), "_q_handleNotification");
+                listenToNewProjects();
             }
         }
         if (m_listening.isOpen() && m_resyncDue)
@@ -109,6 +110,28 @@ private:
             qCInfo(lcPeers) << "hearing other servers' changes again; reading every project anew";
         }
         m_everListened = true;
+    }
+
+    // A project another process created since: its channel joins the others. What was said
+    // on it before is read again, in case this server already answered for that project.
+    void listenToNewProjects()
+    {
+        QSqlQuery projects(m_listening);
+        if (!projects.exec(u"SELECT id FROM projects"_s))
+            return; // the next ping finds out whether the connection is gone
+        bool added = false;
+        while (projects.next()) {
+            const qint64 projectId = projects.value(0).toLongLong();
+            const QString channel = Database::peerChannel(projectId);
+            if (m_channels.contains(channel))
+                continue;
+            if (!m_listening.driver()->subscribeToNotification(channel))
+                return;
+            m_channels.insert(channel, projectId);
+            added = true;
+        }
+        if (added)
+            m_resyncDue = true;
     }
 
     void disconnect()

@@ -40,6 +40,18 @@ QList<qint64> ProjectRepository::ids() const
     return ids;
 }
 
+QList<StoredProject> ProjectRepository::all() const
+{
+    QSqlQuery row = m_db.exec(
+        u"SELECT id, name, organization_id, api_token, created_at FROM projects ORDER BY id"_s);
+    QList<StoredProject> projects;
+    while (row.next())
+        projects.append({row.value(0).toLongLong(), row.value(1).toString(),
+                         row.value(2).toLongLong(), row.value(3).toString(),
+                         row.value(4).toString()});
+    return projects;
+}
+
 std::optional<qint64> ProjectRepository::idForToken(const QString &apiToken) const
 {
     const auto id =
@@ -56,6 +68,11 @@ std::optional<QString> ProjectRepository::tokenOf(qint64 projectId) const
     if (!token)
         return std::nullopt;
     return token->toString();
+}
+
+qint64 ProjectRepository::firstOrganizationId() const
+{
+    return m_db.scalar(u"SELECT MIN(id) FROM organizations"_s).value_or(0).toLongLong();
 }
 
 qint64 ProjectRepository::insertOrganization(const QString &name, const QString &createdAt)

@@ -30,10 +30,14 @@ public:
     // The lowest project id, 0 when there is none.
     qint64 firstId() const;
     QList<qint64> ids() const;
+    // Every project, by id.
+    QList<StoredProject> all() const;
 
     std::optional<qint64> idForToken(const QString &apiToken) const;
     std::optional<QString> tokenOf(qint64 projectId) const;
 
+    // The organization new projects join; 0 when there is none yet.
+    qint64 firstOrganizationId() const;
     qint64 insertOrganization(const QString &name, const QString &createdAt);
     qint64 insert(qint64 organizationId, const QString &name, const QString &apiToken,
                   const QString &createdAt);

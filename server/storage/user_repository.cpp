@@ -52,6 +52,14 @@ qint64 UserRepository::ownerId() const
     return m_db.scalar(u"SELECT MIN(id) FROM users"_s).value_or(0).toLongLong();
 }
 
+std::optional<qint64> UserRepository::idByEmail(const QString &email) const
+{
+    const auto id = m_db.scalar(u"SELECT MIN(id) FROM users WHERE email = ?"_s, {email});
+    if (!id || id->isNull())
+        return std::nullopt;
+    return id->toLongLong();
+}
+
 qint64 UserRepository::insert(const QString &uuid, const QString &distinctId,
                               const QString &firstName, const QString &lastName,
                               const QString &email, const QString &createdAt)

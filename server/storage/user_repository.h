@@ -33,6 +33,7 @@ public:
     std::optional<UserBasic> find(qint64 userId) const;
     // The first user, whom a new database starts with; 0 when there is none.
     qint64 ownerId() const;
+    std::optional<qint64> idByEmail(const QString &email) const;
     qint64 insert(const QString &uuid, const QString &distinctId, const QString &firstName,
                   const QString &lastName, const QString &email, const QString &createdAt);
 

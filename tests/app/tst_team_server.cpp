@@ -1,64 +1,29 @@
 // Issue 18: a team server. Two real bunting-server processes on one PostgreSQL database, on a
 // throwaway cluster of this suite's own (scripts/test-postgres), which it stops and starts again
 // in the middle of a test: no other suite shares that cluster.
+#include "server_process.h"
+
 #include <QDeadlineTimer>
-#include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QProcess>
-#include <QRegularExpression>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrl>
-#include <csignal>
 #include <memory>
-#ifdef Q_OS_LINUX
-#include <sys/prctl.h>
-#endif
 
 using namespace Qt::StringLiterals;
+using namespace server_process;
 
 namespace {
 
-constexpr int startMs = 60000;
 // How long a change may take to reach the other server in these tests: far above the
 // milliseconds it takes (docs/performance.md), far below a test's patience.
 constexpr int convergeMs = 10000;
-
-struct Reply
-{
-    int status = 0;
-    QByteArray body;
-    QJsonObject object() const { return QJsonDocument::fromJson(body).object(); }
-    QByteArray retryAfter;
-};
-
-Reply request(const QByteArray &method, const QString &url, const QByteArray &body = {},
-              const QString &key = {})
-{
-    static QNetworkAccessManager network;
-    QNetworkRequest req{QUrl(url)};
-    req.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
-    if (!key.isEmpty())
-        req.setRawHeader("Authorization", "Bearer " + key.toUtf8());
-    req.setTransferTimeout(20000);
-    QNetworkReply *reply = network.sendCustomRequest(req, method, body);
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec();
-    Reply r;
-    r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    r.body = reply->readAll();
-    r.retryAfter = reply->rawHeader("Retry-After");
-    reply->deleteLater();
-    return r;
-}
 
 // The suite's PostgreSQL cluster, through scripts/test-postgres.
 class Cluster
@@ -146,127 +111,19 @@ private:
 };
 
 // One bunting-server process, configured from the environment as a service would be.
-class Server
+class Server : public ServerProcess
 {
 public:
     Server(const QString &databaseUrl, const QString &home)
+        : ServerProcess(home, {u"serve"_s},
+                        {{u"BUNTING_DB"_s, databaseUrl},
+                         {u"BUNTING_LISTEN"_s, u"127.0.0.1:0"_s},
+                         {u"BUNTING_METRICS"_s, u"1"_s}})
     {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(u"HOME"_s, home);
-        env.insert(u"XDG_DATA_HOME"_s, home + u"/data"_s);
-        env.insert(u"BUNTING_DB"_s, databaseUrl);
-        env.insert(u"BUNTING_LISTEN"_s, u"127.0.0.1:0"_s);
-        env.insert(u"BUNTING_METRICS"_s, u"1"_s);
-        env.remove(u"QT_LOGGING_RULES"_s);
-        m_process.setProcessEnvironment(env);
-        m_process.setProgram(QStringLiteral(BUNTING_SERVER_EXECUTABLE));
-        m_process.setArguments({u"serve"_s});
-#ifdef Q_OS_LINUX
-        m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
-#endif
     }
-    ~Server()
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.terminate();
-            if (!m_process.waitForFinished(30000))
-                m_process.kill();
-        }
-    }
-
-    void start()
-    {
-        m_process.start();
-    }
-
-    // Waits for the address it listens on, then for /_ready; false on a timeout.
-    bool waitUntilReady()
-    {
-        static const QRegularExpression listening(u"listening on (http://127\\.0\\.0\\.1:\\d+)"_s);
-        QDeadlineTimer deadline(startMs);
-        while (m_base.isEmpty() && !deadline.hasExpired()) {
-            if (!m_process.waitForReadyRead(100) && m_process.state() == QProcess::NotRunning)
-                break;
-            m_out += QString::fromUtf8(m_process.readAllStandardOutput());
-            if (const auto match = listening.match(m_out); match.hasMatch())
-                m_base = match.captured(1);
-        }
-        if (m_base.isEmpty()) {
-            qWarning().noquote() << "bunting-server did not start:" << m_out
-                                 << m_process.readAllStandardError();
-            return false;
-        }
-        while (!deadline.hasExpired()) {
-            if (get(u"/_ready"_s).status == 200)
-                return true;
-            QTest::qWait(20);
-        }
-        return false;
-    }
-
-    QString out()
-    {
-        return m_out += QString::fromUtf8(m_process.readAllStandardOutput());
-    }
-    Reply get(const QString &path, const QString &key = {})
-    {
-        return request("GET", m_base + path, {}, key);
-    }
-    Reply send(const QByteArray &method, const QString &path, const QJsonObject &body,
-               const QString &key)
-    {
-        return request(method, m_base + path, QJsonDocument(body).toJson(QJsonDocument::Compact),
-                       key);
-    }
-    // What /flags answers for one person: the flag's enabled value, or null when not in it.
-    QJsonValue flagFor(const QString &token, const QString &flagKey)
-    {
-        const Reply reply =
-            request("POST", m_base + u"/flags?v=2"_s,
-                    QJsonDocument(QJsonObject{{u"token"_s, token}, {u"distinct_id"_s, u"p1"_s}})
-                        .toJson(QJsonDocument::Compact));
-        if (reply.status != 200)
-            return QJsonValue(u"status %1"_s.arg(reply.status));
-        const QJsonValue flag = reply.object().value("flags"_L1).toObject().value(flagKey);
-        return flag.isUndefined() ? QJsonValue() : flag.toObject().value("enabled"_L1);
-    }
-    // A counter or gauge of /metrics.
-    double metric(const QString &name)
-    {
-        const QString text = QString::fromUtf8(get(u"/metrics"_s).body);
-        const QRegularExpression line(u"^"_s + QRegularExpression::escape(name) + u" (\\S+)$"_s,
-                                      QRegularExpression::MultilineOption);
-        const auto match = line.match(text);
-        return match.hasMatch() ? match.captured(1).toDouble() : -1;
-    }
-
-private:
-    QProcess m_process;
-    QString m_out;
-    QString m_base;
 };
-
-// Release conditions that take everyone.
-QJsonObject everyone()
-{
-    return {{u"groups"_s, QJsonArray{QJsonObject{{u"properties"_s, QJsonArray()},
-                                                 {u"rollout_percentage"_s, 100}}}}};
-}
 
 const QString flagsPath = u"/api/projects/@current/feature_flags/"_s;
-
-struct Bootstrap
-{
-    QString token;
-    QString key;
-};
-
-Bootstrap parseBootstrap(const QString &out)
-{
-    static const QRegularExpression token(u"project token (phc_\\w+)"_s);
-    static const QRegularExpression key(u"\\n  (phx_\\w+)"_s);
-    return {token.match(out).captured(1), key.match(out).captured(1)};
-}
 
 } // namespace
 

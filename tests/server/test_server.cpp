@@ -231,12 +231,7 @@ void TestServer::setFlagCreatedAt(qint64 id, const QDateTime &time)
 
 qint64 TestServer::createProject(const QString &name)
 {
-    const Database &db = m_server->database();
-    return db
-        .scalar(u"INSERT INTO projects (organization_id, name, api_token, created_at) "
-                "VALUES (1, ?, ?, '2026-01-01T00:00:00Z') RETURNING id"_s,
-                {name, AuthService::randomToken(u"phc_"_s)})
-        ->toLongLong();
+    return m_server->auth().createProject(name).id;
 }
 
 bool TestServer::sendEvents(const QJsonArray &events)

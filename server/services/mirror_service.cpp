@@ -1,0 +1,408 @@
+#include "services/mirror_service.h"
+
+#include "http/api_error.h"
+#include "storage/timestamps.h"
+
+#include <QJsonArray>
+#include <QSet>
+#include <QUuid>
+#include <algorithm>
+#include <functional>
+
+using namespace Qt::StringLiterals;
+
+namespace bunting::server {
+
+namespace {
+
+constexpr auto kMirrorUserEmail = "mirror@bunting.local"_L1;
+
+qint64 idOf(const QJsonValue &value)
+{
+    if (value.isDouble())
+        return qint64(value.toDouble());
+    bool ok = false;
+    const qint64 id = value.toString().toLongLong(&ok);
+    return ok ? id : 0;
+}
+
+// Rewrites, anywhere in `value`, a cohort property's value and a flag dependency's key from the
+// remote's ids to the local ones. An id the maps do not know stays, and validation names it.
+QJsonValue remapped(const QJsonValue &value, const QHash<qint64, qint64> &cohorts,
+                    const QHash<qint64, qint64> &flags)
+{
+    if (value.isArray()) {
+        QJsonArray out;
+        for (const QJsonValue &item : value.toArray())
+            out.append(remapped(item, cohorts, flags));
+        return out;
+    }
+    if (!value.isObject())
+        return value;
+    QJsonObject object = value.toObject();
+    for (auto it = object.begin(); it != object.end(); ++it)
+        it.value() = remapped(it.value(), cohorts, flags);
+    const QString type = object.value("type"_L1).toString();
+    if (type == "cohort"_L1 && object.value("key"_L1).toString() == "id"_L1) {
+        const QJsonValue remote = object.value("value"_L1);
+        if (const auto local = cohorts.constFind(idOf(remote)); local != cohorts.cend())
+            object.insert("value"_L1, remote.isString() ? QJsonValue(QString::number(*local))
+                                                        : QJsonValue(*local));
+    } else if (type == "flag"_L1) {
+        if (const auto local = flags.constFind(idOf(object.value("key"_L1))); local != flags.cend())
+            object.insert("key"_L1, QString::number(*local));
+    }
+    return object;
+}
+
+// The remote flags the flag's conditions name, by remote id.
+void namedFlags(const QJsonValue &value, QList<qint64> &ids)
+{
+    if (value.isArray()) {
+        for (const QJsonValue &item : value.toArray())
+            namedFlags(item, ids);
+        return;
+    }
+    if (!value.isObject())
+        return;
+    const QJsonObject object = value.toObject();
+    if (object.value("type"_L1).toString() == "flag"_L1)
+        ids.append(idOf(object.value("key"_L1)));
+    for (const QJsonValue &item : object)
+        namedFlags(item, ids);
+}
+
+// Flags after the flags they depend on, so each dependency exists locally when its dependent
+// is written.
+QList<const QJsonObject *> dependenciesFirst(const QList<QJsonObject> &flags)
+{
+    QHash<qint64, const QJsonObject *> byId;
+    for (const QJsonObject &flag : flags)
+        byId.insert(idOf(flag.value("id"_L1)), &flag);
+    QList<const QJsonObject *> ordered;
+    QSet<qint64> visited;
+    std::function<void(const QJsonObject &)> visit = [&](const QJsonObject &flag) {
+        const qint64 id = idOf(flag.value("id"_L1));
+        if (visited.contains(id))
+            return;
+        visited.insert(id);
+        QList<qint64> named;
+        namedFlags(flag.value("filters"_L1), named);
+        for (const qint64 dependency : named)
+            if (const auto found = byId.constFind(dependency); found != byId.cend())
+                visit(**found);
+        ordered.append(&flag);
+    };
+    for (const QJsonObject &flag : flags)
+        visit(flag);
+    return ordered;
+}
+
+QJsonObject copiedCohortFields(const QJsonObject &cohort)
+{
+    QJsonObject fields;
+    for (const auto name :
+         {"name"_L1, "description"_L1, "groups"_L1, "filters"_L1, "query"_L1, "is_static"_L1})
+        if (cohort.contains(name))
+            fields.insert(name, cohort.value(name));
+    return fields;
+}
+
+QString problem(const QJsonObject &flag, const ApiError &error)
+{
+    const QString field = error.attr().isEmpty() ? QString() : u" (%1)"_s.arg(error.attr());
+    return u"flag '%1': %2%3"_s.arg(flag.value("key"_L1).toString(), error.detail(), field);
+}
+
+} // namespace
+
+QJsonObject MirrorService::copiedFields(const QJsonObject &flag)
+{
+    QJsonObject fields;
+    for (const auto name :
+         {"key"_L1, "name"_L1, "filters"_L1, "active"_L1, "tags"_L1, "evaluation_contexts"_L1,
+          "ensure_experience_continuity"_L1, "rollback_conditions"_L1, "performed_rollback"_L1,
+          "evaluation_runtime"_L1, "bucketing_identifier"_L1, "is_remote_configuration"_L1,
+          "has_encrypted_payloads"_L1})
+        if (flag.contains(name))
+            fields.insert(name, flag.value(name));
+    return fields;
+}
+
+std::optional<ProjectOrigin> MirrorService::find(const QString &host, qint64 remoteProjectId) const
+{
+    return m_origins.projectFor(host, remoteProjectId);
+}
+
+qint64 MirrorService::mirrorUserId()
+{
+    if (const auto id = m_users.idByEmail(kMirrorUserEmail))
+        return *id;
+    const QString uuid = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    return m_users.insert(uuid, uuid, u"PostHog mirror"_s, u""_s, kMirrorUserEmail, nowTimestamp());
+}
+
+qint64 MirrorService::localProject(const RemoteProjectState &remote, MirrorReport &report)
+{
+    if (const auto origin = m_origins.projectFor(remote.host, remote.projectId))
+        return origin->projectId;
+    const QString remoteName =
+        remote.name.isEmpty() ? u"project %1"_s.arg(remote.projectId) : remote.name;
+    const QString name = u"%1 (mirror of %2)"_s.arg(remoteName, remote.host).left(200);
+    const StoredProject project = m_auth.createProject(name, remote.apiToken);
+    m_origins.insertProject({project.id, remote.host, remote.projectId, remoteName},
+                            project.createdAt);
+    report.projectCreated = true;
+    return project.id;
+}
+
+MirrorService::IdMaps MirrorService::idMaps(qint64 projectId) const
+{
+    IdMaps ids;
+    const auto cohorts = m_origins.cohorts(projectId);
+    for (auto it = cohorts.cbegin(); it != cohorts.cend(); ++it)
+        ids.cohorts.insert(it.key(), it->localId);
+    const auto flags = m_origins.flags(projectId);
+    for (auto it = flags.cbegin(); it != flags.cend(); ++it)
+        ids.flags.insert(it.key(), it->localId);
+    return ids;
+}
+
+MirrorReport MirrorService::pull(const RemoteProjectState &remote)
+{
+    MirrorReport report;
+    m_db.transaction([&] {
+        report = MirrorReport{};
+        Principal by;
+        by.userId = mirrorUserId();
+        by.scopes = {u"*"_s};
+        const qint64 projectId = localProject(remote, report);
+        report.projectId = projectId;
+        pullGroupTypes(projectId, remote, report);
+        IdMaps ids = idMaps(projectId);
+        pullCohorts(projectId, remote, ids, report);
+        pullFlags(projectId, by, remote, ids, report);
+    });
+    m_versionsAfterPull.insert(report.projectId, m_flags.versions(report.projectId));
+    return report;
+}
+
+void MirrorService::pullGroupTypes(qint64 projectId, const RemoteProjectState &remote,
+                                   MirrorReport &report)
+{
+    QList<QJsonObject> types = remote.groupTypes;
+    std::sort(types.begin(), types.end(), [](const QJsonObject &a, const QJsonObject &b) {
+        return a.value("group_type_index"_L1).toInt() < b.value("group_type_index"_L1).toInt();
+    });
+    const QList<GroupTypeMapping> local = m_groups.mappings(projectId);
+    for (const QJsonObject &type : types) {
+        const QString name = type.value("group_type"_L1).toString();
+        const int index = type.value("group_type_index"_L1).toInt(-1);
+        const auto same = std::find_if(local.begin(), local.end(), [&](const GroupTypeMapping &m) {
+            return m.groupType == name;
+        });
+        std::optional<int> localIndex = same != local.end()
+                                            ? std::optional(same->index)
+                                            : m_groups.ensureMapping(projectId, name);
+        if (localIndex != index) {
+            // Flags aggregate by index: another index here would aggregate by another type.
+            report.problems.append(u"group type '%1' is index %2 there and %3 here"_s.arg(
+                name, QString::number(index), QString::number(localIndex.value_or(-1))));
+            continue;
+        }
+        const QString singular = type.value("name_singular"_L1).toString();
+        const QString plural = type.value("name_plural"_L1).toString();
+        if (same == local.end() || same->nameSingular != singular || same->namePlural != plural)
+            m_groups.updateNames(projectId, index, singular, plural);
+    }
+}
+
+void MirrorService::pullCohorts(qint64 projectId, const RemoteProjectState &remote, IdMaps &ids,
+                                MirrorReport &report)
+{
+    QHash<qint64, ItemOrigin> origins = m_origins.cohorts(projectId);
+    // First every new cohort, so that the ones naming others find their local ids.
+    for (const QJsonObject &cohort : remote.cohorts) {
+        const qint64 remoteId = idOf(cohort.value("id"_L1));
+        if (origins.contains(remoteId))
+            continue;
+        const qint64 localId =
+            m_cohorts.insert(projectId, copiedCohortFields(cohort), mirrorUserId());
+        ids.cohorts.insert(remoteId, localId);
+        origins.insert(remoteId, {localId, remoteId, 0, {}, 0});
+    }
+    for (const QJsonObject &cohort : remote.cohorts) {
+        const qint64 remoteId = idOf(cohort.value("id"_L1));
+        ItemOrigin &origin = origins[remoteId];
+        const QJsonObject fields = copiedCohortFields(cohort);
+        if (origin.remoteObject == fields)
+            continue;
+        QJsonObject document = remapped(fields, ids.cohorts, ids.flags).toObject();
+        document.insert("id"_L1, origin.localId);
+        document.insert("deleted"_L1, false);
+        if (const auto stored = m_cohorts.find(projectId, origin.localId))
+            document.insert("created_at"_L1, stored->document.value("created_at"_L1));
+        m_cohorts.update(projectId, origin.localId, document);
+        origin.remoteObject = fields;
+        m_origins.putCohort(projectId, origin);
+        ++report.cohortsWritten;
+    }
+}
+
+void MirrorService::pullFlags(qint64 projectId, const Principal &by,
+                              const RemoteProjectState &remote, IdMaps &ids, MirrorReport &report)
+{
+    const QHash<qint64, ItemOrigin> origins = m_origins.flags(projectId);
+    const QHash<qint64, FlagRepository::VersionState> versions = m_flags.versions(projectId);
+    if (const auto last = m_versionsAfterPull.constFind(projectId);
+        last != m_versionsAfterPull.cend() && *last != versions)
+        report.changedSinceLastPull = true;
+    const auto overridden = [&](const ItemOrigin &origin) {
+        const auto state = versions.constFind(origin.localId);
+        return state == versions.cend() || state->deleted || state->version != origin.localVersion;
+    };
+    // Writes one flag as the remote has it; the error when the local rules refuse it now.
+    const auto write = [&](const QJsonObject &flag) -> std::optional<ApiError> {
+        const qint64 remoteId = idOf(flag.value("id"_L1));
+        const int remoteVersion = flag.value("version"_L1).toInt();
+        const QJsonObject fields = copiedFields(flag);
+        const auto origin = origins.constFind(remoteId);
+        QJsonObject body = remapped(fields, ids.cohorts, ids.flags).toObject();
+        try {
+            if (origin == origins.cend()) {
+                body.insert("_should_create_usage_dashboard"_L1, false);
+                const FeatureFlag created = m_flagService.create(projectId, by, body);
+                ids.flags.insert(remoteId, created.id);
+                m_origins.putFlag(projectId,
+                                  {created.id, remoteId, remoteVersion, fields, created.version});
+                ++report.created;
+            } else {
+                const FeatureFlag updated =
+                    m_flagService.update(projectId, origin->localId, by, body);
+                m_origins.putFlag(projectId,
+                                  {updated.id, remoteId, remoteVersion, fields, updated.version});
+                ++report.updated;
+            }
+        } catch (const ApiError &error) {
+            return error;
+        }
+        return std::nullopt;
+    };
+    QSet<qint64> seen;
+    QList<const QJsonObject *> refused;
+    for (const QJsonObject *flag : dependenciesFirst(remote.flags)) {
+        const qint64 remoteId = idOf(flag->value("id"_L1));
+        const int remoteVersion = flag->value("version"_L1).toInt();
+        seen.insert(remoteId);
+        const QJsonObject fields = copiedFields(*flag);
+        const auto origin = origins.constFind(remoteId);
+        if (origin != origins.cend() && overridden(*origin)) {
+            // Changed here: the local change stands; the remote's object is remembered for
+            // reset.
+            if (origin->remoteObject != fields || origin->remoteVersion != remoteVersion)
+                m_origins.putFlag(projectId, {origin->localId, remoteId, remoteVersion, fields,
+                                              origin->localVersion});
+            ++report.kept;
+            continue;
+        }
+        if (origin != origins.cend() && origin->remoteObject == fields) {
+            ++report.unchanged;
+            continue;
+        }
+        if (write(*flag))
+            refused.append(flag);
+    }
+    // A flag refused now may be taken once others are: disabling a flag waits for its
+    // dependents to be disabled too, whatever order the remote listed them in.
+    for (bool progress = true; progress && !refused.isEmpty();) {
+        progress = false;
+        QList<const QJsonObject *> still;
+        for (const QJsonObject *flag : refused) {
+            if (write(*flag))
+                still.append(flag);
+            else
+                progress = true;
+        }
+        refused = still;
+    }
+    for (const QJsonObject *flag : refused)
+        report.problems.append(problem(*flag, *write(*flag)));
+    for (auto origin = origins.cbegin(); origin != origins.cend(); ++origin) {
+        if (seen.contains(origin.key()) || !remote.complete)
+            continue;
+        if (overridden(*origin)) {
+            ++report.kept;
+            continue;
+        }
+        try {
+            m_flagService.update(projectId, origin->localId, by, {{u"deleted"_s, true}});
+            m_origins.removeFlag(origin->localId);
+            ++report.removed;
+        } catch (const ApiError &error) {
+            report.problems.append(problem(origin->remoteObject, error));
+        }
+    }
+}
+
+QList<MirrorOverride> MirrorService::overrides(qint64 projectId) const
+{
+    QHash<qint64, const ItemOrigin *> byLocalId;
+    const QHash<qint64, ItemOrigin> origins = m_origins.flags(projectId);
+    for (const ItemOrigin &origin : origins)
+        byLocalId.insert(origin.localId, &origin);
+    const auto versions = m_flags.versions(projectId);
+    QList<MirrorOverride> found;
+    for (auto it = versions.cbegin(); it != versions.cend(); ++it) {
+        const ItemOrigin *origin = byLocalId.value(it.key());
+        std::optional<MirrorOverride::Kind> kind;
+        if (!origin && !it->deleted)
+            kind = MirrorOverride::Kind::Created;
+        else if (origin && it->deleted)
+            kind = MirrorOverride::Kind::Deleted;
+        else if (origin && it->version != origin->localVersion)
+            kind = MirrorOverride::Kind::Changed;
+        if (!kind)
+            continue;
+        const auto flag = m_flags.find(projectId, it.key());
+        found.append({it.key(), flag ? flag->key : QString(), *kind});
+    }
+    std::sort(found.begin(), found.end(),
+              [](const MirrorOverride &a, const MirrorOverride &b) { return a.key < b.key; });
+    return found;
+}
+
+int MirrorService::reset(qint64 projectId)
+{
+    int written = 0;
+    m_db.transaction([&] {
+        written = 0;
+        Principal by;
+        by.userId = mirrorUserId();
+        by.scopes = {u"*"_s};
+        const IdMaps ids = idMaps(projectId);
+        QHash<qint64, ItemOrigin> byLocalId;
+        for (const ItemOrigin &origin : m_origins.flags(projectId))
+            byLocalId.insert(origin.localId, origin);
+        // Made here: deleted before the copies are put back, so their keys are free again.
+        const QList<MirrorOverride> found = overrides(projectId);
+        for (const MirrorOverride &item : found)
+            if (item.kind == MirrorOverride::Kind::Created) {
+                m_flagService.update(projectId, item.flagId, by, {{u"deleted"_s, true}});
+                ++written;
+            }
+        for (const MirrorOverride &item : found) {
+            if (item.kind == MirrorOverride::Kind::Created)
+                continue;
+            ItemOrigin origin = byLocalId.value(item.flagId);
+            QJsonObject body = remapped(origin.remoteObject, ids.cohorts, ids.flags).toObject();
+            body.insert("deleted"_L1, false);
+            const FeatureFlag flag = m_flagService.update(projectId, item.flagId, by, body);
+            origin.localVersion = flag.version;
+            m_origins.putFlag(projectId, origin);
+            ++written;
+        }
+    });
+    return written;
+}
+
+} // namespace bunting::server
