@@ -62,8 +62,9 @@ public:
     using Done = std::function<void(const std::optional<MirrorReport> &, const QString &error)>;
 
     // Owned by the client: gone with it, and its calls with it.
-    Pull(api::Client &client, MirrorService &mirror, QString host, Done done)
-        : QObject(&client), m_client(client), m_mirror(mirror), m_done(std::move(done))
+    Pull(api::Client &client, MirrorService &mirror, QString host, int personLimit, Done done)
+        : QObject(&client), m_client(client), m_mirror(mirror), m_done(std::move(done)),
+          m_personLimit(personLimit)
     {
         m_state.host = std::move(host);
         m_state.projectId = m_client.endpoint().projectId.toLongLong();
@@ -116,7 +117,25 @@ private:
                                          m_state.cohorts.append(cohort);
                                  if (!page->next.isEmpty() && !page->results.isEmpty())
                                      return readCohorts(offset + int(page->results.size()));
-                                 readGroupTypes();
+                                 readPersons();
+                             });
+    }
+
+    // Up to the limit, newest first as the persons list serves them.
+    void readPersons()
+    {
+        const int wanted = m_personLimit - int(m_state.persons.size());
+        if (wanted <= 0)
+            return readGroupTypes();
+        const int offset = int(m_state.persons.size());
+        m_client.listPersons({}, offset, std::min(wanted, 100), this,
+                             [this](const api::Result<api::Page<QJsonObject>> &page) {
+                                 if (!page)
+                                     return finish(page.error());
+                                 m_state.persons.append(page->results);
+                                 if (page->next.isEmpty() || page->results.isEmpty())
+                                     return readGroupTypes();
+                                 readPersons();
                              });
     }
 
@@ -130,8 +149,8 @@ private:
                                                       {u"group_type_index"_s, type.index},
                                                       {u"name_singular"_s, type.singularName}});
             qCDebug(lcMirror) << "read" << m_state.flags.size() << "flags,"
-                              << m_state.cohorts.size() << "cohorts in" << m_took.elapsed()
-                              << "ms";
+                              << m_state.cohorts.size() << "cohorts," << m_state.persons.size()
+                              << "persons in" << m_took.elapsed() << "ms";
             std::optional<MirrorReport> report;
             QString error;
             try {
@@ -156,6 +175,7 @@ private:
     Done m_done;
     RemoteProjectState m_state;
     int m_flagCount = 0;
+    int m_personLimit = 0;
     QElapsedTimer m_took;
 };
 
@@ -169,6 +189,8 @@ QString summary(const MirrorReport &report)
         text += u", %1 kept as local overrides (see mirror --status)"_s.arg(report.kept);
     if (report.cohortsWritten > 0)
         text += u"; %1 cohorts written"_s.arg(report.cohortsWritten);
+    if (report.personsWritten > 0)
+        text += u"; %1 persons written"_s.arg(report.personsWritten);
     return text;
 }
 
@@ -201,6 +223,8 @@ void addMirrorOptions(QCommandLineParser &parser)
          u"url"_s},
         {u"every"_s, u"mirror: time between pulls: 30s (default), 5m, 1h."_s, u"interval"_s,
          u"30s"_s},
+        {u"persons"_s, u"mirror: how many of the remote's persons to copy (newest first)."_s,
+         u"n"_s, u"1000"_s},
         {u"status"_s, u"mirror: list the flags changed here since the last pull, and exit."_s},
         {u"reset"_s, u"mirror: put every flag changed here back as the remote has it, and exit."_s},
     });
@@ -229,6 +253,12 @@ std::optional<MirrorSettings> MirrorSettings::read(const EnvironmentOptions &opt
         *error = u"--every takes a time such as 30s, 5m or 1h"_s;
         return std::nullopt;
     }
+    bool personsOk = false;
+    settings.personLimit = options.value(u"persons"_s).toInt(&personsOk);
+    if (!personsOk || settings.personLimit < 0 || settings.personLimit > 100000) {
+        *error = u"--persons takes a number from 0 to 100000"_s;
+        return std::nullopt;
+    }
     settings.status = options.isSet(u"status"_s);
     settings.reset = options.isSet(u"reset"_s);
     if (settings.status && settings.reset) {
@@ -238,7 +268,7 @@ std::optional<MirrorSettings> MirrorSettings::read(const EnvironmentOptions &opt
     settings.key = qEnvironmentVariable(kRemoteKeyVariable.data());
     if (settings.serves() && settings.key.isEmpty()) {
         *error = u"set %1 to a personal API key of %2 (with feature_flag:read, cohort:read, "
-                 "group:read and project:read); it is never taken from the command line"_s.arg(
+                 "group:read, person:read and project:read); it is never taken from the command line"_s.arg(
                      kRemoteKeyVariable, settings.host);
         return std::nullopt;
     }
@@ -277,7 +307,7 @@ int runMirror(LocalServer &server, const MirrorSettings &settings,
         QElapsedTimer took;
         took.start();
         auto *pull = new Pull(
-            client, server.mirror(), host,
+            client, server.mirror(), host, settings.personLimit,
             [&, after, took](const std::optional<MirrorReport> &report, const QString &error) {
                 pulling = false;
                 if (report) {

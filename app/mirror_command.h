@@ -23,6 +23,7 @@ struct MirrorSettings
     QString host; // `from` as the copy remembers it
     qint64 remoteProject = 0;
     int intervalSeconds = 30;
+    int personLimit = 1000;
     bool status = false;
     bool reset = false;
     QString key; // BUNTING_REMOTE_KEY

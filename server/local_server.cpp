@@ -29,12 +29,12 @@ LocalServer::LocalServer(DatabaseLocation location)
       m_usage(m_db, m_usageStore, m_flags),
       m_dashboards(m_db, m_dashboardStore, m_flags, m_flagService, m_activity, m_usage),
       m_cohortService(m_db, m_cohorts, m_persons, m_groups, m_flags, m_flagService, m_activity),
-      m_origins(m_db),
-      m_mirror(m_db, m_auth, m_flagService, m_flags, m_cohorts, m_groups, m_origins, m_users),
+      m_origins(m_db), m_mirror(m_db, m_auth, m_flagService, m_flags, m_cohorts, m_groups,
+                                m_persons, m_origins, m_users),
       m_snapshots(m_projects, m_flags, m_cohorts, m_groups), m_subjects(m_persons, m_groups),
       m_events(m_db, m_projects, m_persons, m_groups, m_usage, m_dashboards),
-      m_peerChanges({m_db, m_projects, m_flags, m_flagService, m_cohorts, m_groups, m_events,
-                     m_snapshots, m_subjects}),
+      m_peerChanges({m_db, m_projects, m_flags, m_flagService, m_cohorts, m_persons, m_groups,
+                     m_events, m_snapshots, m_subjects}),
       m_services{m_databaseStatus, m_auth,          m_flags,      m_flagService,
                  m_activity,       m_usage,         m_dashboards, m_persons,
                  m_cohorts,        m_cohortService, m_groups,     m_snapshots,
@@ -64,7 +64,7 @@ LocalServer::LocalServer(DatabaseLocation location)
     // definitions, and a $feature_view marks its flag as having enriched analytics.
     m_groups.typeAdded.listen([this](qint64 projectId) { m_snapshots.invalidate(projectId); });
     m_events.flagsChanged.listen([this](qint64 projectId) { m_snapshots.invalidate(projectId); });
-    m_events.personsChanged.listen([this](qint64 projectId, const QStringList &distinctIds) {
+    m_persons.changed.listen([this](qint64 projectId, const QStringList &distinctIds) {
         for (const QString &distinctId : distinctIds)
             m_subjects.invalidatePerson(projectId, distinctId);
     });

@@ -49,7 +49,7 @@ PeerChanges::PeerChanges(Parts parts) : m_parts(parts)
     m_parts.events.groupsChanged.tellPeers([](qint64 projectId) {
         return PeerMessage{projectId, "groups"_ba};
     });
-    m_parts.events.personsChanged.tellPeers([](qint64 projectId, const QStringList &distinctIds) {
+    m_parts.persons.changed.tellPeers([](qint64 projectId, const QStringList &distinctIds) {
         return PeerMessage{projectId, personsMessage(distinctIds)};
     });
 }

@@ -27,6 +27,7 @@ public:
         const FlagRepository &flags;
         FlagService &flagService;
         CohortRepository &cohorts;
+        PersonRepository &persons;
         GroupRepository &groups;
         EventIngest &events;
         SnapshotStore &snapshots;

@@ -35,9 +35,8 @@ QJsonValue personUpdate(const QJsonObject &event, const QJsonObject &properties,
 EventIngest::EventIngest(const Database &db, const ProjectRepository &projects,
                          PersonRepository &persons, GroupRepository &groups, FlagUsage &usage,
                          DashboardService &dashboards, QObject *parent)
-    : QObject(parent), personsChanged(db), groupsChanged(db), flagsChanged(db), m_db(db),
-      m_projects(projects), m_persons(persons), m_groups(groups), m_usage(usage),
-      m_dashboards(dashboards)
+    : QObject(parent), groupsChanged(db), flagsChanged(db), m_db(db), m_projects(projects),
+      m_persons(persons), m_groups(groups), m_usage(usage), m_dashboards(dashboards)
 {
     m_timer.setSingleShot(true);
     m_timer.setInterval(flushDelayMs);
@@ -169,7 +168,7 @@ void EventIngest::holdWhileUnavailable(QList<Queued> batch, const DatabaseUnavai
 void EventIngest::announce(const Effects &effects) const
 {
     for (auto it = effects.persons.cbegin(); it != effects.persons.cend(); ++it)
-        personsChanged.send(it.key(), QStringList(it.value().cbegin(), it.value().cend()));
+        m_persons.changed.send(it.key(), QStringList(it.value().cbegin(), it.value().cend()));
     for (const qint64 projectId : std::as_const(effects.groups))
         groupsChanged.send(projectId);
     for (const qint64 projectId : std::as_const(effects.flags))

@@ -48,7 +48,6 @@ public:
 
     // What a flush changed, once it commits, so caches over persons, groups and flags can drop
     // it; heard on the flushing thread.
-    ChangeNotices<qint64 /*projectId*/, const QStringList & /*distinctIds*/> personsChanged;
     ChangeNotices<qint64 /*projectId*/> groupsChanged; // any group's properties
     ChangeNotices<qint64 /*projectId*/> flagsChanged;
 

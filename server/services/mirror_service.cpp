@@ -181,6 +181,7 @@ MirrorReport MirrorService::pull(const RemoteProjectState &remote)
         pullGroupTypes(projectId, remote, report);
         IdMaps ids = idMaps(projectId);
         pullCohorts(projectId, remote, ids, report);
+        pullPersons(projectId, remote, report);
         pullFlags(projectId, by, remote, ids, report);
     });
     m_versionsAfterPull.insert(report.projectId, m_flags.versions(report.projectId));
@@ -246,6 +247,46 @@ void MirrorService::pullCohorts(qint64 projectId, const RemoteProjectState &remo
         origin.remoteObject = fields;
         m_origins.putCohort(projectId, origin);
         ++report.cohortsWritten;
+    }
+}
+
+void MirrorService::pullPersons(qint64 projectId, const RemoteProjectState &remote,
+                                MirrorReport &report)
+{
+    for (const QJsonObject &remotePerson : remote.persons) {
+        QStringList distinctIds;
+        for (const QJsonValue &id : remotePerson.value("distinct_ids"_L1).toArray())
+            if (id.isString() && !id.toString().isEmpty())
+                distinctIds.append(id.toString());
+        if (distinctIds.isEmpty())
+            continue;
+        const QJsonObject properties = remotePerson.value("properties"_L1).toObject();
+        std::optional<Person> local;
+        for (const QString &id : std::as_const(distinctIds))
+            if ((local = m_persons.findByDistinctId(projectId, id)))
+                break;
+        if (!local) {
+            // An id here may already belong to another person: then that one stays.
+            try {
+                m_db.transaction(
+                    [&] { m_persons.create(projectId, distinctIds, properties, true); });
+            } catch (const UniqueViolation &) {
+                report.problems.append(u"person '%1': a distinct id of theirs is another "
+                                       "person's here"_s.arg(distinctIds.first()));
+                continue;
+            }
+        } else if (local->properties != properties) {
+            QStringList unset;
+            for (auto it = local->properties.constBegin(); it != local->properties.constEnd(); ++it)
+                if (!properties.contains(it.key()))
+                    unset.append(it.key());
+            m_persons.updateProperties(projectId, local->distinctIds.first(), properties, {},
+                                       unset);
+        } else {
+            continue;
+        }
+        m_persons.changed.send(projectId, distinctIds);
+        ++report.personsWritten;
     }
 }
 

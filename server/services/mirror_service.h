@@ -6,6 +6,7 @@
 #include "storage/flag_repository.h"
 #include "storage/group_repository.h"
 #include "storage/origin_repository.h"
+#include "storage/person_repository.h"
 #include "storage/user_repository.h"
 
 #include <QJsonObject>
@@ -25,6 +26,9 @@ struct RemoteProjectState
     QString apiToken; // the copy answers the SDKs under the remote's own token
     QList<QJsonObject> flags;
     QList<QJsonObject> cohorts;
+    // Some of its persons (distinct_ids, properties), so that evaluating by stored properties
+    // and testing a user find people here.
+    QList<QJsonObject> persons;
     QList<QJsonObject> groupTypes; // group_type, group_type_index, name_singular, name_plural
     // Every flag was read: false when the list changed while its pages were read, so that a
     // flag missing from them is not taken for one deleted there.
@@ -41,13 +45,14 @@ struct MirrorReport
     int unchanged = 0; // nothing written
     int kept = 0;      // changed here since the last pull: left as the local override
     int cohortsWritten = 0;
+    int personsWritten = 0;
     QStringList problems; // one line per flag the copy could not take, naming it
     // Flags of the copy were written since the last pull by something other than a pull: by
     // the API, or by another process (`mirror --reset`), whose writes this process's SDK
     // snapshot does not hear of on SQLite.
     bool changedSinceLastPull = false;
 
-    int written() const { return created + updated + removed + cohortsWritten; }
+    int written() const { return created + updated + removed + cohortsWritten + personsWritten; }
 };
 
 // A flag of a mirrored project that differs from the remote because of a change made here.
@@ -69,9 +74,9 @@ class MirrorService
 public:
     MirrorService(const Database &db, AuthService &auth, FlagService &flagService,
                   FlagRepository &flags, CohortRepository &cohorts, GroupRepository &groups,
-                  OriginRepository &origins, UserRepository &users)
+                  PersonRepository &persons, OriginRepository &origins, UserRepository &users)
         : m_db(db), m_auth(auth), m_flagService(flagService), m_flags(flags), m_cohorts(cohorts),
-          m_groups(groups), m_origins(origins), m_users(users)
+          m_groups(groups), m_persons(persons), m_origins(origins), m_users(users)
     {
     }
 
@@ -99,6 +104,7 @@ private:
     void pullGroupTypes(qint64 projectId, const RemoteProjectState &remote, MirrorReport &report);
     void pullCohorts(qint64 projectId, const RemoteProjectState &remote, IdMaps &ids,
                      MirrorReport &report);
+    void pullPersons(qint64 projectId, const RemoteProjectState &remote, MirrorReport &report);
     void pullFlags(qint64 projectId, const Principal &by, const RemoteProjectState &remote,
                    IdMaps &ids, MirrorReport &report);
     IdMaps idMaps(qint64 projectId) const;
@@ -109,6 +115,7 @@ private:
     FlagRepository &m_flags;
     CohortRepository &m_cohorts;
     GroupRepository &m_groups;
+    PersonRepository &m_persons;
     OriginRepository &m_origins;
     UserRepository &m_users;
     // Each project's flag versions as the last pull left them.

@@ -104,7 +104,7 @@ qint64 FlagRepository::insert(qint64 projectId, const FeatureFlag &flag, qint64 
     const QString document = flagDocument(stored);
     m_db.exec(u"UPDATE feature_flags SET document = ?, names_flags = ? WHERE id = ?"_s,
               {document, int(namesFlags(document)), id});
-    insertVersion(stored, userId);
+    insertVersion(stored, userId, document);
     return id;
 }
 
@@ -115,14 +115,15 @@ void FlagRepository::update(qint64 projectId, const FeatureFlag &flag, qint64 us
               "updated_at = ?, document = ?, names_flags = ? WHERE project_id = ? AND id = ?"_s,
               {flag.key, flag.name, int(flag.active), int(flag.deleted), flag.version,
                flag.updatedAt, document, int(namesFlags(document)), projectId, flag.id});
-    insertVersion(flag, userId);
+    insertVersion(flag, userId, document);
 }
 
-void FlagRepository::insertVersion(const FeatureFlag &flag, qint64 userId)
+void FlagRepository::insertVersion(const FeatureFlag &flag, qint64 userId,
+                                   const QString &document)
 {
     m_db.exec(u"INSERT INTO feature_flag_versions (flag_id, version, document, created_by_id, "
               "created_at) VALUES (?, ?, ?, ?, ?)"_s,
-              {flag.id, flag.version, flagDocument(flag), userId, flag.updatedAt});
+              {flag.id, flag.version, document, userId, flag.updatedAt});
 }
 
 void FlagRepository::rewriteCurrentVersion(qint64 projectId, const FeatureFlag &flag)

@@ -91,7 +91,8 @@ public:
 private:
     QHash<qint64, FlagRecord> records(qint64 projectId, const QList<qint64> &ids,
                                       bool includeDeleted) const;
-    void insertVersion(const FeatureFlag &flag, qint64 userId);
+    // `document` is the flag's, as flagDocument() writes it: serialised once for both rows.
+    void insertVersion(const FeatureFlag &flag, qint64 userId, const QString &document);
     const Database &m_db;
 };
 

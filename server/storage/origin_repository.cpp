@@ -74,18 +74,20 @@ QHash<qint64, ItemOrigin> OriginRepository::cohorts(qint64 projectId) const
 
 void OriginRepository::putFlag(qint64 projectId, const ItemOrigin &origin)
 {
-    m_db.exec(u"DELETE FROM flag_origins WHERE flag_id = ?"_s, {origin.localId});
     m_db.exec(u"INSERT INTO flag_origins (flag_id, project_id, remote_id, remote_version, "
-              "remote_object, local_version) VALUES (?, ?, ?, ?, ?, ?)"_s,
+              "remote_object, local_version) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (flag_id) DO "
+              "UPDATE SET remote_id = excluded.remote_id, remote_version = "
+              "excluded.remote_version, remote_object = excluded.remote_object, local_version = "
+              "excluded.local_version"_s,
               {origin.localId, projectId, origin.remoteId, origin.remoteVersion,
                jsonColumn(origin.remoteObject), origin.localVersion});
 }
 
 void OriginRepository::putCohort(qint64 projectId, const ItemOrigin &origin)
 {
-    m_db.exec(u"DELETE FROM cohort_origins WHERE cohort_id = ?"_s, {origin.localId});
     m_db.exec(u"INSERT INTO cohort_origins (cohort_id, project_id, remote_id, remote_object) "
-              "VALUES (?, ?, ?, ?)"_s,
+              "VALUES (?, ?, ?, ?) ON CONFLICT (cohort_id) DO UPDATE SET remote_id = "
+              "excluded.remote_id, remote_object = excluded.remote_object"_s,
               {origin.localId, projectId, origin.remoteId, jsonColumn(origin.remoteObject)});
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "storage/change_notices.h"
 #include "storage/database.h"
 
 #include <QJsonObject>
@@ -39,7 +40,11 @@ struct MergeResult
 class PersonRepository
 {
 public:
-    explicit PersonRepository(const Database &db) : m_db(db) {}
+    explicit PersonRepository(const Database &db) : changed(db), m_db(db) {}
+
+    // Persons whose properties or distinct ids changed, by distinct id: sent by the writer once
+    // its transaction commits (ingestion, a copy), heard by the caches of stored persons.
+    ChangeNotices<qint64 /*projectId*/, const QStringList & /*distinctIds*/> changed;
 
     std::optional<Person> find(qint64 projectId, qint64 id) const;
     std::optional<Person> findByUuid(qint64 projectId, const QString &uuid) const;

@@ -138,6 +138,24 @@ void TestMirrorCommand::init()
                                              {u"properties"_s, QJsonArray{flagProperty(checkout)}},
                                              {u"rollout_percentage"_s, 100}}}}});
 
+    // A person the remote knows as a pro customer, made as SDKs make persons.
+    const QJsonObject identify{
+        {u"event"_s, u"$identify"_s},
+        {u"distinct_id"_s, u"stored-pro"_s},
+        {u"properties"_s, QJsonObject{{u"$set"_s, QJsonObject{{u"plan"_s, u"pro"_s}}}}}};
+    QCOMPARE(m_remote
+                 ->send("POST", u"/batch/"_s,
+                        {{u"api_key"_s, m_remoteBoot.token}, {u"batch"_s, QJsonArray{identify}}},
+                        {})
+                 .status,
+             200);
+    QTRY_COMPARE_WITH_TIMEOUT(m_remote->get(u"/api/projects/1/persons/"_s, m_remoteBoot.key)
+                                  .object()
+                                  .value("results"_L1)
+                                  .toArray()
+                                  .size(),
+                              1, convergeMs);
+
     m_mirror = mirror();
     QVERIFY(m_mirror->waitUntilReady());
     m_mirrorBoot = parseBootstrap(m_mirror->out());
@@ -224,6 +242,21 @@ void TestMirrorCommand::theCopyAnswersAsTheRemote()
         QCOMPARE(there.size(), 5);
         QCOMPARE(answersFor(*m_mirror, m_remoteBoot.token, person), there);
     }
+    // A stored person, asked for with no properties: both evaluate with the stored ones.
+    const auto bare = [](ServerProcess &server, const QString &token) {
+        return request("POST", server.base() + u"/flags?v=2"_s,
+                       QJsonDocument(
+                           QJsonObject{{u"token"_s, token}, {u"distinct_id"_s, u"stored-pro"_s}})
+                           .toJson(QJsonDocument::Compact))
+            .object()
+            .value("flags"_L1)
+            .toObject()
+            .value("pro-only"_L1)
+            .toObject()
+            .value("enabled"_L1);
+    };
+    QCOMPARE(bare(*m_remote, m_remoteBoot.token), QJsonValue(true));
+    QCOMPARE(bare(*m_mirror, m_remoteBoot.token), QJsonValue(true));
     // The mirror's own project keeps its own token and flags.
     QCOMPARE(m_mirror->flagFor(m_mirrorBoot.token, u"checkout"_s), QJsonValue());
 }

@@ -83,6 +83,10 @@ RemoteProjectState remoteProject()
         remoteFlag(101, u"base"_s, {}),
         remoteFlag(103, u"corp"_s, QJsonArray{cohortIs(502)}),
     };
+    remote.persons = {QJsonObject{{u"id"_s, 77},
+                                  {u"distinct_ids"_s, QJsonArray{u"ann"_s, u"anon-ann"_s}},
+                                  {u"properties"_s, QJsonObject{{u"email"_s, u"ann@corp.example"_s},
+                                                                {u"plan"_s, u"pro"_s}}}}};
     remote.groupTypes = {QJsonObject{{u"group_type"_s, u"company"_s},
                                      {u"group_type_index"_s, 0},
                                      {u"name_singular"_s, u"Company"_s}}};
@@ -138,6 +142,23 @@ private Q_SLOTS:
                      .value("name_singular"_L1)
                      .toString(),
                  u"Company"_s);
+    }
+
+    void storedPersonsAnswerAsThere()
+    {
+        RemoteProjectState remote = remoteProject();
+        QCOMPARE(mirror().pull(remote).personsWritten, 1);
+        // No properties sent: PostHog evaluates with the stored ones, and so does the copy.
+        QCOMPARE(sdkFlags(u"ann"_s, {}).value("corp"_L1), QJsonValue(true));
+        QCOMPARE(sdkFlags(u"anon-ann"_s, {}).value("corp"_L1), QJsonValue(true));
+        QCOMPARE(sdkFlags(u"bob"_s, {}).value("corp"_L1), QJsonValue(false));
+
+        // Changed there: properties replaced, the one gone there gone here too.
+        remote.persons[0].insert(u"properties"_s,
+                                 QJsonObject{{u"email"_s, u"ann@elsewhere.example"_s}});
+        QCOMPARE(mirror().pull(remote).personsWritten, 1);
+        QCOMPARE(sdkFlags(u"ann"_s, {}).value("corp"_L1), QJsonValue(false));
+        QCOMPARE(mirror().pull(remote).personsWritten, 0);
     }
 
     void aPullThatFindsNothingChangedWritesNothing()
