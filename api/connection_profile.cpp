@@ -17,18 +17,31 @@ QString tr(const char *text)
 
 ConnectionProfile ConnectionProfile::local()
 {
-    return {localId, tr("Local"), Kind::Local, {}, {}};
+    ConnectionProfile local;
+    local.id = localId;
+    local.name = tr("Local");
+    local.kind = Kind::Local;
+    return local;
+}
+
+QString ConnectionProfile::offlineCopyId(qint64 localProjectId)
+{
+    return u"local-%1"_s.arg(localProjectId);
 }
 
 bool ConnectionProfile::isValid() const
 {
     if (isLocal())
-        return true;
+        return projectId.isEmpty() ||
+               (projectId.toLongLong() > 0 && id == offlineCopyId(projectId.toLongLong()));
     return !normalizedHost(host.toString()).isEmpty() && isValidProjectId(projectId);
 }
 
 QString ConnectionProfile::summary() const
 {
+    if (isOfflineCopy())
+        return copiedFrom.isEmpty() ? tr("Offline copy · local project %1").arg(projectId)
+                                    : tr("Offline copy of %1").arg(copiedFrom);
     if (isLocal())
         return tr("Local server");
     if (projectId == "@current"_L1)

@@ -8,7 +8,8 @@
 
 namespace bunting::api {
 
-// A place the app can connect to: the local server it runs itself, or a PostHog project reached
+// A place the app can connect to: the local server it runs itself (its first project, or an
+// offline copy of a PostHog project in another of its projects), or a PostHog project reached
 // over the network. The API key is not part of it; keys live in the SecretStore, by profile id.
 struct ConnectionProfile
 {
@@ -17,8 +18,12 @@ struct ConnectionProfile
     QString id;
     QString name; // chosen by the user; empty means "describe it by host and project"
     Kind kind = Kind::Remote;
-    QUrl host;         // remote only: the local server's port is known only once it runs
-    QString projectId; // remote only
+    QUrl host; // remote only: the local server's port is known only once it runs
+    // Remote: the PostHog project. Local: empty for the local profile, the local project of an
+    // offline copy.
+    QString projectId;
+    // An offline copy: the title of the connection it copies, for "offline copy of ...".
+    QString copiedFrom;
     // Remote only: the project real users get their flags from. Its windows wear a colour and a
     // save there asks first.
     bool production = false;
@@ -27,6 +32,9 @@ struct ConnectionProfile
     static ConnectionProfile local();
 
     bool isLocal() const { return kind == Kind::Local; }
+    // A local project holding a copy of a PostHog project (see "Work offline").
+    bool isOfflineCopy() const { return isLocal() && !projectId.isEmpty(); }
+    static QString offlineCopyId(qint64 localProjectId);
     // Local, or a remote one with a usable host and project id.
     bool isValid() const;
     // "PostHog US · project 1234", "flags.example.com · project 7", "Local server".

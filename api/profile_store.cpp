@@ -33,6 +33,10 @@ void ProfileStore::load()
         p.host = QUrl(m_settings.value(u"host"_s).toString());
         p.projectId = m_settings.value(u"project"_s).toString();
         p.production = m_settings.value(u"production"_s, false).toBool();
+        if (m_settings.value(u"kind"_s).toString() == "local"_L1) {
+            p.kind = ConnectionProfile::Kind::Local;
+            p.copiedFrom = m_settings.value(u"copied_from"_s).toString();
+        }
         // An entry edited by hand into something unusable is dropped rather than offered as a
         // connection that can only fail.
         if (!p.id.isEmpty() && p.id != ConnectionProfile::localId && p.isValid() &&
@@ -59,6 +63,10 @@ void ProfileStore::saveProfiles()
         m_settings.setValue(u"host"_s, p.host.toString());
         m_settings.setValue(u"project"_s, p.projectId);
         m_settings.setValue(u"production"_s, p.production);
+        if (p.isOfflineCopy()) {
+            m_settings.setValue(u"kind"_s, u"local"_s);
+            m_settings.setValue(u"copied_from"_s, p.copiedFrom);
+        }
     }
     m_settings.endArray();
     m_settings.endGroup();
@@ -107,6 +115,26 @@ QString ProfileStore::add(ConnectionProfile profile)
         indexOf(profile.id) >= 0)
         profile.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     m_remote.append(profile);
+    saveProfiles();
+    Q_EMIT profilesChanged();
+    return profile.id;
+}
+
+QString ProfileStore::addOfflineCopy(ConnectionProfile profile)
+{
+    profile.kind = ConnectionProfile::Kind::Local;
+    profile.host = QUrl();
+    profile.production = false;
+    profile.id = ConnectionProfile::offlineCopyId(profile.projectId.toLongLong());
+    if (!profile.isOfflineCopy() || !profile.isValid())
+        return {};
+    const qsizetype i = indexOf(profile.id);
+    if (i >= 0 && m_remote.at(i) == profile)
+        return profile.id;
+    if (i >= 0)
+        m_remote[i] = profile;
+    else
+        m_remote.append(profile);
     saveProfiles();
     Q_EMIT profilesChanged();
     return profile.id;

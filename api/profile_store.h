@@ -11,8 +11,9 @@ class QSettings;
 namespace bunting::api {
 
 // The connection profiles, kept in QSettings under the group "profiles". The local profile is
-// not stored: it always exists and always comes first. Remote profiles keep the order in which
-// they were added. Which profile is current is remembered too (the local one by default).
+// not stored: it always exists and always comes first. Remote profiles and offline copies keep
+// the order in which they were added. Which profile is current is remembered too (the local one by
+// default).
 class ProfileStore : public QObject
 {
     Q_OBJECT
@@ -27,6 +28,9 @@ public:
     // Adds a remote profile and returns its id (a new one when the profile has none or one
     // already taken). Empty when the profile is not a valid remote one.
     QString add(ConnectionProfile profile);
+    // Adds (or renames) the profile of an offline copy, a local profile with the local project
+    // of the copy; returns its id, empty when it is not one.
+    QString addOfflineCopy(ConnectionProfile profile);
     // Replaces the remote profile with the same id. False for the local or an unknown profile,
     // or an invalid one.
     bool update(ConnectionProfile profile);

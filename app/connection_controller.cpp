@@ -33,6 +33,8 @@ QString ConnectionController::location(const ConnectionProfile &profile) const
 {
     if (!profile.isLocal() || !m_local)
         return profile.summary();
+    if (profile.isOfflineCopy())
+        return tr("%1 · local project %2").arg(profile.summary(), profile.projectId);
     QString path = QDir::toNativeSeparators(m_local->databasePath());
     const QString home = QDir::toNativeSeparators(QDir::homePath());
     if (path.startsWith(home + QDir::separator()))
@@ -51,16 +53,15 @@ void ConnectionController::switchTo(const QString &profileId)
     Q_EMIT switching(*profile);
 
     if (profile->isLocal()) {
-        if (!m_local) {
-            auto session = std::make_unique<LocalSession>(m_localDatabasePath);
-            QString error;
-            if (!session->start(&error)) {
-                Q_EMIT localServerFailed(error);
-                return;
-            }
-            m_local = std::move(session);
+        QString error;
+        if (!startLocalSession(&error)) {
+            Q_EMIT localServerFailed(error);
+            return;
         }
-        useEndpoint(*profile, m_local->endpoint());
+        api::Endpoint endpoint = m_local->endpoint();
+        if (profile->isOfflineCopy())
+            endpoint.projectId = profile->projectId;
+        useEndpoint(*profile, endpoint);
         return;
     }
     m_connectingTo = profile->id;
@@ -78,6 +79,29 @@ void ConnectionController::switchTo(const QString &profileId)
         }
         useEndpoint(p, p.endpoint(r.key));
     });
+}
+
+LocalSession *ConnectionController::startLocalSession(QString *error)
+{
+    if (!m_local) {
+        auto session = std::make_unique<LocalSession>(m_localDatabasePath);
+        if (!session->start(error))
+            return nullptr;
+        m_local = std::move(session);
+    }
+    return m_local.get();
+}
+
+QString ConnectionController::addOfflineCopy(qint64 localProjectId, const QString &copiedFrom)
+{
+    ConnectionProfile copy;
+    copy.kind = ConnectionProfile::Kind::Local;
+    copy.projectId = QString::number(localProjectId);
+    copy.copiedFrom = copiedFrom;
+    const QString id = m_profiles->addOfflineCopy(copy);
+    if (id.isEmpty())
+        Q_EMIT storeFailed(tr("The offline copy could not be kept as a connection."));
+    return id;
 }
 
 void ConnectionController::useEndpoint(const ConnectionProfile &profile,

@@ -39,6 +39,9 @@ public:
     api::ProfileStore *profiles() const { return m_profiles; }
     api::SecretStore *keys() const { return m_keys; }
     LocalSession *localSession() const { return m_local.get(); }
+    // The local server, started when it is not running yet (as for a copy made while on a
+    // PostHog connection); null with the reason in `error` when it cannot start.
+    LocalSession *startLocalSession(QString *error);
     api::Client *client() const { return m_client; }
     api::ConnectionProfile current() const;
     // Where the current client's flags come from, for the status bar.
@@ -53,6 +56,9 @@ public:
     void addRemote(const api::ConnectionProfile &profile, const QString &apiKey);
     // Replaces a remote profile and its key, then switches to it.
     void updateRemote(const api::ConnectionProfile &profile, const QString &apiKey);
+    // Keeps the profile of an offline copy (local project `localProjectId`, a copy of the
+    // connection titled `copiedFrom`) and returns its id; it is not switched to.
+    QString addOfflineCopy(qint64 localProjectId, const QString &copiedFrom);
     // Forgets a remote profile and its key; the local profile becomes current.
     void removeRemote(const QString &profileId);
     // Deletes the client, then stops the local server: the client's calls go there.

@@ -2,11 +2,13 @@
 
 #include "local_server.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QLoggingCategory>
+#include <QPointer>
 #include <QStandardPaths>
 
 using namespace Qt::StringLiterals;
@@ -37,6 +39,26 @@ LocalSession::~LocalSession()
 void LocalSession::onServerThread(const std::function<void()> &work)
 {
     QMetaObject::invokeMethod(m_threadContext, work, Qt::BlockingQueuedConnection);
+}
+
+void LocalSession::post(std::function<void(server::LocalServer &)> work, QObject *context,
+                        std::function<void()> done)
+{
+    QMetaObject::invokeMethod(
+        m_threadContext,
+        [this, work = std::move(work), target = QPointer<QObject>(context),
+         done = std::move(done)] {
+            work(*m_server);
+            // Back on the main thread, where `target` lives and may be checked.
+            QMetaObject::invokeMethod(
+                QCoreApplication::instance(),
+                [target, done] {
+                    if (target)
+                        done();
+                },
+                Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
 }
 
 QString LocalSession::defaultDatabasePath()

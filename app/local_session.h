@@ -2,6 +2,7 @@
 
 #include "endpoint.h"
 
+#include <QObject>
 #include <QString>
 #include <QThread>
 #include <functional>
@@ -33,6 +34,11 @@ public:
     const api::Endpoint &endpoint() const { return m_endpoint; }
     const QString &databasePath() const { return m_databasePath; }
     server::LocalServer *server() const { return m_server.get(); }
+
+    // Runs `work` on the server's thread without waiting for it; `done` then runs on the app's
+    // main thread, unless `context` is gone by then.
+    void post(std::function<void(server::LocalServer &)> work, QObject *context,
+              std::function<void()> done);
 
     // Where the app keeps its local database unless told otherwise.
     static QString defaultDatabasePath();

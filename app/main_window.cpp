@@ -25,6 +25,7 @@
 #include "window_geometry.h"
 #include "window_registry.h"
 #include "window_shortcuts.h"
+#include "work_offline_dialog.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -266,6 +267,9 @@ void MainWindow::createActions()
         tr("Change the current connection"), &MainWindow::editConnection);
     add(u"removeConnection"_s, tr("&Remove Connection"), QString(), {},
         tr("Forget the current connection and its key"), &MainWindow::removeConnection);
+    add(u"workOffline"_s, tr("Work &Offline…"), u"local"_s, {QKeySequence(u"Ctrl+Shift+O"_s)},
+        tr("Copy this PostHog project into the local server, to work on it with no network"),
+        &MainWindow::workOffline);
     add(u"quit"_s, tr("&Quit"), QString(), quitShortcuts(), tr("Quit Bunting"), &QWidget::close);
     // From any of the app's windows, as every desktop app quits.
     action(u"quit"_s)->setShortcutContext(Qt::ApplicationShortcut);
@@ -316,6 +320,7 @@ void MainWindow::createMenus()
     bar->addAction(action(u"userFlags"_s));
     bar->addSeparator();
     bar->addAction(action(u"refresh"_s));
+    bar->addAction(action(u"workOffline"_s));
     m_profileBox = new QComboBox(this);
     m_profileBox->setObjectName(u"profileBox"_s);
     m_profileBox->setAccessibleName(tr("Connection"));
@@ -407,9 +412,14 @@ void MainWindow::rebuildProfileChoices()
     m_connectionMenu->addAction(action(u"addConnection"_s));
     m_connectionMenu->addAction(action(u"editConnection"_s));
     m_connectionMenu->addAction(action(u"removeConnection"_s));
-    const bool remote = !profiles->current().isLocal();
+    m_connectionMenu->addSeparator();
+    m_connectionMenu->addAction(action(u"workOffline"_s));
+    const ConnectionProfile shown = profiles->current();
+    const bool remote = !shown.isLocal();
     action(u"editConnection"_s)->setEnabled(remote);
-    action(u"removeConnection"_s)->setEnabled(remote);
+    // An offline copy's connection may go; its project stays in the local database.
+    action(u"removeConnection"_s)->setEnabled(remote || shown.isOfflineCopy());
+    action(u"workOffline"_s)->setEnabled(remote);
 }
 
 void MainWindow::switchToProfile(const QString &profileId)
@@ -939,13 +949,31 @@ void MainWindow::editConnection()
 void MainWindow::removeConnection()
 {
     const ConnectionProfile profile = m_connection->current();
-    if (profile.isLocal())
+    if (profile.isLocal() && !profile.isOfflineCopy())
         return;
-    if (QMessageBox::question(this, tr("Remove connection"),
-                              tr("Forget %1 and its API key?").arg(profile.title()),
+    const QString question =
+        profile.isOfflineCopy()
+            ? tr("Forget the connection of %1? Its project stays in the local database, and "
+                 "working offline on that PostHog connection again brings it back.")
+                  .arg(profile.title())
+            : tr("Forget %1 and its API key?").arg(profile.title());
+    if (QMessageBox::question(this, tr("Remove connection"), question,
                               QMessageBox::Yes | QMessageBox::Cancel) != QMessageBox::Yes)
         return;
     m_connection->removeRemote(profile.id);
+}
+
+void MainWindow::workOffline()
+{
+    const ConnectionProfile profile = m_connection->current();
+    if (profile.isLocal() || !client())
+        return;
+    auto *dialog = new WorkOfflineDialog(*m_connection, *client(), profile, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &WorkOfflineDialog::openCopy, this, &MainWindow::switchToProfile);
+    // A switch away deletes the client the copy reads through: the copy ends with it.
+    connect(this, &MainWindow::clientChanged, dialog, &QDialog::reject);
+    dialog->open();
 }
 
 void MainWindow::restoreState()

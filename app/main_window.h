@@ -100,6 +100,7 @@ public Q_SLOTS:
     void addConnection();
     void editConnection();
     void removeConnection();
+    void workOffline();
 
 Q_SIGNALS:
     // The client changed (a profile switch): dependants re-attach.

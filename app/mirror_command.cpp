@@ -3,13 +3,10 @@
 #include "client.h"
 #include "environment_options.h"
 #include "local_server.h"
+#include "project_pull.h"
 
-#include <QElapsedTimer>
 #include <QEventLoop>
-#include <QJsonArray>
-#include <QLoggingCategory>
 #include <QPointer>
-#include <QSet>
 #include <QTextStream>
 #include <QTimer>
 #include <memory>
@@ -17,8 +14,6 @@
 using namespace Qt::StringLiterals;
 using namespace bunting;
 using namespace bunting::server;
-
-Q_LOGGING_CATEGORY(lcMirror, "bunting.mirror")
 
 namespace {
 
@@ -44,140 +39,6 @@ int parseInterval(const QString &text)
     const int value = number.toInt(&ok);
     return ok && value > 0 && value <= 86400 / unit ? value * unit : 0;
 }
-
-// The host as the copy remembers it: scheme, host, port and path, no user or trailing slash.
-QString hostKey(const QUrl &url)
-{
-    return url
-        .adjusted(QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::RemoveFragment |
-                  QUrl::StripTrailingSlash)
-        .toString();
-}
-
-// One pull: the project, every flag page, every cohort page and the group types, then one
-// write of what changed. Runs on the event loop; `done` gets the report or an error.
-class Pull : public QObject
-{
-public:
-    using Done = std::function<void(const std::optional<MirrorReport> &, const QString &error)>;
-
-    // Owned by the client: gone with it, and its calls with it.
-    Pull(api::Client &client, MirrorService &mirror, QString host, int personLimit, Done done)
-        : QObject(&client), m_client(client), m_mirror(mirror), m_done(std::move(done)),
-          m_personLimit(personLimit)
-    {
-        m_state.host = std::move(host);
-        m_state.projectId = m_client.endpoint().projectId.toLongLong();
-    }
-
-    void start()
-    {
-        m_took.start();
-        m_client.currentProject(this, [this](const api::Result<api::Project> &project) {
-            if (!project)
-                return finish(project.error());
-            m_state.name = project->name;
-            m_state.apiToken = project->apiToken;
-            if (m_state.apiToken.isEmpty())
-                return finish(u"the project's answer has no api_token; the key needs the "
-                              "project:read scope"_s);
-            readFlags();
-        });
-    }
-
-private:
-    void readFlags()
-    {
-        m_client.listAllFlags(
-            {}, this, [this](int, int count) { m_flagCount = count; },
-            [this](const api::Result<QList<FeatureFlag>> &flags) {
-                if (!flags)
-                    return finish(flags.error());
-                QSet<qint64> ids;
-                for (const FeatureFlag &flag : *flags)
-                    if (!ids.contains(flag.id) && !flag.deleted) {
-                        ids.insert(flag.id);
-                        m_state.flags.append(flag.toJson());
-                    }
-                // A flag deleted while the pages were read shifts the later pages, so one may
-                // be missing: then none counts as gone from the remote this time.
-                m_state.complete = ids.size() == m_flagCount && ids.size() == flags->size();
-                readCohorts(0);
-            });
-    }
-
-    void readCohorts(int offset)
-    {
-        m_client.listCohorts(offset, 500, this,
-                             [this, offset](const api::Result<api::Page<QJsonObject>> &page) {
-                                 if (!page)
-                                     return finish(page.error());
-                                 for (const QJsonObject &cohort : page->results)
-                                     if (!cohort.value("deleted"_L1).toBool())
-                                         m_state.cohorts.append(cohort);
-                                 if (!page->next.isEmpty() && !page->results.isEmpty())
-                                     return readCohorts(offset + int(page->results.size()));
-                                 readPersons();
-                             });
-    }
-
-    // Up to the limit, newest first as the persons list serves them.
-    void readPersons()
-    {
-        const int wanted = m_personLimit - int(m_state.persons.size());
-        if (wanted <= 0)
-            return readGroupTypes();
-        const int offset = int(m_state.persons.size());
-        m_client.listPersons({}, offset, std::min(wanted, 100), this,
-                             [this](const api::Result<api::Page<QJsonObject>> &page) {
-                                 if (!page)
-                                     return finish(page.error());
-                                 m_state.persons.append(page->results);
-                                 if (page->next.isEmpty() || page->results.isEmpty())
-                                     return readGroupTypes();
-                                 readPersons();
-                             });
-    }
-
-    void readGroupTypes()
-    {
-        m_client.listGroupTypes(this, [this](const api::Result<QList<api::GroupType>> &types) {
-            if (!types)
-                return finish(types.error());
-            for (const api::GroupType &type : *types)
-                m_state.groupTypes.append(QJsonObject{{u"group_type"_s, type.name},
-                                                      {u"group_type_index"_s, type.index},
-                                                      {u"name_singular"_s, type.singularName}});
-            qCDebug(lcMirror) << "read" << m_state.flags.size() << "flags,"
-                              << m_state.cohorts.size() << "cohorts," << m_state.persons.size()
-                              << "persons in" << m_took.elapsed() << "ms";
-            std::optional<MirrorReport> report;
-            QString error;
-            try {
-                report = m_mirror.pull(m_state);
-            } catch (const std::exception &failure) {
-                error = QString::fromUtf8(failure.what());
-            }
-            m_done(report, error);
-            deleteLater();
-        });
-    }
-
-    void finish(const api::ApiError &error) { finish(error.message()); }
-    void finish(const QString &error)
-    {
-        m_done(std::nullopt, error);
-        deleteLater();
-    }
-
-    api::Client &m_client;
-    MirrorService &m_mirror;
-    Done m_done;
-    RemoteProjectState m_state;
-    int m_flagCount = 0;
-    int m_personLimit = 0;
-    QElapsedTimer m_took;
-};
 
 QString summary(const MirrorReport &report)
 {
@@ -241,7 +102,7 @@ std::optional<MirrorSettings> MirrorSettings::read(const EnvironmentOptions &opt
         *error = u"--from takes the PostHog host, e.g. https://eu.posthog.com"_s;
         return std::nullopt;
     }
-    settings.host = hostKey(settings.from);
+    settings.host = ProjectPull::hostKey(settings.from);
     bool projectOk = false;
     settings.remoteProject = options.value(u"project"_s).toLongLong(&projectOk);
     if (!projectOk || settings.remoteProject <= 0) {
@@ -267,9 +128,10 @@ std::optional<MirrorSettings> MirrorSettings::read(const EnvironmentOptions &opt
     }
     settings.key = qEnvironmentVariable(kRemoteKeyVariable.data());
     if (settings.serves() && settings.key.isEmpty()) {
-        *error = u"set %1 to a personal API key of %2 (with feature_flag:read, cohort:read, "
-                 "group:read, person:read and project:read); it is never taken from the command line"_s.arg(
-                     kRemoteKeyVariable, settings.host);
+        *error =
+            u"set %1 to a personal API key of %2 (with feature_flag:read, cohort:read, "
+            "group:read, person:read and project:read); it is never taken from the command line"_s
+                .arg(kRemoteKeyVariable, settings.host);
         return std::nullopt;
     }
     return settings;
@@ -302,14 +164,28 @@ int runMirror(LocalServer &server, const MirrorSettings &settings,
 
     QTextStream out(stdout);
     bool pulling = false;
+    // Written here, on the thread that serves: the server's own services write it.
+    const ProjectPull::Write write = [&server](const RemoteProjectState &state,
+                                               const ProjectPull::Finished &finished) {
+        std::optional<MirrorReport> report;
+        QString error;
+        try {
+            report = server.mirror().pull(state);
+        } catch (const std::exception &failure) {
+            error = QString::fromUtf8(failure.what());
+        }
+        finished(report, error);
+    };
     const auto pullOnce = [&](const std::function<void(bool)> &after) {
         pulling = true;
-        QElapsedTimer took;
-        took.start();
-        auto *pull = new Pull(
-            client, server.mirror(), host, settings.personLimit,
-            [&, after, took](const std::optional<MirrorReport> &report, const QString &error) {
+        auto self = std::make_shared<QPointer<ProjectPull>>();
+        auto *pull = new ProjectPull(
+            client, settings.personLimit, write,
+            [&, after, self](const std::optional<MirrorReport> &report, const QString &error) {
                 pulling = false;
+                const qint64 took = *self ? (*self)->elapsedMs() : 0;
+                if (*self)
+                    (*self)->deleteLater();
                 if (report) {
                     // Another process's writes reach the SDK answers here.
                     if (report->changedSinceLastPull)
@@ -317,17 +193,18 @@ int runMirror(LocalServer &server, const MirrorSettings &settings,
                     for (const QString &problem : report->problems)
                         qCWarning(lcMirror).noquote() << "not copied:" << problem;
                     if (report->written() > 0 || report->projectCreated)
-                        qCInfo(lcMirror).noquote() << "pulled from" << host << "in"
-                                                   << took.elapsed() << "ms:" << summary(*report);
+                        qCInfo(lcMirror).noquote()
+                            << "pulled from" << host << "in" << took << "ms:" << summary(*report);
                     else
-                        qCDebug(lcMirror).noquote()
-                            << "pulled in" << took.elapsed() << "ms, nothing changed";
+                        qCDebug(lcMirror).noquote() << "pulled in" << took << "ms, nothing changed";
                 } else {
                     qCWarning(lcMirror).noquote() << "pull from" << host << "failed:" << error
                                                   << "- serving the copy of the last pull";
                 }
                 after(report.has_value());
-            });
+            },
+            &client);
+        *self = pull;
         pull->start();
     };
 

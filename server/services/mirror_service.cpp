@@ -139,7 +139,8 @@ qint64 MirrorService::mirrorUserId()
     if (const auto id = m_users.idByEmail(kMirrorUserEmail))
         return *id;
     const QString uuid = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    return m_users.insert(uuid, uuid, u"PostHog mirror"_s, u""_s, kMirrorUserEmail, nowTimestamp());
+    // Named as the author of what a copy wrote, in the flag list and the history.
+    return m_users.insert(uuid, uuid, u"PostHog (copy)"_s, u""_s, kMirrorUserEmail, nowTimestamp());
 }
 
 qint64 MirrorService::localProject(const RemoteProjectState &remote, MirrorReport &report)

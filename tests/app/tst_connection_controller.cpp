@@ -36,6 +36,7 @@ private Q_SLOTS:
     void theLeaveCheckKeepsTheConnection();
     void aLaterSwitchWinsOverAKeyStillBeingRead();
     void anUnknownProfileChangesNothing();
+    void anOfflineCopyIsALocalProjectKeptAcrossStarts();
 
 private:
     std::unique_ptr<ConnectionController> makeController();
@@ -273,6 +274,34 @@ void TestConnectionController::anUnknownProfileChangesNothing()
     QVERIFY(switching.isEmpty());
     QCOMPARE(m_controller->client(), nullptr);
     QCOMPARE(m_controller->current().id, ConnectionProfile::localId);
+}
+
+void TestConnectionController::anOfflineCopyIsALocalProjectKeptAcrossStarts()
+{
+    const QString id = m_controller->addOfflineCopy(2, u"Staging"_s);
+    QCOMPARE(id, ConnectionProfile::offlineCopyId(2));
+    // Made again (a refresh of the copy): the same connection, not a second one.
+    QCOMPARE(m_controller->addOfflineCopy(2, u"Staging"_s), id);
+    QCOMPARE(m_controller->profiles()->profiles().size(), 2);
+
+    m_controller.reset();
+    m_controller = makeController();
+    const auto copy = m_controller->profiles()->profile(id);
+    QVERIFY(copy);
+    QVERIFY(copy->isLocal() && copy->isOfflineCopy());
+    QCOMPARE(copy->projectId, u"2"_s);
+    QCOMPARE(copy->title(), u"Offline copy of Staging"_s);
+
+    QSignalSpy clientChanged(m_controller.get(), &ConnectionController::clientChanged);
+    m_controller->switchTo(id);
+    Client *client = nextClient(clientChanged);
+    QVERIFY(client);
+    QCOMPARE(client->endpoint().host, m_controller->localSession()->endpoint().host);
+    QCOMPARE(client->endpoint().projectId, u"2"_s);
+    QVERIFY(m_controller->location(*copy).endsWith(u"local project 2"_s));
+
+    // A copy names its local project.
+    QVERIFY(m_controller->profiles()->addOfflineCopy(ConnectionProfile{}).isEmpty());
 }
 
 QTEST_MAIN(TestConnectionController)

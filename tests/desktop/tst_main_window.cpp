@@ -20,6 +20,7 @@
 #include "version_compare.h"
 #include "version_history.h"
 #include "window_test_support.h"
+#include "work_offline_dialog.h"
 
 #include <QAction>
 #include <QApplication>
@@ -75,6 +76,7 @@ private Q_SLOTS:
     void aDatabaseServedElsewhereIsAClearError();
     void switchesToARemoteProfileAndBackKeepingTheWindow();
     void addsAndRemovesAConnectionThroughTheDialog();
+    void worksOfflineOnACopyOfAPostHogProject();
 
 private:
     std::unique_ptr<MainWindow> makeWindow();
@@ -563,4 +565,58 @@ void TestMainWindow::addsAndRemovesAConnectionThroughTheDialog()
 }
 
 QTEST_MAIN(TestMainWindow)
+// Issue 16: "Work offline" from the window: a PostHog connection (a real server playing PostHog)
+// copied into the local server, the copy opened as a connection of its own, and a flag changed
+// there while the remote keeps its own.
+void TestMainWindow::worksOfflineOnACopyOfAPostHogProject()
+{
+    TestServer remote;
+    const qint64 banner = remote
+                              .createFlag(QJsonObject{{u"key"_s, u"summer-banner"_s},
+                                                      {u"name"_s, u"Summer banner"_s},
+                                                      {u"filters"_s, test_builders::everyone()}})
+                              .value("id"_L1)
+                              .toInteger();
+    remote.createFlag(QJsonObject{{u"key"_s, u"new-checkout"_s}, {u"name"_s, u"New checkout"_s}});
+    remote.createFlag(QJsonObject{{u"key"_s, u"pricing-v2"_s}, {u"name"_s, u"Pricing, take 2"_s}});
+    QVERIFY(remote.addPersons({{u"ann"_s, QJsonObject{{u"plan"_s, u"pro"_s}}}}));
+
+    QVERIFY(!m_window->action(u"workOffline"_s)->isEnabled()); // nothing to copy on Local
+    api::ConnectionProfile profile;
+    profile.name = u"Shop"_s;
+    profile.host = QUrl(u"http://127.0.0.1:%1"_s.arg(remote.port()));
+    profile.projectId = QString::number(remote.projectId());
+    m_window->addRemoteProfile(profile, remote.ownerKey());
+    QTRY_COMPARE(m_window->flagModel()->rowCount(), 3);
+    QVERIFY(m_window->action(u"workOffline"_s)->isEnabled());
+
+    m_window->action(u"workOffline"_s)->trigger();
+    auto *dialog = m_window->findChild<desktop::WorkOfflineDialog *>();
+    QVERIFY(dialog);
+    auto *copy = dialog->findChild<QPushButton *>(u"copyButton"_s);
+    auto *open = dialog->findChild<QPushButton *>(u"openCopyButton"_s);
+    copy->click();
+    QTRY_VERIFY_WITH_TIMEOUT(open->isVisible(), 30000);
+    QVERIFY2(dialog->findChild<QLabel *>(u"copyStatus"_s)
+                 ->text()
+                 .startsWith(u"Copied 3 flags and 1 person into local project 2."_s),
+             qPrintable(dialog->findChild<QLabel *>(u"copyStatus"_s)->text()));
+    widget_test::saveScreenshot(dialog, u"work-offline-dialog"_s);
+    open->click();
+
+    QTRY_VERIFY(m_window->profiles()->current().isOfflineCopy());
+    QTRY_COMPARE(m_window->flagModel()->rowCount(), 3);
+    waitLoaded();
+    QVERIFY(m_window->windowTitle().contains(u"Offline copy of Shop"_s));
+    QVERIFY(!m_window->action(u"workOffline"_s)->isEnabled());
+    QVERIFY(m_window->action(u"removeConnection"_s)->isEnabled());
+
+    // Changed in the copy; the remote keeps its own.
+    select({u"summer-banner"_s});
+    m_window->action(u"toggleActive"_s)->trigger();
+    QTRY_COMPARE(m_window->action(u"toggleActive"_s)->text(), u"&Enable"_s);
+    QVERIFY(remote.getFlag(banner).value("active"_L1).toBool());
+    widget_test::saveScreenshot(m_window.get(), u"work-offline-copy"_s);
+}
+
 #include "tst_main_window.moc"

@@ -1,0 +1,219 @@
+#include "work_offline_dialog.h"
+
+#include "client.h"
+#include "connection_controller.h"
+#include "local_server.h"
+#include "local_session.h"
+#include "project_pull.h"
+
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+#include <memory>
+
+using namespace Qt::StringLiterals;
+using bunting::server::MirrorReport;
+
+namespace bunting::desktop {
+
+WorkOfflineDialog::WorkOfflineDialog(ConnectionController &connection, api::Client &client,
+                                     const api::ConnectionProfile &profile, QWidget *parent)
+    : QDialog(parent), m_connection(connection), m_client(client), m_profile(profile)
+{
+    setWindowTitle(tr("Work Offline — %1").arg(profile.title()));
+    setObjectName(u"workOfflineDialog"_s);
+    auto *layout = new QVBoxLayout(this);
+    auto *intro = new QLabel(
+        tr("Copies every flag of <b>%1</b>, active or not, with the cohorts they use, the group "
+           "types and the newest persons, into a project of the local server. The copy works "
+           "with no network: list, editor, history, insight and impact preview. Changes made in "
+           "it stay in it.<br><br>Working offline again on this connection refreshes the copy "
+           "and keeps the flags changed in it.")
+            .arg(profile.title().toHtmlEscaped()),
+        this);
+    intro->setWordWrap(true);
+    layout->addWidget(intro);
+
+    auto *form = new QFormLayout;
+    m_persons = new QSpinBox(this);
+    m_persons->setObjectName(u"personCount"_s);
+    m_persons->setRange(0, 100000);
+    m_persons->setSingleStep(100);
+    m_persons->setValue(1000);
+    m_persons->setToolTip(tr("The newest persons of the project, so that \"Test a user\" and "
+                             "\"Preview impact\" have people to work on"));
+    form->addRow(tr("&Persons to copy:"), m_persons);
+    layout->addLayout(form);
+
+    m_progress = new QProgressBar(this);
+    m_progress->setObjectName(u"copyProgress"_s);
+    m_progress->setVisible(false);
+    layout->addWidget(m_progress);
+    m_status = new QLabel(this);
+    m_status->setObjectName(u"copyStatus"_s);
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_status);
+    m_problems = new QPlainTextEdit(this);
+    m_problems->setObjectName(u"copyProblems"_s);
+    m_problems->setReadOnly(true);
+    m_problems->setVisible(false);
+    m_problems->setMaximumHeight(120);
+    layout->addWidget(m_problems);
+
+    m_buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
+    m_copy = m_buttons->addButton(tr("&Copy"), QDialogButtonBox::AcceptRole);
+    m_copy->setObjectName(u"copyButton"_s);
+    m_copy->setDefault(true);
+    m_open = m_buttons->addButton(tr("&Open the Copy"), QDialogButtonBox::ActionRole);
+    m_open->setObjectName(u"openCopyButton"_s);
+    m_open->setVisible(false);
+    layout->addWidget(m_buttons);
+    connect(m_copy, &QPushButton::clicked, this, &WorkOfflineDialog::startCopy);
+    connect(m_open, &QPushButton::clicked, this, [this] {
+        Q_EMIT openCopy(m_copyProfileId);
+        accept();
+    });
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    resize(520, sizeHint().height());
+}
+
+WorkOfflineDialog::~WorkOfflineDialog()
+{
+    delete m_pull;
+}
+
+void WorkOfflineDialog::reject()
+{
+    if (m_writing)
+        return;
+    delete m_pull;
+    QDialog::reject();
+}
+
+void WorkOfflineDialog::setRunning(bool running)
+{
+    m_copy->setEnabled(!running);
+    m_persons->setEnabled(!running);
+    m_progress->setVisible(running);
+}
+
+void WorkOfflineDialog::startCopy()
+{
+    QString error;
+    LocalSession *session = m_connection.startLocalSession(&error);
+    if (!session) {
+        m_status->setText(tr("The local server did not start: %1").arg(error));
+        return;
+    }
+    setRunning(true);
+    m_open->setVisible(false);
+    m_problems->setVisible(false);
+    m_writing = false;
+    m_status->setText(tr("Reading the project…"));
+    m_progress->setRange(0, 0);
+
+    // Written on the local server's thread, so the window goes on answering meanwhile.
+    const ProjectPull::Write write = [session, this](const server::RemoteProjectState &state,
+                                                     ProjectPull::Finished done) {
+        auto result = std::make_shared<std::pair<std::optional<MirrorReport>, QString>>();
+        session->post(
+            [state, result](server::LocalServer &server) {
+                try {
+                    result->first = server.mirror().pull(state);
+                } catch (const std::exception &failure) {
+                    result->second = QString::fromUtf8(failure.what());
+                }
+            },
+            this, [result, done] { done(result->first, result->second); });
+    };
+    m_pull = new ProjectPull(
+        m_client, m_persons->value(), write,
+        [this](const std::optional<MirrorReport> &report, const QString &error) {
+            m_pull->deleteLater();
+            m_writing = false;
+            if (!report) {
+                m_status->setText(tr("Nothing was copied: %1").arg(error));
+                finished(false);
+                return;
+            }
+            m_copyProfileId = m_connection.addOfflineCopy(report->projectId, m_profile.title());
+            const QLocale locale;
+            const int flags = report->created + report->updated + report->unchanged + report->kept;
+            const auto many = [&locale](int n, const QString &one, const QString &more) {
+                return (n == 1 ? one : more).arg(locale.toString(n));
+            };
+            QString text = tr("Copied %1 and %2 into local project %3.")
+                               .arg(many(flags, tr("%1 flag"), tr("%1 flags")),
+                                    many(report->personsWritten, tr("%1 person"), tr("%1 persons")))
+                               .arg(report->projectId);
+            if (report->kept > 0)
+                text += u' ' + tr("%n flag(s) changed in the copy were kept as they are.", nullptr,
+                                  report->kept);
+            if (!report->problems.isEmpty()) {
+                text += u' ' + tr("%n could not be copied:", nullptr, int(report->problems.size()));
+                m_problems->setPlainText(report->problems.join(u'\n'));
+                m_problems->setVisible(true);
+            }
+            m_status->setText(text);
+            finished(true);
+        },
+        this);
+    m_pull->setProgress([this](ProjectPull::Stage stage, int done, int total) {
+        const QLocale locale;
+        switch (stage) {
+        case ProjectPull::Stage::Project:
+            m_status->setText(tr("Reading the project…"));
+            break;
+        case ProjectPull::Stage::Flags:
+            m_status->setText(total > 0 ? tr("Reading flags: %1 of %2")
+                                              .arg(locale.toString(done), locale.toString(total))
+                                        : tr("Reading flags…"));
+            m_progress->setRange(0, std::max(total, 0));
+            m_progress->setValue(done);
+            break;
+        case ProjectPull::Stage::Cohorts:
+            m_status->setText(tr("Reading cohorts…"));
+            m_progress->setRange(0, 0);
+            break;
+        case ProjectPull::Stage::Persons:
+            m_status->setText(tr("Reading persons: %1 of at most %2")
+                                  .arg(locale.toString(done), locale.toString(total)));
+            m_progress->setRange(0, total);
+            m_progress->setValue(done);
+            break;
+        case ProjectPull::Stage::GroupTypes:
+            m_status->setText(tr("Reading group types…"));
+            m_progress->setRange(0, 0);
+            break;
+        case ProjectPull::Stage::Writing:
+            m_writing = true;
+            // One transaction: it cannot stop halfway, so it cannot be cancelled.
+            m_buttons->button(QDialogButtonBox::Cancel)->setEnabled(false);
+            m_status->setText(
+                tr("Writing %1 flags into the local server…").arg(locale.toString(total)));
+            m_progress->setRange(0, 0);
+            break;
+        }
+    });
+    m_pull->start();
+}
+
+void WorkOfflineDialog::finished(bool ok)
+{
+    setRunning(false);
+    m_buttons->button(QDialogButtonBox::Cancel)->setEnabled(true);
+    m_buttons->button(QDialogButtonBox::Cancel)->setText(ok ? tr("Close") : tr("Cancel"));
+    m_copy->setText(ok ? tr("Copy &Again") : tr("&Copy"));
+    m_open->setVisible(ok && !m_copyProfileId.isEmpty());
+    if (ok && !m_copyProfileId.isEmpty())
+        m_open->setDefault(true);
+}
+
+} // namespace bunting::desktop
