@@ -50,12 +50,6 @@ Bootstrap parseBootstrap(const QString &out)
     return {token.match(out).captured(1), key.match(out).captured(1)};
 }
 
-QJsonObject everyone()
-{
-    return {{u"groups"_s, QJsonArray{QJsonObject{{u"properties"_s, QJsonArray()},
-                                                 {u"rollout_percentage"_s, 100}}}}};
-}
-
 ServerProcess::ServerProcess(const QString &home, const QStringList &arguments,
                              const QHash<QString, QString> &environment)
 {

@@ -30,9 +30,6 @@ struct Bootstrap
 };
 Bootstrap parseBootstrap(const QString &out);
 
-// Release conditions that take everyone.
-QJsonObject everyone();
-
 class ServerProcess
 {
 public:

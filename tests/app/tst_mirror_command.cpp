@@ -3,6 +3,7 @@
 // the remote's changes each cycle, keeps the changes made on the copy (listed by --status, put
 // back by --reset), and goes on serving its copy when the remote is gone.
 #include "server_process.h"
+#include "test_builders.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -13,18 +14,11 @@
 
 using namespace Qt::StringLiterals;
 using namespace server_process;
+using test_builders::everyone;
 
 namespace {
 
 constexpr int convergeMs = 15000;
-
-QJsonObject flagProperty(qint64 id)
-{
-    return {{u"key"_s, QString::number(id)},
-            {u"type"_s, u"flag"_s},
-            {u"value"_s, true},
-            {u"operator"_s, u"flag_evaluates_to"_s}};
-}
 
 // Each flag's enabled, variant and reason for one person: what must be the same from the copy
 // (ids and versions are the copy's own).
@@ -79,6 +73,9 @@ private:
     Finished runMirrorCommand(const QStringList &arguments);
     qint64 remoteFlag(const QString &key, const QJsonObject &filters);
     qint64 remoteId(const QString &key);
+    // The id of the flag `key` in the list at `flagsPath` of `server`.
+    static qint64 flagId(ServerProcess &server, const QString &flagsPath, const QString &key,
+                         const QString &apiKey);
     // The copy's project id and a key of the copy's own server.
     qint64 mirroredProject();
 
@@ -110,33 +107,14 @@ void TestMirrorCommand::init()
     m_remoteBoot = parseBootstrap(m_remote->out());
     QVERIFY(!m_remoteBoot.key.isEmpty());
 
+    using namespace test_builders;
     const qint64 checkout = remoteFlag(u"checkout"_s, everyone());
-    remoteFlag(u"half"_s,
-               QJsonObject{{u"groups"_s, QJsonArray{QJsonObject{{u"properties"_s, QJsonArray()},
-                                                                {u"rollout_percentage"_s, 50}}}}});
+    remoteFlag(u"half"_s, everyone(50));
     remoteFlag(u"pro-only"_s,
-               QJsonObject{
-                   {u"groups"_s,
-                    QJsonArray{QJsonObject{
-                        {u"properties"_s, QJsonArray{QJsonObject{{u"key"_s, u"plan"_s},
-                                                                 {u"type"_s, u"person"_s},
-                                                                 {u"value"_s, QJsonArray{u"pro"_s}},
-                                                                 {u"operator"_s, u"exact"_s}}}},
-                        {u"rollout_percentage"_s, 100}}}}});
-    remoteFlag(
-        u"colour"_s,
-        QJsonObject{{u"groups"_s, QJsonArray{QJsonObject{{u"properties"_s, QJsonArray()},
-                                                         {u"rollout_percentage"_s, 100}}}},
-                    {u"multivariate"_s,
-                     QJsonObject{{u"variants"_s,
-                                  QJsonArray{QJsonObject{{u"key"_s, u"red"_s},
-                                                         {u"rollout_percentage"_s, 30}},
-                                             QJsonObject{{u"key"_s, u"blue"_s},
-                                                         {u"rollout_percentage"_s, 70}}}}}}});
-    remoteFlag(u"after-checkout"_s,
-               QJsonObject{{u"groups"_s, QJsonArray{QJsonObject{
-                                             {u"properties"_s, QJsonArray{flagProperty(checkout)}},
-                                             {u"rollout_percentage"_s, 100}}}}});
+               flagFilters({condition(100, {personProperty(u"plan"_s, QJsonArray{u"pro"_s})})}));
+    remoteFlag(u"colour"_s,
+               flagFilters({condition(100)}, multivariate({{u"red"_s, 30}, {u"blue"_s, 70}})));
+    remoteFlag(u"after-checkout"_s, flagFilters({condition(100, {flagDependency(checkout)})}));
 
     // A person the remote knows as a pro customer, made as SDKs make persons.
     const QJsonObject identify{
@@ -210,17 +188,20 @@ qint64 TestMirrorCommand::remoteFlag(const QString &key, const QJsonObject &filt
     return created.object().value("id"_L1).toInteger();
 }
 
-qint64 TestMirrorCommand::remoteId(const QString &key)
+qint64 TestMirrorCommand::flagId(ServerProcess &server, const QString &flagsPath,
+                                 const QString &key, const QString &apiKey)
 {
     const QJsonArray flags =
-        m_remote->get(u"/api/projects/1/feature_flags/?search="_s + key, m_remoteBoot.key)
-            .object()
-            .value("results"_L1)
-            .toArray();
+        server.get(flagsPath + u"?search="_s + key, apiKey).object().value("results"_L1).toArray();
     for (const QJsonValue &flag : flags)
         if (flag.toObject().value("key"_L1).toString() == key)
             return flag.toObject().value("id"_L1).toInteger();
     return 0;
+}
+
+qint64 TestMirrorCommand::remoteId(const QString &key)
+{
+    return flagId(*m_remote, u"/api/projects/1/feature_flags/"_s, key, m_remoteBoot.key);
 }
 
 qint64 TestMirrorCommand::mirroredProject()
@@ -286,14 +267,7 @@ void TestMirrorCommand::aChangeOnTheCopyIsKeptListedAndReset()
 {
     const qint64 project = mirroredProject();
     const QString copyFlags = u"/api/projects/%1/feature_flags/"_s.arg(project);
-    const qint64 local = m_mirror->get(copyFlags + u"?search=half"_s, m_mirrorBoot.key)
-                             .object()
-                             .value("results"_L1)
-                             .toArray()
-                             .first()
-                             .toObject()
-                             .value("id"_L1)
-                             .toInteger();
+    const qint64 local = flagId(*m_mirror, copyFlags, u"half"_s, m_mirrorBoot.key);
     // On the copy: "half" for everyone.
     QCOMPARE(m_mirror
                  ->send("PATCH", copyFlags + u"%1/"_s.arg(local), {{u"filters"_s, everyone()}},

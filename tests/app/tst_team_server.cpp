@@ -2,6 +2,7 @@
 // throwaway cluster of this suite's own (scripts/test-postgres), which it stops and starts again
 // in the middle of a test: no other suite shares that cluster.
 #include "server_process.h"
+#include "test_builders.h"
 
 #include <QDeadlineTimer>
 #include <QJsonArray>
@@ -18,6 +19,7 @@
 
 using namespace Qt::StringLiterals;
 using namespace server_process;
+using test_builders::everyone;
 
 namespace {
 

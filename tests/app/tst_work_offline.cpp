@@ -8,6 +8,7 @@
 #include "local_server.h"
 #include "local_session.h"
 #include "profile_store.h"
+#include "test_builders.h"
 #include "test_server.h"
 #include "work_offline_dialog.h"
 
@@ -26,27 +27,11 @@ using bunting::api::ConnectionProfile;
 using bunting::api::SecretStore;
 using bunting::desktop::ConnectionController;
 using bunting::desktop::WorkOfflineDialog;
+using test_builders::everyone;
 
 namespace {
 
 constexpr int copyMs = 30000;
-
-QJsonObject everyone()
-{
-    return {{u"groups"_s, QJsonArray{QJsonObject{{u"properties"_s, QJsonArray()},
-                                                 {u"rollout_percentage"_s, 100}}}}};
-}
-
-QJsonObject proOnly()
-{
-    return {{u"groups"_s,
-             QJsonArray{QJsonObject{
-                 {u"properties"_s, QJsonArray{QJsonObject{{u"key"_s, u"plan"_s},
-                                                          {u"type"_s, u"person"_s},
-                                                          {u"value"_s, QJsonArray{u"pro"_s}},
-                                                          {u"operator"_s, u"exact"_s}}}},
-                 {u"rollout_percentage"_s, 100}}}}};
-}
 
 } // namespace
 
@@ -78,6 +63,7 @@ private:
     std::unique_ptr<ConnectionController> m_controller;
     std::unique_ptr<Client> m_remoteClient;
     ConnectionProfile m_remoteProfile;
+    qint64 m_checkout = 0; // on the remote
 };
 
 void TestWorkOffline::init()
@@ -86,8 +72,11 @@ void TestWorkOffline::init()
     m_settings =
         std::make_unique<QSettings>(m_dir->filePath(u"settings.ini"_s), QSettings::IniFormat);
     m_remote = std::make_unique<TestServer>();
-    m_remote->createFlagId(u"checkout"_s, everyone(), u"New checkout"_s);
-    m_remote->createFlagId(u"pro-only"_s, proOnly());
+    m_checkout = m_remote->createFlagId(u"checkout"_s, everyone(), u"New checkout"_s);
+    m_remote->createFlagId(
+        u"pro-only"_s,
+        test_builders::flagFilters({test_builders::condition(
+            100, {test_builders::personProperty(u"plan"_s, QJsonArray{u"pro"_s})})}));
     for (int i = 0; i < 120; ++i) // more than one page of the client's list
         m_remote->createFlagId(u"bulk-%1"_s.arg(i), everyone());
     QVERIFY(m_remote->addPersons({{u"ann"_s, QJsonObject{{u"plan"_s, u"pro"_s}}},
@@ -229,15 +218,7 @@ void TestWorkOffline::copyingAgainKeepsWhatChangedInTheCopy()
                         [&](const bunting::api::Result<FeatureFlag> &u) { renamed = bool(u); });
         });
     QTRY_VERIFY_WITH_TIMEOUT(renamed, copyMs);
-    const qint64 remoteCheckout = m_remote->get(m_remote->flags(u"?search=checkout"_s))
-                                      .object()
-                                      .value("results"_L1)
-                                      .toArray()
-                                      .first()
-                                      .toObject()
-                                      .value("id"_L1)
-                                      .toInteger();
-    QCOMPARE(m_remote->patchFlag(remoteCheckout, {{u"name"_s, u"Renamed there"_s}}).status, 200);
+    QCOMPARE(m_remote->patchFlag(m_checkout, {{u"name"_s, u"Renamed there"_s}}).status, 200);
     m_remote->createFlagId(u"new-there"_s, everyone());
 
     const QString again = copy(*d);
