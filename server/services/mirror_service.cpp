@@ -1,6 +1,7 @@
 #include "services/mirror_service.h"
 
 #include "http/api_error.h"
+#include "services/cohort_validation.h"
 #include "storage/timestamps.h"
 
 #include <QJsonArray>
@@ -223,30 +224,71 @@ void MirrorService::pullCohorts(qint64 projectId, const RemoteProjectState &remo
                                 MirrorReport &report)
 {
     QHash<qint64, ItemOrigin> origins = m_origins.cohorts(projectId);
-    // First every new cohort, so that the ones naming others find their local ids.
+    // First every new cohort, so that the ones naming others find their local ids. Each waits
+    // deleted until its definition has passed the checks below.
     for (const QJsonObject &cohort : remote.cohorts) {
         const qint64 remoteId = idOf(cohort.value("id"_L1));
         if (origins.contains(remoteId))
             continue;
-        const qint64 localId =
-            m_cohorts.insert(projectId, copiedCohortFields(cohort), mirrorUserId());
+        QJsonObject placeholder = copiedCohortFields(cohort);
+        placeholder.remove("filters"_L1);
+        placeholder.remove("groups"_L1);
+        placeholder.insert("deleted"_L1, true);
+        const qint64 localId = m_cohorts.insert(projectId, placeholder, mirrorUserId());
         ids.cohorts.insert(remoteId, localId);
         origins.insert(remoteId, {localId, remoteId, 0, {}, 0});
     }
+    struct Pending
+    {
+        ItemOrigin *origin;
+        QJsonObject fields;
+        QJsonObject document;
+    };
+    QList<Pending> changed;
     for (const QJsonObject &cohort : remote.cohorts) {
-        const qint64 remoteId = idOf(cohort.value("id"_L1));
-        ItemOrigin &origin = origins[remoteId];
+        ItemOrigin &origin = origins[idOf(cohort.value("id"_L1))];
         const QJsonObject fields = copiedCohortFields(cohort);
         if (origin.remoteObject == fields)
             continue;
         QJsonObject document = remapped(fields, ids.cohorts, ids.flags).toObject();
         document.insert("id"_L1, origin.localId);
         document.insert("deleted"_L1, false);
-        if (const auto stored = m_cohorts.find(projectId, origin.localId))
+        changed.append({&origin, fields, document});
+    }
+    // The remote is checked as a client would be (PostHog's CohortSerializer rules): a circle
+    // of cohorts, or a filter Bunting cannot evaluate, is refused with the cohorts naming it.
+    QHash<qint64, Cohort> definitions = m_cohorts.definitions(projectId);
+    for (const Pending &item : std::as_const(changed))
+        definitions.insert(item.origin->localId, Cohort::fromJson(item.document));
+    QSet<qint64> refused;
+    for (bool more = true; more;) {
+        more = false;
+        for (const Pending &item : std::as_const(changed)) {
+            const qint64 id = item.origin->localId;
+            const QJsonValue filters = item.document.value("filters"_L1);
+            if (refused.contains(id) || item.document.value("is_static"_L1).toBool() ||
+                !filters.isObject())
+                continue;
+            try {
+                validateCohortFilters(filters, definitions, id);
+            } catch (const ApiError &error) {
+                report.problems.append(u"cohort '%1': %2"_s.arg(
+                    item.document.value("name"_L1).toString(), error.detail()));
+                refused.insert(id);
+                definitions.remove(id);
+                more = true;
+            }
+        }
+    }
+    for (const Pending &item : std::as_const(changed)) {
+        if (refused.contains(item.origin->localId))
+            continue;
+        QJsonObject document = item.document;
+        if (const auto stored = m_cohorts.find(projectId, item.origin->localId))
             document.insert("created_at"_L1, stored->document.value("created_at"_L1));
-        m_cohorts.update(projectId, origin.localId, document);
-        origin.remoteObject = fields;
-        m_origins.putCohort(projectId, origin);
+        m_cohorts.update(projectId, item.origin->localId, document);
+        item.origin->remoteObject = item.fields;
+        m_origins.putCohort(projectId, *item.origin);
         ++report.cohortsWritten;
     }
 }

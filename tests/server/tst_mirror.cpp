@@ -276,6 +276,35 @@ private Q_SLOTS:
                  qPrintable(report.problems.first()));
     }
 
+    // A remote is not trusted further than a client: cohorts that name each other in a circle
+    // (which PostHog refuses) must not take the copy's evaluation down.
+    void cohortsInACircleAreRefused()
+    {
+        RemoteProjectState remote = remoteProject();
+        const auto naming = [](qint64 id, qint64 other) {
+            return QJsonObject{
+                {u"id"_s, id},
+                {u"name"_s, u"Circle %1"_s.arg(id)},
+                {u"is_static"_s, false},
+                {u"filters"_s,
+                 QJsonObject{{u"properties"_s,
+                              QJsonObject{{u"type"_s, u"OR"_s},
+                                          {u"values"_s, QJsonArray{cohortIs(other)}}}}}}};
+        };
+        remote.cohorts.append(naming(601, 602));
+        remote.cohorts.append(naming(602, 601));
+        remote.flags.append(remoteFlag(105, u"circle"_s, QJsonArray{cohortIs(601)}));
+        const MirrorReport report = mirror().pull(remote);
+        const QString problems = report.problems.join(u'\n');
+        QVERIFY2(problems.contains("cohort 'Circle 601'"_L1) &&
+                     problems.contains("cohort 'Circle 602'"_L1) &&
+                     problems.contains("flag 'circle'"_L1),
+                 qPrintable(problems));
+        // The rest is copied and answers.
+        QCOMPARE(report.created, 3);
+        QCOMPARE(sdkFlags(u"someone"_s, u"a@corp.example"_s).value("corp"_L1), QJsonValue(true));
+    }
+
     void theSameRemoteProjectIsOneLocalProject()
     {
         const qint64 first = mirror().pull(remoteProject()).projectId;
