@@ -114,16 +114,25 @@ bool AuthService::projectExists(qint64 projectId) const
     return m_projects.exists(projectId);
 }
 
+namespace {
+
+QJsonObject toJson(const StoredProject &project)
+{
+    return {{u"id"_s, project.id},
+            {u"name"_s, project.name},
+            {u"organization"_s, project.organizationId},
+            {u"api_token"_s, project.apiToken},
+            {u"created_at"_s, project.createdAt}};
+}
+
+} // namespace
+
 QJsonObject AuthService::projectJson(qint64 projectId) const
 {
     const std::optional<StoredProject> project = m_projects.find(projectId);
     if (!project)
         throw ApiError::notFound();
-    return {{u"id"_s, project->id},
-            {u"name"_s, project->name},
-            {u"organization"_s, project->organizationId},
-            {u"api_token"_s, project->apiToken},
-            {u"created_at"_s, project->createdAt}};
+    return toJson(*project);
 }
 
 QJsonArray AuthService::projectsJson(const Principal &principal) const
@@ -131,7 +140,7 @@ QJsonArray AuthService::projectsJson(const Principal &principal) const
     QJsonArray projects;
     for (const StoredProject &project : m_projects.all())
         if (principal.scopedProjects.isEmpty() || principal.scopedProjects.contains(project.id))
-            projects.append(projectJson(project.id));
+            projects.append(toJson(project));
     return projects;
 }
 
