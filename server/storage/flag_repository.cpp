@@ -118,8 +118,7 @@ void FlagRepository::update(qint64 projectId, const FeatureFlag &flag, qint64 us
     insertVersion(flag, userId, document);
 }
 
-void FlagRepository::insertVersion(const FeatureFlag &flag, qint64 userId,
-                                   const QString &document)
+void FlagRepository::insertVersion(const FeatureFlag &flag, qint64 userId, const QString &document)
 {
     m_db.exec(u"INSERT INTO feature_flag_versions (flag_id, version, document, created_by_id, "
               "created_at) VALUES (?, ?, ?, ?, ?)"_s,

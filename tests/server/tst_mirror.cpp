@@ -287,9 +287,9 @@ private Q_SLOTS:
                 {u"name"_s, u"Circle %1"_s.arg(id)},
                 {u"is_static"_s, false},
                 {u"filters"_s,
-                 QJsonObject{{u"properties"_s,
-                              QJsonObject{{u"type"_s, u"OR"_s},
-                                          {u"values"_s, QJsonArray{cohortIs(other)}}}}}}};
+                 QJsonObject{
+                     {u"properties"_s, QJsonObject{{u"type"_s, u"OR"_s},
+                                                   {u"values"_s, QJsonArray{cohortIs(other)}}}}}}};
         };
         remote.cohorts.append(naming(601, 602));
         remote.cohorts.append(naming(602, 601));
