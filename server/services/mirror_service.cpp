@@ -29,31 +29,53 @@ qint64 idOf(const QJsonValue &value)
 
 // Rewrites, anywhere in `value`, a cohort property's value and a flag dependency's key from the
 // remote's ids to the local ones. An id the maps do not know stays, and validation names it.
+// The other way, a push rewrites local ids to the remote's, and collects the ids that have no
+// remote counterpart in `unknown`.
+struct UnknownIds
+{
+    QList<qint64> cohorts;
+    QList<qint64> flags;
+};
+
 QJsonValue remapped(const QJsonValue &value, const QHash<qint64, qint64> &cohorts,
-                    const QHash<qint64, qint64> &flags)
+                    const QHash<qint64, qint64> &flags, UnknownIds *unknown = nullptr)
 {
     if (value.isArray()) {
         QJsonArray out;
         for (const QJsonValue &item : value.toArray())
-            out.append(remapped(item, cohorts, flags));
+            out.append(remapped(item, cohorts, flags, unknown));
         return out;
     }
     if (!value.isObject())
         return value;
     QJsonObject object = value.toObject();
     for (auto it = object.begin(); it != object.end(); ++it)
-        it.value() = remapped(it.value(), cohorts, flags);
+        it.value() = remapped(it.value(), cohorts, flags, unknown);
     const QString type = object.value("type"_L1).toString();
     if (type == "cohort"_L1 && object.value("key"_L1).toString() == "id"_L1) {
         const QJsonValue remote = object.value("value"_L1);
         if (const auto local = cohorts.constFind(idOf(remote)); local != cohorts.cend())
             object.insert("value"_L1, remote.isString() ? QJsonValue(QString::number(*local))
                                                         : QJsonValue(*local));
+        else if (unknown)
+            unknown->cohorts.append(idOf(remote));
     } else if (type == "flag"_L1) {
-        if (const auto local = flags.constFind(idOf(object.value("key"_L1))); local != flags.cend())
+        const qint64 id = idOf(object.value("key"_L1));
+        if (const auto local = flags.constFind(id); local != flags.cend())
             object.insert("key"_L1, QString::number(*local));
+        else if (unknown)
+            unknown->flags.append(id);
     }
     return object;
+}
+
+QHash<qint64, qint64> inverted(const QHash<qint64, qint64> &map)
+{
+    QHash<qint64, qint64> out;
+    out.reserve(map.size());
+    for (auto it = map.cbegin(); it != map.cend(); ++it)
+        out.insert(it.value(), it.key());
+    return out;
 }
 
 // The remote flags the flag's conditions name, by remote id.
@@ -109,6 +131,13 @@ QJsonObject copiedCohortFields(const QJsonObject &cohort)
     return fields;
 }
 
+// A local flag just written as the remote has it: in step again.
+ItemOrigin inStep(const FeatureFlag &local, qint64 remoteId, int remoteVersion,
+                  const QJsonObject &remote)
+{
+    return {local.id, remoteId, remoteVersion, remote, local.version, remoteVersion, remote};
+}
+
 QString problem(const QJsonObject &flag, const ApiError &error)
 {
     const QString field = error.attr().isEmpty() ? QString() : u" (%1)"_s.arg(error.attr());
@@ -160,14 +189,7 @@ qint64 MirrorService::localProject(const RemoteProjectState &remote, MirrorRepor
 
 MirrorService::IdMaps MirrorService::idMaps(qint64 projectId) const
 {
-    IdMaps ids;
-    const auto cohorts = m_origins.cohorts(projectId);
-    for (auto it = cohorts.cbegin(); it != cohorts.cend(); ++it)
-        ids.cohorts.insert(it.key(), it->localId);
-    const auto flags = m_origins.flags(projectId);
-    for (auto it = flags.cbegin(); it != flags.cend(); ++it)
-        ids.flags.insert(it.key(), it->localId);
-    return ids;
+    return {inverted(m_origins.cohortIds(projectId)), inverted(m_origins.flagIds(projectId))};
 }
 
 MirrorReport MirrorService::pull(const RemoteProjectState &remote)
@@ -236,7 +258,7 @@ void MirrorService::pullCohorts(qint64 projectId, const RemoteProjectState &remo
         placeholder.insert("deleted"_L1, true);
         const qint64 localId = m_cohorts.insert(projectId, placeholder, mirrorUserId());
         ids.cohorts.insert(remoteId, localId);
-        origins.insert(remoteId, {localId, remoteId, 0, {}, 0});
+        origins.insert(remoteId, {localId, remoteId, 0, {}, 0, 0, {}});
     }
     struct Pending
     {
@@ -357,14 +379,12 @@ void MirrorService::pullFlags(qint64 projectId, const Principal &by,
                 body.insert("_should_create_usage_dashboard"_L1, false);
                 const FeatureFlag created = m_flagService.create(projectId, by, body);
                 ids.flags.insert(remoteId, created.id);
-                m_origins.putFlag(projectId,
-                                  {created.id, remoteId, remoteVersion, fields, created.version});
+                m_origins.putFlag(projectId, inStep(created, remoteId, remoteVersion, fields));
                 ++report.created;
             } else {
                 const FeatureFlag updated =
                     m_flagService.update(projectId, origin->localId, by, body);
-                m_origins.putFlag(projectId,
-                                  {updated.id, remoteId, remoteVersion, fields, updated.version});
+                m_origins.putFlag(projectId, inStep(updated, remoteId, remoteVersion, fields));
                 ++report.updated;
             }
         } catch (const ApiError &error) {
@@ -381,11 +401,16 @@ void MirrorService::pullFlags(qint64 projectId, const Principal &by,
         const QJsonObject fields = copiedFields(*flag);
         const auto origin = origins.constFind(remoteId);
         if (origin != origins.cend() && overridden(*origin)) {
-            // Changed here: the local change stands; the remote's object is remembered for
-            // reset.
-            if (origin->remoteObject != fields || origin->remoteVersion != remoteVersion)
-                m_origins.putFlag(projectId, {origin->localId, remoteId, remoteVersion, fields,
-                                              origin->localVersion});
+            // Changed here: the local change stands, and so does the remote's object it
+            // started from (for a push); the remote's new object is remembered for reset.
+            if (origin->remoteObject != fields || origin->remoteVersion != remoteVersion) {
+                ItemOrigin moved = *origin;
+                moved.remoteVersion = remoteVersion;
+                moved.remoteObject = fields;
+                m_origins.putFlag(projectId, moved);
+            }
+            if (origin->baseObject != fields)
+                report.changedOnBothSides.append(origin->localId);
             ++report.kept;
             continue;
         }
@@ -481,12 +506,138 @@ int MirrorService::reset(qint64 projectId)
             QJsonObject body = remapped(origin.remoteObject, ids.cohorts, ids.flags).toObject();
             body.insert("deleted"_L1, false);
             const FeatureFlag flag = m_flagService.update(projectId, item.flagId, by, body);
-            origin.localVersion = flag.version;
-            m_origins.putFlag(projectId, origin);
+            m_origins.putFlag(projectId, inStep(flag, origin.remoteId, origin.remoteVersion,
+                                                origin.remoteObject));
             ++written;
         }
     });
     return written;
+}
+
+PushItem MirrorService::pushItem(qint64 projectId, const FeatureFlag &local,
+                                 MirrorOverride::Kind kind, const std::optional<ItemOrigin> &origin,
+                                 const IdMaps &toRemote) const
+{
+    PushItem item;
+    item.flagId = local.id;
+    item.key = local.key;
+    item.kind = kind;
+    item.localVersion = local.version;
+    if (origin) {
+        item.remoteId = origin->remoteId;
+        item.baseVersion = origin->baseVersion;
+        item.base = origin->baseObject;
+    }
+    UnknownIds unknown;
+    item.mine = remapped(copiedFields(local.toJson()), toRemote.cohorts, toRemote.flags, &unknown)
+                    .toObject();
+    if (kind == MirrorOverride::Kind::Deleted)
+        return item; // its conditions are not sent
+    QStringList names;
+    for (const qint64 cohort : std::as_const(unknown.cohorts)) {
+        const auto stored = m_cohorts.find(projectId, cohort);
+        names.append(stored ? u"cohort '%1'"_s.arg(stored->document.value("name"_L1).toString())
+                            : u"cohort %1"_s.arg(cohort));
+    }
+    for (const qint64 flag : std::as_const(unknown.flags)) {
+        const auto stored = m_flags.find(projectId, flag);
+        names.append(stored ? u"flag '%1'"_s.arg(stored->key) : u"flag %1"_s.arg(flag));
+    }
+    names.removeDuplicates();
+    if (!names.isEmpty())
+        item.problem =
+            u"It uses %1, which the remote does not have yet."_s.arg(names.join(u", "_s));
+    return item;
+}
+
+QList<PushItem> MirrorService::pushPlan(qint64 projectId) const
+{
+    const IdMaps toRemote{m_origins.cohortIds(projectId), m_origins.flagIds(projectId)};
+    QList<PushItem> items;
+    QList<QJsonObject> madeHere; // id and filters, local ids, to order by what they name
+    for (const MirrorOverride &found : overrides(projectId)) {
+        const auto local = m_flags.find(projectId, found.flagId);
+        if (!local)
+            continue;
+        items.append(
+            pushItem(projectId, *local, found.kind, m_origins.flag(found.flagId), toRemote));
+        if (found.kind == MirrorOverride::Kind::Created)
+            madeHere.append({{u"id"_s, local->id}, {u"filters"_s, local->filters.toJson()}});
+    }
+    // A flag made here that names another made here is sent after it, so it names it by the
+    // remote's id; the others keep the overrides' order (by key).
+    QHash<qint64, int> rank;
+    int next = 0;
+    for (const QJsonObject *flag : dependenciesFirst(madeHere))
+        rank.insert(idOf(flag->value("id"_L1)), next++);
+    std::stable_sort(items.begin(), items.end(), [&](const PushItem &a, const PushItem &b) {
+        return rank.value(a.flagId, -1) < rank.value(b.flagId, -1);
+    });
+    return items;
+}
+
+std::optional<PushItem> MirrorService::pushItem(qint64 projectId, qint64 flagId) const
+{
+    const auto local = m_flags.find(projectId, flagId);
+    if (!local)
+        return std::nullopt;
+    const auto origin = m_origins.flag(flagId);
+    if (origin && origin->localId != flagId)
+        return std::nullopt;
+    std::optional<MirrorOverride::Kind> kind;
+    if (!origin && !local->deleted)
+        kind = MirrorOverride::Kind::Created;
+    else if (origin && local->deleted)
+        kind = MirrorOverride::Kind::Deleted;
+    else if (origin && local->version != origin->localVersion)
+        kind = MirrorOverride::Kind::Changed;
+    if (!kind)
+        return std::nullopt;
+    return pushItem(projectId, *local, *kind, origin,
+                    {m_origins.cohortIds(projectId), m_origins.flagIds(projectId)});
+}
+
+void MirrorService::adopt(qint64 projectId, const PushItem &item, const QJsonObject &remoteFlag)
+{
+    m_db.transaction([&] {
+        Principal by;
+        by.userId = mirrorUserId();
+        by.scopes = {u"*"_s};
+        const auto local = m_flags.find(projectId, item.flagId);
+        const auto origin = m_origins.flag(item.flagId);
+        const bool untouched = local && local->version == item.localVersion;
+        if (remoteFlag.isEmpty() || remoteFlag.value("deleted"_L1).toBool()) {
+            // Gone there: the local flag goes too, unless it changed since, and then it is a
+            // flag made here.
+            if (untouched && !local->deleted) {
+                try {
+                    m_flagService.update(projectId, item.flagId, by, {{u"deleted"_s, true}});
+                } catch (const ApiError &) {
+                    // Flags here depend on it: it stays, as a flag made here.
+                }
+            }
+            if (origin)
+                m_origins.removeFlag(item.flagId);
+            return;
+        }
+        const qint64 remoteId = idOf(remoteFlag.value("id"_L1));
+        const int remoteVersion = remoteFlag.value("version"_L1).toInt();
+        const QJsonObject fields = copiedFields(remoteFlag);
+        if (!untouched) {
+            const int localVersion = origin ? origin->localVersion : item.localVersion;
+            m_origins.putFlag(projectId, {item.flagId, remoteId, remoteVersion, fields,
+                                          localVersion, remoteVersion, fields});
+            return;
+        }
+        const IdMaps ids = idMaps(projectId);
+        QJsonObject body = remapped(fields, ids.cohorts, ids.flags).toObject();
+        FeatureFlag written = *local;
+        if (local->deleted || copiedFields(local->toJson()) != body) {
+            body.insert("deleted"_L1, false);
+            written = m_flagService.update(projectId, item.flagId, by, body);
+        }
+        m_origins.putFlag(projectId, inStep(written, remoteId, remoteVersion, fields));
+    });
 }
 
 } // namespace bunting::server

@@ -51,6 +51,9 @@ struct MirrorReport
     // the API, or by another process (`mirror --reset`), whose writes this process's SDK
     // snapshot does not hear of on SQLite.
     bool changedSinceLastPull = false;
+    // Flags changed here (kept) whose remote object changed too since they were last in step:
+    // a push of them has to merge.
+    QList<qint64> changedOnBothSides;
 
     int written() const { return created + updated + removed + cohortsWritten + personsWritten; }
 };
@@ -62,6 +65,22 @@ struct MirrorOverride
     qint64 flagId = 0;
     QString key;
     Kind kind = Kind::Changed;
+};
+
+// A flag changed in a copy as a push sends it to the remote, its objects in the remote's ids.
+struct PushItem
+{
+    qint64 flagId = 0;
+    QString key;
+    MirrorOverride::Kind kind = MirrorOverride::Kind::Changed;
+    int localVersion = 0; // the local flag's version `mine` was read at
+    qint64 remoteId = 0;  // 0 for a flag made here
+    int baseVersion = 0;  // the remote's version the local change started from
+    QJsonObject base;     // the remote's object then (copiedFields); empty for a flag made here
+    QJsonObject mine;     // the local flag now (copiedFields)
+    // Why it cannot be sent as it is (a cohort or a flag it names is not on the remote); empty
+    // when it can.
+    QString problem;
 };
 
 // Keeps a local project a copy of a PostHog project, as `bunting-server mirror` runs it: each
@@ -89,6 +108,18 @@ public:
     // soft-deleted. Returns the flags written; ApiError for one that cannot be put back.
     int reset(qint64 projectId);
 
+    // Every override as a push sends it, flags made here after the flags they name.
+    QList<PushItem> pushPlan(qint64 projectId) const;
+    // One flag as a push sends it now (it may have changed since the plan was read, or a flag
+    // it names been sent meanwhile); nullopt when it is in step with the remote.
+    std::optional<PushItem> pushItem(qint64 projectId, qint64 flagId) const;
+    // The remote now holds `remoteFlag` (PostHog's object; empty or deleted when it holds none)
+    // for the item: sent by a push, already there, or taken as the remote's side of a merge.
+    // The local flag becomes that object and is in step again, unless it changed since `item`
+    // was read: then it stays changed, from the remote's object as its new starting point.
+    // ApiError, and nothing written, when the local rules refuse the remote's object.
+    void adopt(qint64 projectId, const PushItem &item, const QJsonObject &remoteFlag);
+
     // The fields of a PostHog flag a copy takes: those a client may write, less the ones that
     // name remote objects (dashboards) or steer only the creating request.
     static QJsonObject copiedFields(const QJsonObject &flag);
@@ -108,6 +139,8 @@ private:
     void pullFlags(qint64 projectId, const Principal &by, const RemoteProjectState &remote,
                    IdMaps &ids, MirrorReport &report);
     IdMaps idMaps(qint64 projectId) const;
+    PushItem pushItem(qint64 projectId, const FeatureFlag &local, MirrorOverride::Kind kind,
+                      const std::optional<ItemOrigin> &origin, const IdMaps &toRemote) const;
 
     const Database &m_db;
     AuthService &m_auth;

@@ -148,6 +148,17 @@ const QList<Migration> &migrations()
              "project_id BIGINT NOT NULL REFERENCES projects(id), remote_id BIGINT NOT NULL, "
              "remote_object TEXT NOT NULL, UNIQUE (project_id, remote_id))"_s,
          }},
+        {9,
+         u"where a copied flag's local changes started"_s,
+         {
+             // The remote's version and object the copy was last in step with. A pull moves
+             // remote_object on while a flag changed here stays as it is; a push compares the
+             // local flag with this one, so that it sends only what changed here.
+             u"ALTER TABLE flag_origins ADD COLUMN base_version INTEGER"_s,
+             u"ALTER TABLE flag_origins ADD COLUMN base_object TEXT"_s,
+             u"UPDATE flag_origins SET base_version = remote_version, base_object = "
+             "remote_object"_s,
+         }},
     };
     return all;
 }

@@ -27,6 +27,11 @@ struct ItemOrigin
     int remoteVersion = 0;
     QJsonObject remoteObject;
     int localVersion = 0;
+    // A flag: the remote's version and object the local flag was last in step with (at
+    // `localVersion`). The same as the remote's unless the flag changed here and a later pull
+    // found the remote changed too.
+    int baseVersion = 0;
+    QJsonObject baseObject;
 };
 
 // The project_origins, flag_origins and cohort_origins tables.
@@ -42,12 +47,17 @@ public:
     // By remote id.
     QHash<qint64, ItemOrigin> flags(qint64 projectId) const;
     QHash<qint64, ItemOrigin> cohorts(qint64 projectId) const;
+    std::optional<ItemOrigin> flag(qint64 flagId) const;
+    // Remote id by local id, reading no objects.
+    QHash<qint64, qint64> flagIds(qint64 projectId) const;
+    QHash<qint64, qint64> cohortIds(qint64 projectId) const;
     void putFlag(qint64 projectId, const ItemOrigin &origin);
     void putCohort(qint64 projectId, const ItemOrigin &origin);
     void removeFlag(qint64 flagId);
 
 private:
-    QHash<qint64, ItemOrigin> read(const QString &sql, qint64 projectId) const;
+    QHash<qint64, ItemOrigin> read(const QString &sql, const QVariant &argument) const;
+    QHash<qint64, qint64> ids(const QString &sql, qint64 projectId) const;
 
     const Database &m_db;
 };

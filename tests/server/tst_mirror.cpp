@@ -305,6 +305,131 @@ private Q_SLOTS:
         QCOMPARE(sdkFlags(u"someone"_s, u"a@corp.example"_s).value("corp"_L1), QJsonValue(true));
     }
 
+    // A push compares the local flag with the remote's object it started from, not with the
+    // newest one a later pull saw: otherwise it would send back, as the user's, the remote's
+    // own later changes.
+    void aPullKeepsWhereALocalChangeStarted()
+    {
+        RemoteProjectState remote = remoteProject();
+        const qint64 project = mirror().pull(remote).projectId;
+        const qint64 base = flagByKey(project, u"base"_s).value("id"_L1).toInteger();
+        patchFlag(project, base, {{u"name"_s, u"Changed here"_s}});
+        remote.flags[1] = remoteFlag(101, u"base"_s, {}, 2);
+        remote.flags[1].insert(u"active"_s, false);
+        const MirrorReport report = mirror().pull(remote);
+        QCOMPARE(report.changedOnBothSides, QList<qint64>{base});
+
+        const QList<PushItem> plan = mirror().pushPlan(project);
+        QCOMPARE(plan.size(), 1);
+        QCOMPARE(plan[0].remoteId, 101);
+        QCOMPARE(plan[0].baseVersion, 1);
+        QCOMPARE(plan[0].base.value("active"_L1), QJsonValue(true));
+        QCOMPARE(plan[0].base.value("name"_L1).toString(), u"Remote base"_s);
+        QCOMPARE(plan[0].mine.value("name"_L1).toString(), u"Changed here"_s);
+        QVERIFY(plan[0].problem.isEmpty());
+    }
+
+    // The remote knows its own ids only: a cohort or a dependency is sent by the remote's id,
+    // and a flag naming one the remote does not have yet cannot be sent until it is.
+    void aPushSendsTheRemotesIds()
+    {
+        const qint64 project = mirror().pull(remoteProject()).projectId;
+        const qint64 corp = flagByKey(project, u"corp"_s).value("id"_L1).toInteger();
+        const qint64 localCohort =
+            flagByKey(project, u"corp"_s)
+                .value("filters"_L1)["groups"_L1][0]["properties"_L1][0]["value"_L1]
+                .toInteger();
+        QVERIFY(localCohort != 502);
+        patchFlag(project, corp, {{u"name"_s, u"Corp people"_s}});
+        const auto made = m_server->post(
+            u"/api/projects/%1/feature_flags/"_s.arg(project),
+            QJsonObject{{u"key"_s, u"made-here"_s},
+                        {u"filters"_s, QJsonObject{{u"groups"_s, QJsonArray{condition({})}}}}});
+        QCOMPARE(made.status, 201);
+        const qint64 madeId = made.object().value("id"_L1).toInteger();
+        const auto dependent = m_server->post(
+            u"/api/projects/%1/feature_flags/"_s.arg(project),
+            QJsonObject{
+                {u"key"_s, u"a-dependent"_s},
+                {u"filters"_s,
+                 QJsonObject{{u"groups"_s, QJsonArray{condition(QJsonArray{QJsonObject{
+                                               {u"key"_s, QString::number(madeId)},
+                                               {u"type"_s, u"flag"_s},
+                                               {u"value"_s, true},
+                                               {u"operator"_s, u"flag_evaluates_to"_s}}})}}}}});
+        QCOMPARE(dependent.status, 201);
+
+        const QList<PushItem> plan = mirror().pushPlan(project);
+        QStringList keys;
+        for (const PushItem &item : plan)
+            keys.append(item.key);
+        // The dependent after the flag it names, though its key sorts first.
+        QCOMPARE(keys, (QStringList{u"corp"_s, u"made-here"_s, u"a-dependent"_s}));
+        QCOMPARE(plan[0]
+                     .mine.value("filters"_L1)["groups"_L1][0]["properties"_L1][0]["value"_L1]
+                     .toInteger(),
+                 502);
+        QVERIFY(plan[0].problem.isEmpty());
+        QCOMPARE(plan[1].remoteId, 0);
+        QVERIFY(plan[1].base.isEmpty());
+        QCOMPARE(plan[2].problem,
+                 u"It uses flag 'made-here', which the remote does not have yet."_s);
+
+        // Once "made-here" is on the remote as flag 900, the dependent names it so.
+        QJsonObject sent = plan[1].mine;
+        sent.insert(u"id"_s, 900);
+        sent.insert(u"version"_s, 1);
+        mirror().adopt(project, plan[1], sent);
+        const auto again = mirror().pushItem(project, dependent.object()["id"_L1].toInteger());
+        QVERIFY(again);
+        QVERIFY(again->problem.isEmpty());
+        QCOMPARE(again->mine.value("filters"_L1)["groups"_L1][0]["properties"_L1][0]["key"_L1]
+                     .toString(),
+                 u"900"_s);
+        QVERIFY(!mirror().pushItem(project, madeId));
+    }
+
+    // After a push the copy is in step with what the remote answered (a merge may have made it
+    // differ from the local flag); an edit made while the push ran stays a change to send.
+    void adoptingTheRemotesAnswerPutsTheCopyInStep()
+    {
+        const qint64 project = mirror().pull(remoteProject()).projectId;
+        const qint64 base = flagByKey(project, u"base"_s).value("id"_L1).toInteger();
+        patchFlag(project, base, {{u"name"_s, u"Mine"_s}});
+        PushItem item = mirror().pushPlan(project).first();
+        QJsonObject answer = item.mine;
+        answer.insert(u"id"_s, 101);
+        answer.insert(u"version"_s, 3);
+        answer.insert(u"tags"_s, QJsonArray{u"theirs"_s}); // someone else's change, merged there
+        mirror().adopt(project, item, answer);
+        QVERIFY(mirror().overrides(project).isEmpty());
+        QCOMPARE(flagByKey(project, u"base"_s).value("tags"_L1), QJsonArray{u"theirs"_s});
+        QCOMPARE(flagByKey(project, u"base"_s).value("name"_L1).toString(), u"Mine"_s);
+
+        // Edited again while a push of the older edit was on its way.
+        patchFlag(project, base, {{u"name"_s, u"Mine, again"_s}});
+        item = mirror().pushPlan(project).first();
+        QCOMPARE(item.baseVersion, 3);
+        patchFlag(project, base, {{u"name"_s, u"Mine, a third time"_s}});
+        answer = item.mine;
+        answer.insert(u"id"_s, 101);
+        answer.insert(u"version"_s, 4);
+        mirror().adopt(project, item, answer);
+        QCOMPARE(flagByKey(project, u"base"_s).value("name"_L1).toString(),
+                 u"Mine, a third time"_s);
+        const QList<PushItem> left = mirror().pushPlan(project);
+        QCOMPARE(left.size(), 1);
+        QCOMPARE(left[0].baseVersion, 4);
+        QCOMPARE(left[0].base.value("name"_L1).toString(), u"Mine, again"_s);
+
+        // Gone from the remote: gone here, and no longer a copy of anything.
+        const qint64 corp = flagByKey(project, u"corp"_s).value("id"_L1).toInteger();
+        patchFlag(project, corp, {{u"name"_s, u"Corp people"_s}});
+        mirror().adopt(project, *mirror().pushItem(project, corp), {});
+        QVERIFY(flagByKey(project, u"corp"_s).isEmpty());
+        QCOMPARE(mirror().overrides(project).size(), 1);
+    }
+
     void theSameRemoteProjectIsOneLocalProject()
     {
         const qint64 first = mirror().pull(remoteProject()).projectId;
@@ -315,6 +440,13 @@ private Q_SLOTS:
 
 private:
     MirrorService &mirror() { return m_server->server().mirror(); }
+
+    void patchFlag(qint64 project, qint64 id, const QJsonObject &changes)
+    {
+        const auto reply =
+            m_server->patch(u"/api/projects/%1/feature_flags/%2/"_s.arg(project).arg(id), changes);
+        QCOMPARE(reply.status, 200);
+    }
 
     QJsonObject sdkFlags(const QString &distinctId, const QString &email)
     {
