@@ -47,6 +47,31 @@ inline QJsonObject filtersReplacing(QJsonObject filters, const QJsonObject &base
     return filters;
 }
 
+// The PATCH body that makes `current` into `target`: the editable fields `target` carries that
+// differ from `current`'s, `filters` whole (filtersReplacing). Only what differs: PostHog writes
+// every field sent, so sending an unchanged one would undo a change someone made meanwhile
+// without any conflict. Empty when nothing differs.
+inline QJsonObject patchTowards(const FeatureFlag &target, const FeatureFlag &current)
+{
+    using namespace Qt::StringLiterals;
+    const QJsonObject json = target.toJson();
+    const QJsonObject now = current.toJson();
+    QJsonObject body;
+    for (QLatin1StringView key : editableFlagFields()) {
+        // A field the target's answer left out was not recorded there, and sending a default
+        // would erase the current value.
+        if (!json.contains(key))
+            continue;
+        const QJsonValue value = key == "filters"_L1
+                                     ? QJsonValue(filtersReplacing(json.value(key).toObject(),
+                                                                   now.value(key).toObject()))
+                                     : json.value(key);
+        if (value != now.value(key))
+            body.insert(key, value);
+    }
+    return body;
+}
+
 // What a PATCH carries so that PostHog (and Bunting's server) can refuse it with 409 when someone
 // else changed the same fields since `loaded` was read (rest-api-behaviour.md §3.4): the version
 // the edit started from and the flag as it was then. PostHog checks nothing on a bare `version`;

@@ -262,24 +262,7 @@ void VersionHistory::restorePreview(int version,
 
 QJsonObject VersionHistory::restoreBody(const FeatureFlag &old, const FeatureFlag &current)
 {
-    const QJsonObject json = old.toJson();
-    const QJsonObject now = current.toJson();
-    QJsonObject body;
-    // Only what the old version carries: a field its answer left out was not recorded there,
-    // and sending a default would erase the current value.
-    // The fields people edit; the rest is bookkeeping and stays as it is now.
-    // Only what differs from the current version: PostHog writes every field sent, so sending
-    // an unchanged one would undo a change someone made meanwhile without any conflict.
-    for (QLatin1StringView key : editableFlagFields()) {
-        if (!json.contains(key))
-            continue;
-        const QJsonValue value = key == "filters"_L1
-                                     ? QJsonValue(filtersReplacing(json.value(key).toObject(),
-                                                                   now.value(key).toObject()))
-                                     : json.value(key);
-        if (value != now.value(key))
-            body.insert(key, value);
-    }
+    QJsonObject body = patchTowards(old, current);
     if (!body.isEmpty())
         addConflictCheck(body, current);
     return body;
