@@ -18,6 +18,7 @@
 #include "message_bar.h"
 #include "new_flag_dialog.h"
 #include "profile_store.h"
+#include "push_dialog.h"
 #include "secret_store_notice.h"
 #include "stale_flags_window.h"
 #include "tags_dialog.h"
@@ -270,6 +271,9 @@ void MainWindow::createActions()
     add(u"workOffline"_s, tr("Work &Offline…"), u"local"_s, {QKeySequence(u"Ctrl+Shift+O"_s)},
         tr("Copy this PostHog project into the local server, to work on it with no network"),
         &MainWindow::workOffline);
+    add(u"pushChanges"_s, tr("&Push Changes…"), u"push"_s, {QKeySequence(u"Ctrl+Shift+P"_s)},
+        tr("Send the flags changed in this offline copy to the PostHog project it copies"),
+        &MainWindow::pushChanges);
     add(u"quit"_s, tr("&Quit"), QString(), quitShortcuts(), tr("Quit Bunting"), &QWidget::close);
     // From any of the app's windows, as every desktop app quits.
     action(u"quit"_s)->setShortcutContext(Qt::ApplicationShortcut);
@@ -321,6 +325,7 @@ void MainWindow::createMenus()
     bar->addSeparator();
     bar->addAction(action(u"refresh"_s));
     bar->addAction(action(u"workOffline"_s));
+    bar->addAction(action(u"pushChanges"_s));
     m_profileBox = new QComboBox(this);
     m_profileBox->setObjectName(u"profileBox"_s);
     m_profileBox->setAccessibleName(tr("Connection"));
@@ -414,12 +419,14 @@ void MainWindow::rebuildProfileChoices()
     m_connectionMenu->addAction(action(u"removeConnection"_s));
     m_connectionMenu->addSeparator();
     m_connectionMenu->addAction(action(u"workOffline"_s));
+    m_connectionMenu->addAction(action(u"pushChanges"_s));
     const ConnectionProfile shown = profiles->current();
     const bool remote = !shown.isLocal();
     action(u"editConnection"_s)->setEnabled(remote);
     // An offline copy's connection may go; its project stays in the local database.
     action(u"removeConnection"_s)->setEnabled(remote || shown.isOfflineCopy());
     action(u"workOffline"_s)->setEnabled(remote);
+    action(u"pushChanges"_s)->setEnabled(shown.isOfflineCopy());
 }
 
 void MainWindow::switchToProfile(const QString &profileId)
@@ -973,6 +980,18 @@ void MainWindow::workOffline()
     connect(dialog, &WorkOfflineDialog::openCopy, this, &MainWindow::switchToProfile);
     // A switch away deletes the client the copy reads through: the copy ends with it.
     connect(this, &MainWindow::clientChanged, dialog, &QDialog::reject);
+    dialog->open();
+}
+
+void MainWindow::pushChanges()
+{
+    const ConnectionProfile copy = m_connection->current();
+    if (!copy.isOfflineCopy() || !m_connection->localSession())
+        return;
+    auto *dialog = new PushDialog(*m_connection, copy, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    // Pushing writes PostHog's answers into the copy: the list shows them.
+    connect(dialog, &PushDialog::pushFinished, this, &MainWindow::refresh);
     dialog->open();
 }
 

@@ -101,6 +101,7 @@ public Q_SLOTS:
     void editConnection();
     void removeConnection();
     void workOffline();
+    void pushChanges();
 
 Q_SIGNALS:
     // The client changed (a profile switch): dependants re-attach.

@@ -271,7 +271,7 @@ void ProjectPush::failed(const api::ApiError &error, std::function<void(int atte
     if (error.status == 429) {
         const int seconds = error.retryAfter > 0 ? error.retryAfter : 5 * (attempt + 1);
         if (attempt < kRateLimitWaits && seconds <= m_longestWait && !m_stopping) {
-            current().message = tr("PostHog's rate limit: waiting %n second(s).", nullptr, seconds);
+            current().message = tr("PostHog's rate limit: waiting %1 s.").arg(seconds);
             Q_EMIT flagChanged(m_index);
             m_wait.disconnect(this);
             connect(&m_wait, &QTimer::timeout, this, [again, attempt] { again(attempt + 1); });
@@ -280,9 +280,9 @@ void ProjectPush::failed(const api::ApiError &error, std::function<void(int atte
         }
         current().retryLater = true;
         return settle(State::Failed,
-                      tr("PostHog's rate limit asks to wait %n second(s), longer than a push "
-                         "waits. Not sent; it is still marked changed.",
-                         nullptr, seconds));
+                      tr("PostHog's rate limit asks to wait %1 s, longer than a push waits. Not "
+                         "sent; it is still marked changed.")
+                          .arg(seconds));
     }
     using Kind = api::ApiError::Kind;
     if (error.kind == Kind::Unreachable || error.kind == Kind::Timeout) {

@@ -1,5 +1,6 @@
 #include "version_compare.h"
 
+#include "flag_change_tree.h"
 #include "json_diff_view.h"
 #include "message_bar.h"
 
@@ -19,36 +20,6 @@ namespace bunting::views {
 
 namespace {
 
-QColor kindColour(ChangeKind kind)
-{
-    switch (kind) {
-    case ChangeKind::Added:
-        return QColor(0x2e, 0x8b, 0x3e);
-    case ChangeKind::Removed:
-        return QColor(0xc0, 0x39, 0x2b);
-    case ChangeKind::Moved:
-        return QColor(0x29, 0x6f, 0xb8);
-    case ChangeKind::Changed:
-        break;
-    }
-    return QColor(0xb0, 0x6a, 0x00);
-}
-
-QString kindName(ChangeKind kind)
-{
-    switch (kind) {
-    case ChangeKind::Added:
-        return VersionCompare::tr("added");
-    case ChangeKind::Removed:
-        return VersionCompare::tr("removed");
-    case ChangeKind::Moved:
-        return VersionCompare::tr("moved");
-    case ChangeKind::Changed:
-        break;
-    }
-    return VersionCompare::tr("changed");
-}
-
 QString changeText(const QList<FlagChange> &changes)
 {
     QStringList lines;
@@ -67,7 +38,7 @@ int comboVersion(const QComboBox *combo)
 VersionCompare::VersionCompare(models::VersionHistory *history, QWidget *parent)
     : QWidget(parent), m_history(history), m_list(new QListView(this)), m_from(new QComboBox(this)),
       m_to(new QComboBox(this)), m_restore(new QPushButton(this)), m_message(new MessageBar(this)),
-      m_changes(new QTreeWidget(this)), m_json(new JsonDiffView(this))
+      m_changes(new FlagChangeTree(this)), m_json(new JsonDiffView(this))
 {
     m_list->setModel(history);
     m_list->setUniformItemSizes(true);
@@ -78,11 +49,6 @@ VersionCompare::VersionCompare(models::VersionHistory *history, QWidget *parent)
         combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
         combo->setMinimumContentsLength(22);
     }
-    m_changes->setColumnCount(2);
-    m_changes->setHeaderLabels({tr("Change"), tr("Kind")});
-    m_changes->header()->setSectionResizeMode(0, QHeaderView::Stretch);
-    m_changes->header()->setStretchLastSection(false);
-    m_changes->setRootIsDecorated(true);
     m_message->hide();
 
     auto *choices = new QHBoxLayout;
@@ -187,24 +153,7 @@ void VersionCompare::showComparison(const models::VersionComparison &c)
     if (m_comparisonFailed)
         m_message->dismiss();
     m_comparisonFailed = false;
-    QHash<QString, QTreeWidgetItem *> groups;
-    for (const FlagChange &change : c.changes) {
-        QTreeWidgetItem *&group = groups[change.field];
-        if (!group) {
-            group = new QTreeWidgetItem(m_changes, {change.field});
-            QFont bold = group->font(0);
-            bold.setBold(true);
-            group->setFont(0, bold);
-            group->setFirstColumnSpanned(false);
-        }
-        auto *item = new QTreeWidgetItem(group, {change.summary(), kindName(change.kind)});
-        item->setForeground(0, kindColour(change.kind));
-        item->setForeground(1, kindColour(change.kind));
-        item->setToolTip(0, change.path);
-    }
-    if (c.changes.isEmpty())
-        new QTreeWidgetItem(m_changes, {tr("No differences in the flag's content")});
-    m_changes->expandAll();
+    m_changes->showChanges(c.changes);
     m_json->setTexts(c.fromLines, c.toLines, c.rawDiff);
     Q_EMIT comparisonShown();
 }

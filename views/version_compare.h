@@ -1,5 +1,6 @@
 #pragma once
 
+#include "flag_change_tree.h"
 #include "version_history.h"
 
 #include <QWidget>
@@ -55,7 +56,7 @@ private:
     QComboBox *m_to = nullptr;
     QPushButton *m_restore = nullptr;
     MessageBar *m_message = nullptr;
-    QTreeWidget *m_changes = nullptr;
+    FlagChangeTree *m_changes = nullptr;
     JsonDiffView *m_json = nullptr;
     Confirmation m_confirm;
     bool m_chosen = false;           // a pair was asked for, so a reload keeps it

@@ -164,6 +164,11 @@ std::optional<ProjectOrigin> MirrorService::find(const QString &host, qint64 rem
     return m_origins.projectFor(host, remoteProjectId);
 }
 
+std::optional<ProjectOrigin> MirrorService::origin(qint64 projectId) const
+{
+    return m_origins.originOf(projectId);
+}
+
 qint64 MirrorService::mirrorUserId()
 {
     if (const auto id = m_users.idByEmail(kMirrorUserEmail))

@@ -100,6 +100,8 @@ public:
     }
 
     std::optional<ProjectOrigin> find(const QString &host, qint64 remoteProjectId) const;
+    // What a local project is a copy of; nullopt for a project made here.
+    std::optional<ProjectOrigin> origin(qint64 projectId) const;
     // Writes what changed; creates the local project on the first pull. Throws DatabaseError
     // (nothing written then); a flag the copy refuses is a problem in the report, not a throw.
     MirrorReport pull(const RemoteProjectState &remote);

@@ -337,7 +337,7 @@ void TestProjectPush::aRateLimitWaitsForItsRetryAfter()
     auto outcomes = push();
     QCOMPARE(outcomes[u"alpha"_s].state, State::Sent);
     QCOMPARE(outcomes[u"beta"_s].state, State::Sent);
-    QVERIFY(messages.contains(u"PostHog's rate limit: waiting 1 second(s)."_s));
+    QVERIFY(messages.contains(u"PostHog's rate limit: waiting 1 s."_s));
     QCOMPARE(m_proxy->forwarded("PATCH"), 2);
 
     // Asked to wait longer than the push will: told, and left marked changed.
@@ -348,8 +348,8 @@ void TestProjectPush::aRateLimitWaitsForItsRetryAfter()
     QCOMPARE(outcomes[u"alpha"_s].state, State::Failed);
     QVERIFY(outcomes[u"alpha"_s].retryLater);
     QCOMPARE(outcomes[u"alpha"_s].message,
-             u"PostHog's rate limit asks to wait 3600 second(s), longer than a push waits. Not "
-             "sent; it is still marked changed."_s);
+             u"PostHog's rate limit asks to wait 3600 s, longer than a push waits. Not sent; it "
+             "is still marked changed."_s);
     QCOMPARE(m_copy->server().mirror().overrides(m_project).size(), 1);
 }
 

@@ -3,6 +3,7 @@
 #include "activity_model.h"
 #include "connection_dialog.h"
 #include "empty_state.h"
+#include "flag_change_tree.h"
 #include "flag_editor.h"
 #include "flag_editor_window.h"
 #include "flag_filter_bar.h"
@@ -14,6 +15,7 @@
 #include "message_bar.h"
 #include "new_flag_dialog.h"
 #include "profile_store.h"
+#include "push_dialog.h"
 #include "tags_dialog.h"
 #include "test_builders.h"
 #include "test_server.h"
@@ -42,6 +44,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QTreeWidget>
 
 using namespace Qt::StringLiterals;
 using namespace bunting;
@@ -617,6 +620,28 @@ void TestMainWindow::worksOfflineOnACopyOfAPostHogProject()
     QTRY_COMPARE(m_window->action(u"toggleActive"_s)->text(), u"&Enable"_s);
     QVERIFY(remote.getFlag(banner).value("active"_L1).toBool());
     widget_test::saveScreenshot(m_window.get(), u"work-offline-copy"_s);
+
+    // Pushed back: the change, with what it changes, then sent.
+    QVERIFY(m_window->action(u"pushChanges"_s)->isEnabled());
+    m_window->action(u"pushChanges"_s)->trigger();
+    auto *push = m_window->findChild<desktop::PushDialog *>();
+    QVERIFY(push);
+    QTRY_VERIFY_WITH_TIMEOUT(push->isReady(), 10000);
+    QCOMPARE(push->flagList()->topLevelItemCount(), 1);
+    QCOMPARE(push->flagList()->topLevelItem(0)->text(0), u"summer-banner"_s);
+    QCOMPARE(push->flagList()->topLevelItem(0)->text(1), u"Changed"_s);
+    QVERIFY(push->changeTree()->topLevelItemCount() > 0);
+    QCOMPARE(push->pushButton()->text(), u"&Push 1 Flag"_s);
+    QCOMPARE(push->statusLabel()->text(), u"To Shop."_s);
+    widget_test::saveScreenshot(push, u"push-changes-dialog"_s);
+    QSignalSpy pushed(push, &desktop::PushDialog::pushFinished);
+    push->pushButton()->click();
+    QTRY_COMPARE_WITH_TIMEOUT(pushed.size(), 1, 10000);
+    QCOMPARE(push->statusLabel()->text(), u"1 sent to Shop."_s);
+    QVERIFY(push->flagList()->topLevelItem(0)->text(2).startsWith(u"Sent"_s));
+    QVERIFY(!push->pushButton()->isEnabled());
+    QVERIFY(!remote.getFlag(banner).value("active"_L1).toBool());
+    widget_test::saveScreenshot(push, u"push-changes-sent"_s);
 }
 
 #include "tst_main_window.moc"

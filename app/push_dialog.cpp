@@ -1,0 +1,441 @@
+#include "push_dialog.h"
+
+#include "client.h"
+#include "connection_controller.h"
+#include "flag_change_tree.h"
+#include "json_diff_view.h"
+#include "local_server.h"
+#include "local_session.h"
+#include "profile_store.h"
+#include "project_pull.h"
+#include "secret_store.h"
+#include "version_history.h"
+
+#include <QDialogButtonBox>
+#include <QHeaderView>
+#include <QKeySequence>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QShortcut>
+#include <QSplitter>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+#include <memory>
+
+using namespace Qt::StringLiterals;
+using bunting::server::MirrorOverride;
+using bunting::server::PushItem;
+using State = bunting::desktop::ProjectPush::State;
+
+namespace bunting::desktop {
+
+namespace {
+
+enum Column { KeyColumn, ChangeColumn, StatusColumn };
+
+QString kindText(MirrorOverride::Kind kind)
+{
+    switch (kind) {
+    case MirrorOverride::Kind::Created:
+        return PushDialog::tr("New");
+    case MirrorOverride::Kind::Deleted:
+        return PushDialog::tr("Deleted");
+    case MirrorOverride::Kind::Changed:
+        break;
+    }
+    return PushDialog::tr("Changed");
+}
+
+QString stateText(State state)
+{
+    switch (state) {
+    case State::Waiting:
+        return PushDialog::tr("Waiting");
+    case State::Sending:
+        return PushDialog::tr("Sending…");
+    case State::Sent:
+        return PushDialog::tr("Sent");
+    case State::AlreadyThere:
+        return PushDialog::tr("Already on PostHog");
+    case State::TookTheirs:
+        return PushDialog::tr("Took PostHog's");
+    case State::Skipped:
+        return PushDialog::tr("Not sent");
+    case State::Failed:
+        break;
+    }
+    return PushDialog::tr("Failed");
+}
+
+QColor stateColour(State state)
+{
+    switch (state) {
+    case State::Sent:
+    case State::AlreadyThere:
+        return QColor(0x2e, 0x8b, 0x3e);
+    case State::TookTheirs:
+        return QColor(0x29, 0x6f, 0xb8);
+    case State::Failed:
+        return QColor(0xc0, 0x39, 0x2b);
+    default:
+        break;
+    }
+    return {};
+}
+
+// The copy is served by the local server: its work runs on the server's thread.
+template<typename T>
+void onCopy(LocalSession *session, QObject *context, std::function<T(server::LocalServer &)> work,
+            std::function<void(const T &)> done)
+{
+    auto result = std::make_shared<T>();
+    session->post([result, work](server::LocalServer &server) { *result = work(server); }, context,
+                  [result, done] { done(*result); });
+}
+
+} // namespace
+
+PushDialog::PushDialog(ConnectionController &connection, const api::ConnectionProfile &copy,
+                       QWidget *parent)
+    : QDialog(parent), m_connection(connection), m_copy(copy),
+      m_project(copy.projectId.toLongLong())
+{
+    setWindowTitle(tr("Push Changes — %1").arg(copy.title()));
+    setObjectName(u"pushDialog"_s);
+    auto *layout = new QVBoxLayout(this);
+    m_intro = new QLabel(this);
+    m_intro->setWordWrap(true);
+    m_intro->setText(tr("Reading what changed in this copy…"));
+    layout->addWidget(m_intro);
+
+    auto *split = new QSplitter(Qt::Horizontal, this);
+    m_list = new QTreeWidget(split);
+    m_list->setObjectName(u"pushList"_s);
+    m_list->setColumnCount(3);
+    m_list->setHeaderLabels({tr("Flag"), tr("Change"), tr("Outcome")});
+    m_list->setRootIsDecorated(false);
+    m_list->setUniformRowHeights(true);
+    m_list->header()->setSectionResizeMode(KeyColumn, QHeaderView::ResizeToContents);
+    m_list->header()->setSectionResizeMode(ChangeColumn, QHeaderView::ResizeToContents);
+    m_list->header()->setSectionResizeMode(StatusColumn, QHeaderView::Stretch);
+    m_list->header()->setStretchLastSection(false);
+    m_list->setAccessibleName(tr("Flags to push"));
+    auto *details = new QSplitter(Qt::Vertical, split);
+    m_changes = new views::FlagChangeTree(details);
+    m_changes->setObjectName(u"pushChanges"_s);
+    m_json = new views::JsonDiffView(details);
+    details->setStretchFactor(0, 1);
+    details->setStretchFactor(1, 2);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 3);
+    split->setSizes({360, 640});
+    layout->addWidget(split, 1);
+
+    m_progress = new QProgressBar(this);
+    m_progress->setVisible(false);
+    layout->addWidget(m_progress);
+    m_status = new QLabel(this);
+    m_status->setObjectName(u"pushStatus"_s);
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_status);
+
+    auto *buttons = new QDialogButtonBox(this);
+    m_pushButton = buttons->addButton(tr("&Push"), QDialogButtonBox::AcceptRole);
+    m_pushButton->setObjectName(u"pushButton"_s);
+    m_pushButton->setDefault(true);
+    m_pushButton->setEnabled(false);
+    m_pushButton->setToolTip(tr("Send the ticked flags (Ctrl+Return)"));
+    m_closeButton = buttons->addButton(QDialogButtonBox::Close);
+    layout->addWidget(buttons);
+    connect(m_pushButton, &QPushButton::clicked, this, &PushDialog::startPush);
+    connect(m_closeButton, &QPushButton::clicked, this, &PushDialog::reject);
+    auto *send = new QShortcut(QKeySequence(u"Ctrl+Return"_s), this);
+    connect(send, &QShortcut::activated, m_pushButton, &QPushButton::click);
+    connect(m_list, &QTreeWidget::currentItemChanged, this,
+            [this](QTreeWidgetItem *item) { showDiff(item); });
+    connect(m_list, &QTreeWidget::itemChanged, this, [this] { updateButton(); });
+
+    m_resolver = [this](const models::FlagRebase &rebase, const ProjectPush::Flag &,
+                        std::function<void(ConflictChoice)> answer) {
+        ConflictAuthor author;
+        author.name =
+            rebase.server.lastModifiedBy ? rebase.server.lastModifiedBy->displayName() : QString();
+        if (author.name.isEmpty())
+            author.name = tr("Someone on %1").arg(m_remoteTitle);
+        answer(askAboutConflict(this, rebase, author));
+    };
+    resize(1000, 620);
+    loadPlan();
+    findRemote();
+}
+
+PushDialog::~PushDialog() = default;
+
+void PushDialog::reject()
+{
+    if (m_push && m_push->isRunning()) {
+        // What is on its way finishes; the rest stays marked changed.
+        m_push->stop();
+        m_status->setText(tr("Stopping after the flag being sent…"));
+        return;
+    }
+    QDialog::reject();
+}
+
+void PushDialog::findRemote()
+{
+    LocalSession *session = m_connection.localSession();
+    if (!session)
+        return;
+    const qint64 project = m_project;
+    onCopy<std::optional<server::ProjectOrigin>>(
+        session, this,
+        [project](server::LocalServer &server) { return server.mirror().origin(project); },
+        [this](const std::optional<server::ProjectOrigin> &origin) {
+            if (!origin) {
+                m_remoteProblem = tr("This project is not a copy of a PostHog project.");
+                return updateButton();
+            }
+            std::optional<api::ConnectionProfile> source;
+            for (const api::ConnectionProfile &profile : m_connection.profiles()->profiles()) {
+                if (profile.isLocal() || ProjectPull::hostKey(profile.host) != origin->host)
+                    continue;
+                if (profile.projectId == QString::number(origin->remoteProjectId))
+                    source = profile;
+                else if (!source && profile.projectId == "@current"_L1)
+                    source = profile; // the key's own project: PostHog checks it is this one
+            }
+            if (!source) {
+                m_remoteProblem =
+                    tr("No connection to project %1 on %2 is set up. Add it (Connection ▸ Add "
+                       "Connection…) with an API key that may write flags, then push again.")
+                        .arg(origin->remoteProjectId)
+                        .arg(origin->host);
+                return updateButton();
+            }
+            m_remoteTitle = source->title();
+            m_connection.keys()->readKey(
+                source->id, this, [this, profile = *source](const api::SecretStore::Result &key) {
+                    if (!key.ok()) {
+                        m_remoteProblem =
+                            key.status == api::SecretStore::Result::Status::NotFound
+                                ? tr("No API key is stored for %1.").arg(profile.title())
+                                : key.error;
+                        return updateButton();
+                    }
+                    m_remote = new api::Client(profile.endpoint(key.key), this);
+                    updateButton();
+                });
+        });
+}
+
+void PushDialog::loadPlan()
+{
+    LocalSession *session = m_connection.localSession();
+    if (!session)
+        return;
+    m_planLoaded = false;
+    updateButton();
+    const qint64 project = m_project;
+    onCopy<QList<PushItem>>(
+        session, this,
+        [project](server::LocalServer &server) { return server.mirror().pushPlan(project); },
+        [this](const QList<PushItem> &plan) { showPlan(plan); });
+}
+
+void PushDialog::showPlan(const QList<PushItem> &plan)
+{
+    m_plan = plan;
+    m_planLoaded = true;
+    const QSignalBlocker quiet(m_list);
+    m_list->clear();
+    m_changes->clear();
+    m_json->clear();
+    for (int row = 0; row < m_plan.size(); ++row) {
+        const PushItem &item = m_plan[row];
+        auto *line = new QTreeWidgetItem(m_list, {item.key, kindText(item.kind), QString()});
+        line->setData(KeyColumn, Qt::UserRole, row);
+        line->setFlags(line->flags() | Qt::ItemIsUserCheckable);
+        line->setCheckState(KeyColumn, item.problem.isEmpty() ? Qt::Checked : Qt::Unchecked);
+        if (!item.problem.isEmpty()) {
+            line->setText(StatusColumn, item.problem);
+            line->setToolTip(StatusColumn, item.problem);
+            line->setForeground(StatusColumn, stateColour(State::Failed));
+        }
+    }
+    m_intro->setText(
+        m_plan.isEmpty()
+            ? tr("Nothing changed in this copy since it was copied or last pushed.")
+            : (m_plan.size() == 1 ? tr("1 flag changed in this copy.")
+                                  : tr("%1 flags changed in this copy.").arg(m_plan.size())) +
+                  u' ' +
+                  tr("Tick the ones to send to PostHog; each shows what changed since it was "
+                     "copied."));
+    if (m_list->topLevelItemCount() > 0) {
+        m_list->setCurrentItem(m_list->topLevelItem(0));
+        showDiff(m_list->topLevelItem(0));
+    }
+    updateButton();
+    Q_EMIT planLoaded();
+}
+
+void PushDialog::showDiff(QTreeWidgetItem *line)
+{
+    if (!line)
+        return;
+    const PushItem &item = m_plan.at(line->data(KeyColumn, Qt::UserRole).toInt());
+    const FeatureFlag before = FeatureFlag::fromJson(item.base);
+    FeatureFlag after = FeatureFlag::fromJson(item.mine);
+    if (item.kind == MirrorOverride::Kind::Deleted)
+        after.deleted = true;
+    m_changes->showChanges(diffFlags(before, after));
+    const QStringList from = item.kind == MirrorOverride::Kind::Created
+                                 ? QStringList()
+                                 : models::VersionHistory::jsonLines(before);
+    const QStringList to = models::VersionHistory::jsonLines(after);
+    m_json->setTexts(from, to, diffLines(from, to));
+}
+
+QList<int> PushDialog::ticked() const
+{
+    QList<int> rows;
+    for (int i = 0; i < m_list->topLevelItemCount(); ++i) {
+        const QTreeWidgetItem *line = m_list->topLevelItem(i);
+        if (line->checkState(KeyColumn) == Qt::Checked)
+            rows.append(line->data(KeyColumn, Qt::UserRole).toInt());
+    }
+    return rows;
+}
+
+void PushDialog::updateButton()
+{
+    const bool running = m_push && m_push->isRunning();
+    const int count = int(ticked().size());
+    m_pushButton->setText(count == 0   ? tr("&Push")
+                          : count == 1 ? tr("&Push 1 Flag")
+                                       : tr("&Push %1 Flags").arg(count));
+    m_pushButton->setEnabled(!running && isReady() && count > 0);
+    m_closeButton->setText(running ? tr("Stop") : tr("Close"));
+    if (!m_remoteProblem.isEmpty())
+        m_status->setText(m_remoteProblem);
+    else if (!running && m_planLoaded && m_remote && m_status->text().isEmpty())
+        m_status->setText(tr("To %1.").arg(m_remoteTitle));
+}
+
+void PushDialog::startPush()
+{
+    LocalSession *session = m_connection.localSession();
+    if (!session || !m_remote || (m_push && m_push->isRunning()))
+        return;
+    const QList<int> rows = ticked();
+    if (rows.isEmpty())
+        return;
+    QList<PushItem> items;
+    for (const int row : rows)
+        items.append(m_plan.at(row));
+    m_pushRows = rows;
+    const qint64 project = m_project;
+    ProjectPush::Copy copy;
+    copy.read = [this, session, project](qint64 flagId, auto done) {
+        onCopy<std::optional<PushItem>>(
+            session, this,
+            [project, flagId](server::LocalServer &server) {
+                return server.mirror().pushItem(project, flagId);
+            },
+            done);
+    };
+    copy.adopt = [this, session, project](const PushItem &item, const QJsonObject &remote,
+                                          auto done) {
+        onCopy<QString>(
+            session, this,
+            [project, item, remote](server::LocalServer &server) {
+                try {
+                    server.mirror().adopt(project, item, remote);
+                } catch (const server::ApiError &error) {
+                    return error.detail();
+                } catch (const std::exception &error) {
+                    return QString::fromUtf8(error.what());
+                }
+                return QString();
+            },
+            done);
+    };
+    delete m_push;
+    m_push = new ProjectPush(*m_remote, copy, items, this);
+    m_push->setResolver(m_resolver);
+    connect(m_push, &ProjectPush::flagChanged, this, &PushDialog::showOutcome);
+    connect(m_push, &ProjectPush::finished, this, &PushDialog::finishPush);
+    for (int i = 0; i < m_list->topLevelItemCount(); ++i)
+        m_list->topLevelItem(i)->setFlags(m_list->topLevelItem(i)->flags() &
+                                          ~Qt::ItemIsUserCheckable);
+    m_progress->setRange(0, int(items.size()));
+    m_progress->setValue(0);
+    m_progress->setVisible(true);
+    m_status->setText(tr("Sending to %1…").arg(m_remoteTitle));
+    m_push->start();
+    updateButton();
+}
+
+void PushDialog::showOutcome(int pushIndex)
+{
+    const ProjectPush::Flag &flag = m_push->flags().at(pushIndex);
+    const int row = m_pushRows.value(pushIndex, -1);
+    for (int i = 0; i < m_list->topLevelItemCount(); ++i) {
+        QTreeWidgetItem *line = m_list->topLevelItem(i);
+        if (line->data(KeyColumn, Qt::UserRole).toInt() != row)
+            continue;
+        const QString text = flag.message.isEmpty()
+                                 ? stateText(flag.state)
+                                 : stateText(flag.state) + u" — "_s + flag.message;
+        line->setText(StatusColumn, text);
+        line->setToolTip(StatusColumn, text);
+        line->setForeground(StatusColumn, stateColour(flag.state));
+        if (flag.state == State::Sending)
+            m_list->scrollToItem(line);
+    }
+    int done = 0;
+    for (const ProjectPush::Flag &each : m_push->flags())
+        done += each.state != State::Waiting && each.state != State::Sending ? 1 : 0;
+    m_progress->setValue(done);
+}
+
+void PushDialog::finishPush()
+{
+    m_progress->setVisible(false);
+    const int sent = m_push->count(State::Sent);
+    const int there = m_push->count(State::AlreadyThere) + m_push->count(State::TookTheirs);
+    const int left = m_push->count(State::Failed) + m_push->count(State::Skipped);
+    QString text = tr("%1 sent to %2").arg(sent).arg(m_remoteTitle);
+    if (there > 0)
+        text += u"; "_s + tr("%1 already in step").arg(there);
+    if (left > 0)
+        text += u"; "_s + tr("%1 not sent, still marked changed").arg(left);
+    m_status->setText(text + u'.');
+    // Sent flags are done; what is left may go again, ticked if it may succeed as it is.
+    for (int i = 0; i < m_push->flags().size(); ++i) {
+        const ProjectPush::Flag &flag = m_push->flags().at(i);
+        const int row = m_pushRows.value(i, -1);
+        for (int j = 0; j < m_list->topLevelItemCount(); ++j) {
+            QTreeWidgetItem *line = m_list->topLevelItem(j);
+            if (line->data(KeyColumn, Qt::UserRole).toInt() != row)
+                continue;
+            const bool left = flag.state == State::Failed || flag.state == State::Skipped;
+            if (left)
+                line->setFlags(line->flags() | Qt::ItemIsUserCheckable);
+            line->setCheckState(KeyColumn, left && (flag.retryLater || flag.state == State::Skipped)
+                                               ? Qt::Checked
+                                               : Qt::Unchecked);
+        }
+    }
+    for (int j = 0; j < m_list->topLevelItemCount(); ++j) {
+        QTreeWidgetItem *line = m_list->topLevelItem(j);
+        if (!m_pushRows.contains(line->data(KeyColumn, Qt::UserRole).toInt()))
+            line->setFlags(line->flags() | Qt::ItemIsUserCheckable);
+    }
+    updateButton();
+    Q_EMIT pushFinished();
+}
+
+} // namespace bunting::desktop
