@@ -14,6 +14,7 @@
 #include "help_menu.h"
 #include "history_window.h"
 #include "icons.h"
+#include "local_server.h"
 #include "local_session.h"
 #include "message_bar.h"
 #include "new_flag_dialog.h"
@@ -44,6 +45,7 @@
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
 
@@ -380,6 +382,23 @@ void MainWindow::createStatusBar()
     m_connectionLabel->setContentsMargins(6, 0, 12, 0);
     m_countLabel->setContentsMargins(6, 0, 6, 0);
     statusBar()->addWidget(m_connectionLabel);
+    m_copyLabel = new QLabel(this);
+    m_copyLabel->setObjectName(u"copyChangesLabel"_s);
+    m_copyLabel->setContentsMargins(6, 0, 6, 0);
+    m_copyLabel->hide();
+    statusBar()->addWidget(m_copyLabel);
+    // Saves, reloads and pushes change what differs from PostHog: asked again once they settle.
+    m_copyMarksTimer = new QTimer(this);
+    m_copyMarksTimer->setSingleShot(true);
+    m_copyMarksTimer->setInterval(200);
+    connect(m_copyMarksTimer, &QTimer::timeout, this, &MainWindow::refreshCopyMarks);
+    connect(m_model, &QAbstractItemModel::modelReset, m_copyMarksTimer,
+            qOverload<>(&QTimer::start));
+    connect(m_model, &FlagListModel::loadingChanged, m_copyMarksTimer, qOverload<>(&QTimer::start));
+    connect(m_model, &QAbstractItemModel::rowsInserted, m_copyMarksTimer,
+            qOverload<>(&QTimer::start));
+    connect(m_model, &QAbstractItemModel::dataChanged, m_copyMarksTimer,
+            qOverload<>(&QTimer::start));
     statusBar()->addPermanentWidget(new views::SecretStoreNotice(m_connection->keys(), this));
     statusBar()->addPermanentWidget(m_progressLabel);
     statusBar()->addPermanentWidget(m_progress);
@@ -993,6 +1012,60 @@ void MainWindow::pushChanges()
     // Pushing writes PostHog's answers into the copy: the list shows them.
     connect(dialog, &PushDialog::pushFinished, this, &MainWindow::refresh);
     dialog->open();
+}
+
+void MainWindow::refreshCopyMarks()
+{
+    const ConnectionProfile shown = m_connection->current();
+    LocalSession *session = m_connection->localSession();
+    if (!shown.isOfflineCopy() || !session) {
+        m_model->setCopyMarks({});
+        m_copyLabel->hide();
+        return;
+    }
+    const qint64 project = shown.projectId.toLongLong();
+    auto found = std::make_shared<QList<server::MirrorOverride>>();
+    session->post(
+        [project, found](server::LocalServer &server) {
+            *found = server.mirror().overrides(project);
+        },
+        this,
+        [this, found, id = shown.id] {
+            if (m_connection->current().id != id)
+                return;
+            using Kind = server::MirrorOverride::Kind;
+            QHash<qint64, FlagListModel::CopyMark> marks;
+            int made = 0;
+            int changed = 0;
+            int deleted = 0;
+            for (const server::MirrorOverride &flag : std::as_const(*found)) {
+                if (flag.kind == Kind::Created) {
+                    marks.insert(flag.flagId, FlagListModel::CopyMark::Created);
+                    ++made;
+                } else if (flag.kind == Kind::Changed) {
+                    marks.insert(flag.flagId, FlagListModel::CopyMark::Changed);
+                    ++changed;
+                } else {
+                    ++deleted;
+                }
+            }
+            m_model->setCopyMarks(marks);
+            QStringList parts;
+            if (changed > 0)
+                parts.append(tr("%1 changed").arg(changed));
+            if (made > 0)
+                parts.append(tr("%1 new").arg(made));
+            if (deleted > 0)
+                parts.append(tr("%1 deleted").arg(deleted));
+            m_copyLabel->setText(parts.isEmpty()
+                                     ? tr("In step with PostHog")
+                                     : tr("Not on PostHog yet: %1").arg(parts.join(u", "_s)));
+            m_copyLabel->setToolTip(parts.isEmpty()
+                                        ? tr("Nothing changed in this copy since it was copied "
+                                             "or last pushed")
+                                        : tr("Push Changes (Ctrl+Shift+P) sends them"));
+            m_copyLabel->show();
+        });
 }
 
 void MainWindow::restoreState()

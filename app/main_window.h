@@ -76,6 +76,8 @@ public:
     QAction *action(const QString &name) const;
     QLabel *countLabel() const { return m_countLabel; }
     QLabel *connectionLabel() const { return m_connectionLabel; }
+    // On an offline copy: what changed in it since it was copied or last pushed.
+    QLabel *copyChangesLabel() const { return m_copyLabel; }
     bool isShowingEmptyState() const;
 
     // Opens the flag in its editor window (or raises the one already open).
@@ -102,6 +104,7 @@ public Q_SLOTS:
     void removeConnection();
     void workOffline();
     void pushChanges();
+    void refreshCopyMarks();
 
 Q_SIGNALS:
     // The client changed (a profile switch): dependants re-attach.
@@ -160,6 +163,8 @@ private:
     QMenu *m_connectionMenu = nullptr;
     QLabel *m_connectionLabel = nullptr;
     QLabel *m_countLabel = nullptr;
+    QLabel *m_copyLabel = nullptr;
+    QTimer *m_copyMarksTimer = nullptr;
     QLabel *m_progressLabel = nullptr;
     QProgressBar *m_progress = nullptr;
     QHash<QString, QAction *> m_actions;

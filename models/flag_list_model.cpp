@@ -498,6 +498,20 @@ QVariant FlagListModel::data(const QModelIndex &index, int role) const
         return flag.active;
     case TagsRole:
         return flag.tags;
+    case CopyMarkRole:
+        return int(copyMark(flag.id));
+    case Qt::DecorationRole:
+        if (index.column() != KeyColumn)
+            return {};
+        switch (copyMark(flag.id)) {
+        case CopyMark::Created:
+            return QColor(0x2e, 0x8b, 0x3e);
+        case CopyMark::Changed:
+            return QColor(0xd4, 0x8a, 0x00);
+        case CopyMark::None:
+            break;
+        }
+        return {};
     case TimestampRole:
         if (index.column() == UpdatedColumn)
             return flag.updated;
@@ -531,6 +545,14 @@ QVariant FlagListModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         switch (Column(index.column())) {
         case KeyColumn:
+            switch (copyMark(flag.id)) {
+            case CopyMark::Created:
+                return tr("%1\nMade in this copy: not on PostHog yet").arg(flag.key);
+            case CopyMark::Changed:
+                return tr("%1\nChanged in this copy since it was copied").arg(flag.key);
+            case CopyMark::None:
+                break;
+            }
             return flag.key;
         case NameColumn:
             return flag.name;
@@ -556,6 +578,16 @@ QVariant FlagListModel::data(const QModelIndex &index, int role) const
     default:
         return {};
     }
+}
+
+void FlagListModel::setCopyMarks(QHash<qint64, CopyMark> marks)
+{
+    if (marks == m_copyMarks)
+        return;
+    m_copyMarks = std::move(marks);
+    if (rowCount() > 0)
+        Q_EMIT dataChanged(index(0, KeyColumn), index(rowCount() - 1, KeyColumn),
+                           {Qt::DecorationRole, Qt::ToolTipRole, CopyMarkRole});
 }
 
 QVariant FlagListModel::headerData(int section, Qt::Orientation orientation, int role) const

@@ -57,10 +57,18 @@ public:
         ActiveRole,                    // bool
         TagsRole,                      // QStringList
         TimestampRole,                 // QDateTime of the updated / last called columns
+        CopyMarkRole,                  // CopyMark, as an int
     };
+    // How a flag of an offline copy differs from the PostHog project it copies.
+    enum class CopyMark { None, Created, Changed };
 
     explicit FlagListModel(QObject *parent = nullptr);
     ~FlagListModel() override;
+
+    // The flags of an offline copy made or changed in it since the copy or the last push, for
+    // the key column to mark; empty for any other connection.
+    void setCopyMarks(QHash<qint64, CopyMark> marks);
+    CopyMark copyMark(qint64 id) const { return m_copyMarks.value(id, CopyMark::None); }
 
     // The client of the current connection; nullptr while none. Setting one reloads.
     void setClient(api::Client *client);
@@ -199,6 +207,7 @@ private:
     QPointer<api::Client> m_client;
     PageLoader m_pageLoader;
     api::FlagListQuery m_query;
+    QHash<qint64, CopyMark> m_copyMarks;
     QHash<int, FlagRow> m_rows;            // loaded rows by row
     QHash<qint64, int> m_rowOfId;          // of m_rows
     mutable QHash<int, quint64> m_pageUse; // whole pages loaded -> when a view last showed them

@@ -460,20 +460,18 @@ void MirrorService::pullFlags(qint64 projectId, const Principal &by,
 
 QList<MirrorOverride> MirrorService::overrides(qint64 projectId) const
 {
-    QHash<qint64, const ItemOrigin *> byLocalId;
-    const QHash<qint64, ItemOrigin> origins = m_origins.flags(projectId);
-    for (const ItemOrigin &origin : origins)
-        byLocalId.insert(origin.localId, &origin);
+    const QHash<qint64, qint64> inStepAt = m_origins.flagLocalVersions(projectId);
     const auto versions = m_flags.versions(projectId);
     QList<MirrorOverride> found;
     for (auto it = versions.cbegin(); it != versions.cend(); ++it) {
-        const ItemOrigin *origin = byLocalId.value(it.key());
+        const auto origin = inStepAt.constFind(it.key());
+        const bool copied = origin != inStepAt.cend();
         std::optional<MirrorOverride::Kind> kind;
-        if (!origin && !it->deleted)
+        if (!copied && !it->deleted)
             kind = MirrorOverride::Kind::Created;
-        else if (origin && it->deleted)
+        else if (copied && it->deleted)
             kind = MirrorOverride::Kind::Deleted;
-        else if (origin && it->version != origin->localVersion)
+        else if (copied && it->version != *origin)
             kind = MirrorOverride::Kind::Changed;
         if (!kind)
             continue;

@@ -91,6 +91,12 @@ QHash<qint64, qint64> OriginRepository::flagIds(qint64 projectId) const
     return ids(u"SELECT flag_id, remote_id FROM flag_origins WHERE project_id = ?"_s, projectId);
 }
 
+QHash<qint64, qint64> OriginRepository::flagLocalVersions(qint64 projectId) const
+{
+    return ids(u"SELECT flag_id, local_version FROM flag_origins WHERE project_id = ?"_s,
+               projectId);
+}
+
 QHash<qint64, qint64> OriginRepository::cohortIds(qint64 projectId) const
 {
     return ids(u"SELECT cohort_id, remote_id FROM cohort_origins WHERE project_id = ?"_s,

@@ -51,6 +51,8 @@ public:
     // Remote id by local id, reading no objects.
     QHash<qint64, qint64> flagIds(qint64 projectId) const;
     QHash<qint64, qint64> cohortIds(qint64 projectId) const;
+    // The local version each flag was last in step at, by local id, reading no objects.
+    QHash<qint64, qint64> flagLocalVersions(qint64 projectId) const;
     void putFlag(qint64 projectId, const ItemOrigin &origin);
     void putCohort(qint64 projectId, const ItemOrigin &origin);
     void removeFlag(qint64 flagId);

@@ -619,6 +619,19 @@ void TestMainWindow::worksOfflineOnACopyOfAPostHogProject()
     m_window->action(u"toggleActive"_s)->trigger();
     QTRY_COMPARE(m_window->action(u"toggleActive"_s)->text(), u"&Enable"_s);
     QVERIFY(remote.getFlag(banner).value("active"_L1).toBool());
+    // Marked in the list, counted in the status bar.
+    QTRY_COMPARE(m_window->copyChangesLabel()->text(), u"Not on PostHog yet: 1 changed"_s);
+    const auto markOf = [this](const QString &key) {
+        for (int row = 0; row < m_window->flagModel()->rowCount(); ++row) {
+            const QModelIndex index = m_window->flagModel()->index(row, 0);
+            if (index.data(models::FlagListModel::FlagKeyRole).toString() == key)
+                return models::FlagListModel::CopyMark(
+                    index.data(models::FlagListModel::CopyMarkRole).toInt());
+        }
+        return models::FlagListModel::CopyMark::None;
+    };
+    QCOMPARE(markOf(u"summer-banner"_s), models::FlagListModel::CopyMark::Changed);
+    QCOMPARE(markOf(u"pricing-v2"_s), models::FlagListModel::CopyMark::None);
     widget_test::saveScreenshot(m_window.get(), u"work-offline-copy"_s);
 
     // Pushed back: the change, with what it changes, then sent.
@@ -642,6 +655,8 @@ void TestMainWindow::worksOfflineOnACopyOfAPostHogProject()
     QVERIFY(!push->pushButton()->isEnabled());
     QVERIFY(!remote.getFlag(banner).value("active"_L1).toBool());
     widget_test::saveScreenshot(push, u"push-changes-sent"_s);
+    QTRY_COMPARE(m_window->copyChangesLabel()->text(), u"In step with PostHog"_s);
+    QCOMPARE(markOf(u"summer-banner"_s), models::FlagListModel::CopyMark::None);
 }
 
 #include "tst_main_window.moc"
