@@ -3,6 +3,7 @@
 #include "connection_dialog.h"
 #include "connection_identity.h"
 #include "connection_switch_check.h"
+#include "copy_source.h"
 #include "editor_preferences.h"
 #include "empty_state.h"
 #include "flag_change_notifier.h"
@@ -276,6 +277,11 @@ void MainWindow::createActions()
     add(u"pushChanges"_s, tr("&Push Changes…"), u"push"_s, {QKeySequence(u"Ctrl+Shift+P"_s)},
         tr("Send the flags changed in this offline copy to the PostHog project it copies"),
         &MainWindow::pushChanges);
+    add(u"pullChanges"_s, tr("P&ull from PostHog…"), u"refresh"_s,
+        {QKeySequence(u"Ctrl+Shift+U"_s)},
+        tr("Bring PostHog's changes into this offline copy; flags changed on both sides are "
+           "merged"),
+        &MainWindow::pullChanges);
     add(u"quit"_s, tr("&Quit"), QString(), quitShortcuts(), tr("Quit Bunting"), &QWidget::close);
     // From any of the app's windows, as every desktop app quits.
     action(u"quit"_s)->setShortcutContext(Qt::ApplicationShortcut);
@@ -438,6 +444,7 @@ void MainWindow::rebuildProfileChoices()
     m_connectionMenu->addAction(action(u"removeConnection"_s));
     m_connectionMenu->addSeparator();
     m_connectionMenu->addAction(action(u"workOffline"_s));
+    m_connectionMenu->addAction(action(u"pullChanges"_s));
     m_connectionMenu->addAction(action(u"pushChanges"_s));
     const ConnectionProfile shown = profiles->current();
     const bool remote = !shown.isLocal();
@@ -446,6 +453,7 @@ void MainWindow::rebuildProfileChoices()
     action(u"removeConnection"_s)->setEnabled(remote || shown.isOfflineCopy());
     action(u"workOffline"_s)->setEnabled(remote);
     action(u"pushChanges"_s)->setEnabled(shown.isOfflineCopy());
+    action(u"pullChanges"_s)->setEnabled(shown.isOfflineCopy());
 }
 
 void MainWindow::switchToProfile(const QString &profileId)
@@ -1012,6 +1020,29 @@ void MainWindow::pushChanges()
     // Pushing writes PostHog's answers into the copy: the list shows them.
     connect(dialog, &PushDialog::pushFinished, this, &MainWindow::refresh);
     dialog->open();
+}
+
+void MainWindow::pullChanges()
+{
+    const ConnectionProfile copy = m_connection->current();
+    if (!copy.isOfflineCopy())
+        return;
+    findCopySource(*m_connection, copy, this, [this, id = copy.id](const CopySource &source) {
+        if (m_connection->current().id != id)
+            return;
+        if (!source.problem.isEmpty()) {
+            m_messages->showMessage(MessageBar::Kind::Error,
+                                    tr("Cannot pull from PostHog: %1").arg(source.problem));
+            return;
+        }
+        auto *remote = new api::Client(source.profile->endpoint(source.apiKey));
+        auto *dialog = new WorkOfflineDialog(*m_connection, *remote, *source.profile, this);
+        remote->setParent(dialog);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &WorkOfflineDialog::copyWritten, this, &MainWindow::refresh);
+        dialog->open();
+        dialog->startCopy();
+    });
 }
 
 void MainWindow::refreshCopyMarks()

@@ -104,6 +104,7 @@ public Q_SLOTS:
     void removeConnection();
     void workOffline();
     void pushChanges();
+    void pullChanges();
     void refreshCopyMarks();
 
 Q_SIGNALS:

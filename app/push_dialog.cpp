@@ -2,13 +2,11 @@
 
 #include "client.h"
 #include "connection_controller.h"
+#include "copy_source.h"
 #include "flag_change_tree.h"
 #include "json_diff_view.h"
 #include "local_server.h"
 #include "local_session.h"
-#include "profile_store.h"
-#include "project_pull.h"
-#include "secret_store.h"
 #include "version_history.h"
 
 #include <QDialogButtonBox>
@@ -186,49 +184,15 @@ void PushDialog::reject()
 
 void PushDialog::findRemote()
 {
-    LocalSession *session = m_connection.localSession();
-    if (!session)
-        return;
-    const qint64 project = m_project;
-    onCopy<std::optional<server::ProjectOrigin>>(
-        session, this,
-        [project](server::LocalServer &server) { return server.mirror().origin(project); },
-        [this](const std::optional<server::ProjectOrigin> &origin) {
-            if (!origin) {
-                m_remoteProblem = tr("This project is not a copy of a PostHog project.");
-                return updateButton();
-            }
-            std::optional<api::ConnectionProfile> source;
-            for (const api::ConnectionProfile &profile : m_connection.profiles()->profiles()) {
-                if (profile.isLocal() || ProjectPull::hostKey(profile.host) != origin->host)
-                    continue;
-                if (profile.projectId == QString::number(origin->remoteProjectId))
-                    source = profile;
-                else if (!source && profile.projectId == "@current"_L1)
-                    source = profile; // the key's own project: PostHog checks it is this one
-            }
-            if (!source) {
-                m_remoteProblem =
-                    tr("No connection to project %1 on %2 is set up. Add it (Connection ▸ Add "
-                       "Connection…) with an API key that may write flags, then push again.")
-                        .arg(origin->remoteProjectId)
-                        .arg(origin->host);
-                return updateButton();
-            }
-            m_remoteTitle = source->title();
-            m_connection.keys()->readKey(
-                source->id, this, [this, profile = *source](const api::SecretStore::Result &key) {
-                    if (!key.ok()) {
-                        m_remoteProblem =
-                            key.status == api::SecretStore::Result::Status::NotFound
-                                ? tr("No API key is stored for %1.").arg(profile.title())
-                                : key.error;
-                        return updateButton();
-                    }
-                    m_remote = new api::Client(profile.endpoint(key.key), this);
-                    updateButton();
-                });
-        });
+    findCopySource(m_connection, m_copy, this, [this](const CopySource &source) {
+        if (!source.problem.isEmpty()) {
+            m_remoteProblem = source.problem;
+            return updateButton();
+        }
+        m_remoteTitle = source.profile->title();
+        m_remote = new api::Client(source.profile->endpoint(source.apiKey), this);
+        updateButton();
+    });
 }
 
 void PushDialog::loadPlan()

@@ -8,6 +8,7 @@
 
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLocale>
 #include <QPlainTextEdit>
@@ -108,6 +109,7 @@ void WorkOfflineDialog::startCopy()
 {
     QString error;
     LocalSession *session = m_connection.startLocalSession(&error);
+    m_session = session;
     if (!session) {
         m_status->setText(tr("The local server did not start: %1").arg(error));
         return;
@@ -143,26 +145,7 @@ void WorkOfflineDialog::startCopy()
                 finished(false);
                 return;
             }
-            m_copyProfileId = m_connection.addOfflineCopy(report->projectId, m_profile.title());
-            const QLocale locale;
-            const int flags = report->created + report->updated + report->unchanged + report->kept;
-            const auto many = [&locale](int n, const QString &one, const QString &more) {
-                return (n == 1 ? one : more).arg(locale.toString(n));
-            };
-            QString text = tr("Copied %1 and %2 into local project %3.")
-                               .arg(many(flags, tr("%1 flag"), tr("%1 flags")),
-                                    many(report->personsWritten, tr("%1 person"), tr("%1 persons")))
-                               .arg(report->projectId);
-            if (report->kept > 0)
-                text += u' ' + tr("%n flag(s) changed in the copy were kept as they are.", nullptr,
-                                  report->kept);
-            if (!report->problems.isEmpty()) {
-                text += u' ' + tr("%n could not be copied:", nullptr, int(report->problems.size()));
-                m_problems->setPlainText(report->problems.join(u'\n'));
-                m_problems->setVisible(true);
-            }
-            m_status->setText(text);
-            finished(true);
+            copied(*report);
         },
         this);
     m_pull->setProgress([this](ProjectPull::Stage stage, int done, int total) {
@@ -205,14 +188,146 @@ void WorkOfflineDialog::startCopy()
     m_pull->start();
 }
 
+void WorkOfflineDialog::copied(const MirrorReport &report)
+{
+    m_copyProfileId = m_connection.addOfflineCopy(report.projectId, m_profile.title());
+    m_localProject = report.projectId;
+    const QLocale locale;
+    const int flags = report.created + report.updated + report.unchanged + report.kept;
+    // Called again once the merges are done, when this function has returned.
+    const auto many = [locale](int n, const QString &one, const QString &more) {
+        return (n == 1 ? one : more).arg(locale.toString(n));
+    };
+    QString text = tr("Copied %1 and %2 into local project %3.")
+                       .arg(many(flags, tr("%1 flag"), tr("%1 flags")),
+                            many(report.personsWritten, tr("%1 person"), tr("%1 persons")))
+                       .arg(report.projectId);
+    const int keptAsIs = report.kept - int(report.changedOnBothSides.size());
+    if (keptAsIs > 0)
+        text += u' ' + many(keptAsIs, tr("%1 flag changed in the copy was kept as it is."),
+                            tr("%1 flags changed in the copy were kept as they are."));
+    auto tally = std::make_shared<MergeTally>();
+    tally->problems = report.problems;
+    const auto done = [this, text, tally, many] {
+        QString full = text;
+        if (tally->merged > 0)
+            full += u' ' + many(tally->merged, tr("%1 flag changed on both sides was merged."),
+                                tr("%1 flags changed on both sides were merged."));
+        if (tally->keptMine > 0)
+            full += u' ' + many(tally->keptMine, tr("%1 kept the copy's version."),
+                                tr("%1 kept the copy's version."));
+        if (tally->tookTheirs > 0)
+            full += u' ' + many(tally->tookTheirs, tr("%1 took PostHog's version."),
+                                tr("%1 took PostHog's version."));
+        if (tally->undecided > 0)
+            full += u' ' + many(tally->undecided,
+                                tr("%1 conflict was left for later: it stays changed."),
+                                tr("%1 conflicts were left for later: they stay changed."));
+        if (!tally->problems.isEmpty()) {
+            full += u' ' + tr("%1 could not be copied:").arg(tally->problems.size());
+            m_problems->setPlainText(tally->problems.join(u'\n'));
+            m_problems->setVisible(true);
+        }
+        m_status->setText(full);
+        finished(true);
+        Q_EMIT copyWritten();
+    };
+    if (report.changedOnBothSides.isEmpty())
+        return done();
+    m_status->setText(tr("Merging PostHog's changes into the flags changed in the copy…"));
+    mergeNext(report.changedOnBothSides, tally, done);
+}
+
+void WorkOfflineDialog::mergeNext(QList<qint64> flagIds, std::shared_ptr<MergeTally> tally,
+                                  std::function<void()> done)
+{
+    if (flagIds.isEmpty() || !m_session)
+        return done();
+    const qint64 flagId = flagIds.takeFirst();
+    const qint64 project = m_localProject;
+    LocalSession *session = m_session;
+    auto found = std::make_shared<std::optional<server::MirrorService::BothChanged>>();
+    // Writes the user's choice, then goes on with the next flag.
+    const auto apply = [this, session, project, flagIds, tally,
+                        done](const server::MirrorService::BothChanged &flag,
+                              std::optional<QJsonObject> merged) {
+        auto error = std::make_shared<QString>();
+        session->post(
+            [project, flag, merged, error](server::LocalServer &server) {
+                try {
+                    if (merged)
+                        server.mirror().rebase(project, flag.item, *merged);
+                    else
+                        server.mirror().adopt(project, flag.item, flag.theirs);
+                } catch (const server::ApiError &refused) {
+                    *error = refused.detail();
+                } catch (const std::exception &failure) {
+                    *error = QString::fromUtf8(failure.what());
+                }
+            },
+            this,
+            [this, error, key = flag.item.key, flagIds, tally, done] {
+                if (!error->isEmpty())
+                    tally->problems.append(tr("flag '%1': %2").arg(key, *error));
+                mergeNext(flagIds, tally, done);
+            });
+    };
+    session->post(
+        [project, flagId, found](server::LocalServer &server) {
+            *found = server.mirror().bothChanged(project, flagId);
+        },
+        this,
+        [this, found, flagIds, tally, done, apply] {
+            if (!*found)
+                return mergeNext(flagIds, tally, done);
+            const server::MirrorService::BothChanged flag = **found;
+            const models::FlagRebase rebase = models::FlagRebase::compute(
+                FeatureFlag::fromJson(flag.item.base), FeatureFlag::fromJson(flag.item.mine),
+                FeatureFlag::fromJson(flag.theirs));
+            if (!rebase.hasConflicts()) {
+                ++tally->merged;
+                return apply(flag, rebase.merged.toJson());
+            }
+            const auto answer = [flag, rebase, tally, apply, flagIds, done,
+                                 this](ConflictChoice choice) {
+                switch (choice) {
+                case ConflictChoice::Merge:
+                    ++tally->merged;
+                    return apply(flag, rebase.merged.toJson());
+                case ConflictChoice::MergeTakingTheirs:
+                    ++tally->merged;
+                    return apply(flag, rebase.mergedTheirs.toJson());
+                case ConflictChoice::Overwrite:
+                    ++tally->keptMine;
+                    return apply(flag, flag.item.mine);
+                case ConflictChoice::Reload:
+                    ++tally->tookTheirs;
+                    return apply(flag, std::nullopt);
+                case ConflictChoice::Ask:
+                    break;
+                }
+                ++tally->undecided;
+                mergeNext(flagIds, tally, done);
+            };
+            if (m_resolver)
+                return m_resolver(rebase, flag.item.key, answer);
+            ConflictAuthor author;
+            author.name = tr("Someone on %1").arg(m_profile.title());
+            answer(askAboutConflict(this, rebase, author));
+        });
+}
+
 void WorkOfflineDialog::finished(bool ok)
 {
     setRunning(false);
     m_buttons->button(QDialogButtonBox::Cancel)->setEnabled(true);
     m_buttons->button(QDialogButtonBox::Cancel)->setText(ok ? tr("Close") : tr("Cancel"));
     m_copy->setText(ok ? tr("Copy &Again") : tr("&Copy"));
-    m_open->setVisible(ok && !m_copyProfileId.isEmpty());
-    if (ok && !m_copyProfileId.isEmpty())
+    // Pulled from the copy itself: it is open already.
+    const bool offerOpen =
+        ok && !m_copyProfileId.isEmpty() && m_connection.current().id != m_copyProfileId;
+    m_open->setVisible(offerOpen);
+    if (offerOpen)
         m_open->setDefault(true);
 }
 

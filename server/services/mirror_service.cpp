@@ -643,4 +643,43 @@ void MirrorService::adopt(qint64 projectId, const PushItem &item, const QJsonObj
     });
 }
 
+std::optional<MirrorService::BothChanged> MirrorService::bothChanged(qint64 projectId,
+                                                                     qint64 flagId) const
+{
+    const auto origin = m_origins.flag(flagId);
+    if (!origin || origin->baseObject == origin->remoteObject)
+        return std::nullopt;
+    const auto item = pushItem(projectId, flagId);
+    if (!item || item->kind != MirrorOverride::Kind::Changed)
+        return std::nullopt;
+    QJsonObject theirs = origin->remoteObject;
+    theirs.insert("id"_L1, origin->remoteId);
+    theirs.insert("version"_L1, origin->remoteVersion);
+    return BothChanged{*item, theirs};
+}
+
+void MirrorService::rebase(qint64 projectId, const PushItem &item, const QJsonObject &merged)
+{
+    m_db.transaction([&] {
+        Principal by;
+        by.userId = mirrorUserId();
+        by.scopes = {u"*"_s};
+        auto origin = m_origins.flag(item.flagId);
+        const auto local = m_flags.find(projectId, item.flagId);
+        if (!origin || !local || local->version != item.localVersion)
+            return; // changed meanwhile: the next pull finds it again
+        const QJsonObject fields = copiedFields(merged);
+        const IdMaps ids = idMaps(projectId);
+        const QJsonObject body = remapped(fields, ids.cohorts, ids.flags).toObject();
+        FeatureFlag written = *local;
+        if (copiedFields(local->toJson()) != body)
+            written = m_flagService.update(projectId, item.flagId, by, body);
+        origin->baseVersion = origin->remoteVersion;
+        origin->baseObject = origin->remoteObject;
+        if (fields == origin->remoteObject)
+            origin->localVersion = written.version;
+        m_origins.putFlag(projectId, *origin);
+    });
+}
+
 } // namespace bunting::server

@@ -122,6 +122,20 @@ public:
     // ApiError, and nothing written, when the local rules refuse the remote's object.
     void adopt(qint64 projectId, const PushItem &item, const QJsonObject &remoteFlag);
 
+    // A flag changed here whose remote object a pull found changed too since they were last in
+    // step (MirrorReport::changedOnBothSides): the change as a push would send it, and the
+    // remote's newest object (copiedFields, with its id and version) to merge it with.
+    struct BothChanged
+    {
+        PushItem item;
+        QJsonObject theirs;
+    };
+    std::optional<BothChanged> bothChanged(qint64 projectId, qint64 flagId) const;
+    // Settles one: the local flag becomes `merged` (in the remote's ids), starting from the
+    // remote's newest object; it stays marked changed unless `merged` is that object.
+    // ApiError, and nothing written, when the local rules refuse `merged`.
+    void rebase(qint64 projectId, const PushItem &item, const QJsonObject &merged);
+
     // The fields of a PostHog flag a copy takes: those a client may write, less the ones that
     // name remote objects (dashboards) or steer only the creating request.
     static QJsonObject copiedFields(const QJsonObject &flag);

@@ -2,12 +2,15 @@
 // PostHog, spoken to over HTTP with the app's client) into the app's local server, with its
 // progress; the copy becomes a connection of its own that lists the same flags and evaluates
 // the copied persons as the remote does; cancelling while reading leaves nothing; copying again
-// keeps what was changed in the copy.
+// keeps what was changed in the copy, and merges PostHog's changes into a flag changed on both
+// sides (asking where both changed the same field), which then still has its own change to
+// push.
 #include "client.h"
 #include "connection_controller.h"
 #include "local_server.h"
 #include "local_session.h"
 #include "profile_store.h"
+#include "project_push.h"
 #include "test_builders.h"
 #include "test_server.h"
 #include "work_offline_dialog.h"
@@ -45,13 +48,17 @@ private Q_SLOTS:
 
     void theCopyIsAConnectionOfItsOwn();
     void cancellingWhileReadingLeavesNothing();
-    void copyingAgainKeepsWhatChangedInTheCopy();
+    void copyingAgainMergesWhatChangedOnBothSides();
 
 private:
     std::unique_ptr<WorkOfflineDialog> dialog();
     // Clicks Copy and waits for the dialog to finish; its status line.
     QString copy(WorkOfflineDialog &dialog);
     QStringList localProjectNames();
+    // On the current connection (the copy), through the app's client.
+    bool updateLocal(const QString &key, const QJsonObject &changes);
+    FeatureFlag localFlag(const QString &key);
+    QList<bunting::server::PushItem> pushPlan();
     // The flags' keys of a project of the app's local server, through its HTTP API.
     QStringList localKeys(const QString &profileId);
     // "pro-only" for a person, from the current connection's /flags, nothing but the id sent.
@@ -200,39 +207,94 @@ void TestWorkOffline::cancellingWhileReadingLeavesNothing()
     QCOMPARE(m_controller->profiles()->profiles().size(), 1);
 }
 
-void TestWorkOffline::copyingAgainKeepsWhatChangedInTheCopy()
+void TestWorkOffline::copyingAgainMergesWhatChangedOnBothSides()
 {
     auto d = dialog();
     QVERIFY(copy(*d).startsWith(u"Copied"_s));
     const QString id = d->copyProfileId();
     QVERIFY(localKeys(id).contains(u"checkout"_s));
 
-    // In the copy: "checkout" renamed. On the remote: "checkout" renamed too, and a new flag.
-    bool renamed = false;
-    m_controller->client()->listAllFlags(
-        {}, this, {}, [&](const bunting::api::Result<QList<FeatureFlag>> &r) {
-            for (const FeatureFlag &flag : *r)
-                if (flag.key == "checkout"_L1)
-                    m_controller->client()->updateFlag(
-                        flag.id, {{u"name"_s, u"Renamed offline"_s}}, this,
-                        [&](const bunting::api::Result<FeatureFlag> &u) { renamed = bool(u); });
-        });
-    QTRY_VERIFY_WITH_TIMEOUT(renamed, copyMs);
-    QCOMPARE(m_remote->patchFlag(m_checkout, {{u"name"_s, u"Renamed there"_s}}).status, 200);
+    // In the copy: "checkout" renamed, "pro-only" tagged. On PostHog: "checkout" renamed too
+    // and switched off, and a new flag.
+    QVERIFY(updateLocal(u"checkout"_s, {{u"name"_s, u"Renamed offline"_s}}));
+    QVERIFY(updateLocal(u"pro-only"_s, {{u"tags"_s, QJsonArray{u"offline"_s}}}));
+    QCOMPARE(
+        m_remote->patchFlag(m_checkout, {{u"name"_s, u"Renamed there"_s}, {u"active"_s, false}})
+            .status,
+        200);
     m_remote->createFlagId(u"new-there"_s, everyone());
 
+    // Both renamed it: asked, and the merge keeps the copy's name with PostHog's switch.
+    QStringList asked;
+    d->setResolver(
+        [&asked](const bunting::models::FlagRebase &rebase, const QString &key, auto answer) {
+            asked.append(key);
+            QCOMPARE(rebase.conflicts().size(), 1);
+            QCOMPARE(rebase.conflicts().first().path, u"name"_s);
+            answer(bunting::desktop::ConflictChoice::Merge);
+        });
     const QString again = copy(*d);
-    QVERIFY2(again.contains(u"1 flag(s) changed in the copy were kept"_s), qPrintable(again));
+    QCOMPARE(asked, QStringList{u"checkout"_s});
+    QVERIFY2(again.contains(u"1 flag changed in the copy was kept as it is."_s), qPrintable(again));
+    QVERIFY2(again.contains(u"1 flag changed on both sides was merged."_s), qPrintable(again));
     QCOMPARE(d->copyProfileId(), id);
     QVERIFY(localKeys(id).contains(u"new-there"_s));
-    QString name;
+    const FeatureFlag checkout = localFlag(u"checkout"_s);
+    QCOMPARE(checkout.name, u"Renamed offline"_s);
+    QVERIFY(!checkout.active);
+
+    // Still changed, from PostHog's new version: a push sends the name only.
+    const auto plan = pushPlan();
+    QCOMPARE(plan.size(), 2);
+    const bunting::server::PushItem &item = plan.first();
+    QCOMPARE(item.key, u"checkout"_s);
+    QCOMPARE(item.base.value("name"_L1).toString(), u"Renamed there"_s);
+    QCOMPARE(bunting::desktop::ProjectPush::changedFields(item.mine, item.base).keys(),
+             QStringList{u"name"_s});
+}
+
+bool TestWorkOffline::updateLocal(const QString &key, const QJsonObject &changes)
+{
+    const FeatureFlag flag = localFlag(key);
+    bool updated = false;
+    bool done = false;
+    m_controller->client()->updateFlag(flag.id, changes, this,
+                                       [&](const bunting::api::Result<FeatureFlag> &u) {
+                                           updated = bool(u);
+                                           done = true;
+                                       });
+    return QTest::qWaitFor([&] { return done; }, copyMs) && updated;
+}
+
+FeatureFlag TestWorkOffline::localFlag(const QString &key)
+{
+    FeatureFlag found;
+    bool done = false;
     m_controller->client()->listAllFlags({}, this, {},
                                          [&](const bunting::api::Result<QList<FeatureFlag>> &r) {
                                              for (const FeatureFlag &flag : *r)
-                                                 if (flag.key == "checkout"_L1)
-                                                     name = flag.name;
+                                                 if (flag.key == key)
+                                                     found = flag;
+                                             done = true;
                                          });
-    QTRY_COMPARE_WITH_TIMEOUT(name, u"Renamed offline"_s, copyMs);
+    if (!QTest::qWaitFor([&] { return done; }, copyMs))
+        qWarning("the local server did not answer");
+    return found;
+}
+
+QList<bunting::server::PushItem> TestWorkOffline::pushPlan()
+{
+    auto plan = std::make_shared<QList<bunting::server::PushItem>>();
+    bool done = false;
+    const qint64 project = m_controller->current().projectId.toLongLong();
+    m_controller->localSession()->post(
+        [plan, project](bunting::server::LocalServer &server) {
+            *plan = server.mirror().pushPlan(project);
+        },
+        this, [&done] { done = true; });
+    if (!QTest::qWaitFor([&] { return done; }, copyMs))
+        qWarning("the local server did not answer");
+    return *plan;
 }
 
 QTEST_MAIN(TestWorkOffline)
