@@ -1,5 +1,6 @@
 #include "services/mirror_service.h"
 
+#include "flag_references.h"
 #include "http/api_error.h"
 #include "services/cohort_validation.h"
 #include "storage/timestamps.h"
@@ -8,7 +9,6 @@
 #include <QSet>
 #include <QUuid>
 #include <algorithm>
-#include <functional>
 
 using namespace Qt::StringLiterals;
 
@@ -27,48 +27,6 @@ qint64 idOf(const QJsonValue &value)
     return ok ? id : 0;
 }
 
-// Rewrites, anywhere in `value`, a cohort property's value and a flag dependency's key from the
-// remote's ids to the local ones. An id the maps do not know stays, and validation names it.
-// The other way, a push rewrites local ids to the remote's, and collects the ids that have no
-// remote counterpart in `unknown`.
-struct UnknownIds
-{
-    QList<qint64> cohorts;
-    QList<qint64> flags;
-};
-
-QJsonValue remapped(const QJsonValue &value, const QHash<qint64, qint64> &cohorts,
-                    const QHash<qint64, qint64> &flags, UnknownIds *unknown = nullptr)
-{
-    if (value.isArray()) {
-        QJsonArray out;
-        for (const QJsonValue &item : value.toArray())
-            out.append(remapped(item, cohorts, flags, unknown));
-        return out;
-    }
-    if (!value.isObject())
-        return value;
-    QJsonObject object = value.toObject();
-    for (auto it = object.begin(); it != object.end(); ++it)
-        it.value() = remapped(it.value(), cohorts, flags, unknown);
-    const QString type = object.value("type"_L1).toString();
-    if (type == "cohort"_L1 && object.value("key"_L1).toString() == "id"_L1) {
-        const QJsonValue remote = object.value("value"_L1);
-        if (const auto local = cohorts.constFind(idOf(remote)); local != cohorts.cend())
-            object.insert("value"_L1, remote.isString() ? QJsonValue(QString::number(*local))
-                                                        : QJsonValue(*local));
-        else if (unknown)
-            unknown->cohorts.append(idOf(remote));
-    } else if (type == "flag"_L1) {
-        const qint64 id = idOf(object.value("key"_L1));
-        if (const auto local = flags.constFind(id); local != flags.cend())
-            object.insert("key"_L1, QString::number(*local));
-        else if (unknown)
-            unknown->flags.append(id);
-    }
-    return object;
-}
-
 QHash<qint64, qint64> inverted(const QHash<qint64, qint64> &map)
 {
     QHash<qint64, qint64> out;
@@ -76,49 +34,6 @@ QHash<qint64, qint64> inverted(const QHash<qint64, qint64> &map)
     for (auto it = map.cbegin(); it != map.cend(); ++it)
         out.insert(it.value(), it.key());
     return out;
-}
-
-// The remote flags the flag's conditions name, by remote id.
-void namedFlags(const QJsonValue &value, QList<qint64> &ids)
-{
-    if (value.isArray()) {
-        for (const QJsonValue &item : value.toArray())
-            namedFlags(item, ids);
-        return;
-    }
-    if (!value.isObject())
-        return;
-    const QJsonObject object = value.toObject();
-    if (object.value("type"_L1).toString() == "flag"_L1)
-        ids.append(idOf(object.value("key"_L1)));
-    for (const QJsonValue &item : object)
-        namedFlags(item, ids);
-}
-
-// Flags after the flags they depend on, so each dependency exists locally when its dependent
-// is written.
-QList<const QJsonObject *> dependenciesFirst(const QList<QJsonObject> &flags)
-{
-    QHash<qint64, const QJsonObject *> byId;
-    for (const QJsonObject &flag : flags)
-        byId.insert(idOf(flag.value("id"_L1)), &flag);
-    QList<const QJsonObject *> ordered;
-    QSet<qint64> visited;
-    std::function<void(const QJsonObject &)> visit = [&](const QJsonObject &flag) {
-        const qint64 id = idOf(flag.value("id"_L1));
-        if (visited.contains(id))
-            return;
-        visited.insert(id);
-        QList<qint64> named;
-        namedFlags(flag.value("filters"_L1), named);
-        for (const qint64 dependency : named)
-            if (const auto found = byId.constFind(dependency); found != byId.cend())
-                visit(**found);
-        ordered.append(&flag);
-    };
-    for (const QJsonObject &flag : flags)
-        visit(flag);
-    return ordered;
 }
 
 QJsonObject copiedCohortFields(const QJsonObject &cohort)
@@ -277,7 +192,7 @@ void MirrorService::pullCohorts(qint64 projectId, const RemoteProjectState &remo
         const QJsonObject fields = copiedCohortFields(cohort);
         if (origin.remoteObject == fields)
             continue;
-        QJsonObject document = remapped(fields, ids.cohorts, ids.flags).toObject();
+        QJsonObject document = remapReferences(fields, ids.cohorts, ids.flags).toObject();
         document.insert("id"_L1, origin.localId);
         document.insert("deleted"_L1, false);
         changed.append({&origin, fields, document});
@@ -378,7 +293,7 @@ void MirrorService::pullFlags(qint64 projectId, const Principal &by,
         const int remoteVersion = flag.value("version"_L1).toInt();
         const QJsonObject fields = copiedFields(flag);
         const auto origin = origins.constFind(remoteId);
-        QJsonObject body = remapped(fields, ids.cohorts, ids.flags).toObject();
+        QJsonObject body = remapReferences(fields, ids.cohorts, ids.flags).toObject();
         try {
             if (origin == origins.cend()) {
                 body.insert("_should_create_usage_dashboard"_L1, false);
@@ -399,7 +314,9 @@ void MirrorService::pullFlags(qint64 projectId, const Principal &by,
     };
     QSet<qint64> seen;
     QList<const QJsonObject *> refused;
-    for (const QJsonObject *flag : dependenciesFirst(remote.flags)) {
+    // Each dependency exists locally before the flags that name it are written.
+    for (const qsizetype index : dependenciesFirst(remote.flags)) {
+        const QJsonObject *flag = &remote.flags[index];
         const qint64 remoteId = idOf(flag->value("id"_L1));
         const int remoteVersion = flag->value("version"_L1).toInt();
         seen.insert(remoteId);
@@ -506,7 +423,8 @@ int MirrorService::reset(qint64 projectId)
             if (item.kind == MirrorOverride::Kind::Created)
                 continue;
             ItemOrigin origin = byLocalId.value(item.flagId);
-            QJsonObject body = remapped(origin.remoteObject, ids.cohorts, ids.flags).toObject();
+            QJsonObject body =
+                remapReferences(origin.remoteObject, ids.cohorts, ids.flags).toObject();
             body.insert("deleted"_L1, false);
             const FeatureFlag flag = m_flagService.update(projectId, item.flagId, by, body);
             m_origins.putFlag(projectId, inStep(flag, origin.remoteId, origin.remoteVersion,
@@ -531,9 +449,10 @@ PushItem MirrorService::pushItem(qint64 projectId, const FeatureFlag &local,
         item.baseVersion = origin->baseVersion;
         item.base = origin->baseObject;
     }
-    UnknownIds unknown;
-    item.mine = remapped(copiedFields(local.toJson()), toRemote.cohorts, toRemote.flags, &unknown)
-                    .toObject();
+    FlagReferences unknown;
+    item.mine =
+        remapReferences(copiedFields(local.toJson()), toRemote.cohorts, toRemote.flags, &unknown)
+            .toObject();
     if (kind == MirrorOverride::Kind::Deleted)
         return item; // its conditions are not sent
     QStringList names;
@@ -571,8 +490,8 @@ QList<PushItem> MirrorService::pushPlan(qint64 projectId) const
     // remote's id; the others keep the overrides' order (by key).
     QHash<qint64, int> rank;
     int next = 0;
-    for (const QJsonObject *flag : dependenciesFirst(madeHere))
-        rank.insert(idOf(flag->value("id"_L1)), next++);
+    for (const qsizetype index : dependenciesFirst(madeHere))
+        rank.insert(idOf(madeHere[index].value("id"_L1)), next++);
     std::stable_sort(items.begin(), items.end(), [&](const PushItem &a, const PushItem &b) {
         return rank.value(a.flagId, -1) < rank.value(b.flagId, -1);
     });
@@ -633,7 +552,7 @@ void MirrorService::adopt(qint64 projectId, const PushItem &item, const QJsonObj
             return;
         }
         const IdMaps ids = idMaps(projectId);
-        QJsonObject body = remapped(fields, ids.cohorts, ids.flags).toObject();
+        QJsonObject body = remapReferences(fields, ids.cohorts, ids.flags).toObject();
         FeatureFlag written = *local;
         if (local->deleted || copiedFields(local->toJson()) != body) {
             body.insert("deleted"_L1, false);
@@ -670,7 +589,7 @@ void MirrorService::rebase(qint64 projectId, const PushItem &item, const QJsonOb
             return; // changed meanwhile: the next pull finds it again
         const QJsonObject fields = copiedFields(merged);
         const IdMaps ids = idMaps(projectId);
-        const QJsonObject body = remapped(fields, ids.cohorts, ids.flags).toObject();
+        const QJsonObject body = remapReferences(fields, ids.cohorts, ids.flags).toObject();
         FeatureFlag written = *local;
         if (copiedFields(local->toJson()) != body)
             written = m_flagService.update(projectId, item.flagId, by, body);
