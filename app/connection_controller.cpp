@@ -92,6 +92,28 @@ LocalSession *ConnectionController::startLocalSession(QString *error)
     return m_local.get();
 }
 
+void ConnectionController::endpointFor(
+    const ConnectionProfile &profile, QObject *context,
+    std::function<void(const std::optional<api::Endpoint> &, const QString &)> done)
+{
+    if (profile.isLocal()) {
+        QString error;
+        if (!startLocalSession(&error))
+            return done(std::nullopt, tr("The local server did not start: %1").arg(error));
+        api::Endpoint endpoint = m_local->endpoint();
+        if (profile.isOfflineCopy())
+            endpoint.projectId = profile.projectId;
+        return done(endpoint, {});
+    }
+    m_keys->readKey(profile.id, context, [profile, done](const api::SecretStore::Result &key) {
+        if (!key.ok())
+            return done(std::nullopt, key.status == api::SecretStore::Result::Status::NotFound
+                                          ? tr("No API key is stored for %1.").arg(profile.title())
+                                          : key.error);
+        done(profile.endpoint(key.key), {});
+    });
+}
+
 QString ConnectionController::addOfflineCopy(qint64 localProjectId, const QString &copiedFrom)
 {
     ConnectionProfile copy;

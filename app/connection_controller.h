@@ -56,6 +56,13 @@ public:
     void addRemote(const api::ConnectionProfile &profile, const QString &apiKey);
     // Replaces a remote profile and its key, then switches to it.
     void updateRemote(const api::ConnectionProfile &profile, const QString &apiKey);
+    // Where a client reaches `profile`, without switching to it: a remote one's host with its
+    // stored key, the local server (started when needed) for the local ones. `done` runs on
+    // `context`'s thread with the endpoint, or nullopt and a sentence.
+    void endpointFor(
+        const api::ConnectionProfile &profile, QObject *context,
+        std::function<void(const std::optional<api::Endpoint> &, const QString &error)> done);
+
     // Keeps the profile of an offline copy (local project `localProjectId`, a copy of the
     // connection titled `copiedFrom`) and returns its id; it is not switched to.
     QString addOfflineCopy(qint64 localProjectId, const QString &copiedFrom);

@@ -5,7 +5,6 @@
 #include "local_session.h"
 #include "profile_store.h"
 #include "project_pull.h"
-#include "secret_store.h"
 
 #include <QCoreApplication>
 #include <QObject>
@@ -58,15 +57,12 @@ void findCopySource(ConnectionController &connection, const api::ConnectionProfi
                                 "Add Connection…) with an API key that may write flags.")
                                  .arg((*origin)->remoteProjectId)
                                  .arg((*origin)->host)});
-            connection.keys()->readKey(
-                source->id, context, [source, done](const api::SecretStore::Result &key) {
-                    if (!key.ok())
-                        return done({source,
-                                     {},
-                                     key.status == api::SecretStore::Result::Status::NotFound
-                                         ? tr("No API key is stored for %1.").arg(source->title())
-                                         : key.error});
-                    done({source, key.key, {}});
+            connection.endpointFor(
+                *source, context,
+                [source, done](const std::optional<api::Endpoint> &endpoint, const QString &error) {
+                    if (!endpoint)
+                        return done({source, {}, error});
+                    done({source, *endpoint, {}});
                 });
         });
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "connection_profile.h"
+#include "endpoint.h"
 
 #include <QString>
 #include <functional>
@@ -18,8 +19,8 @@ class ConnectionController;
 struct CopySource
 {
     std::optional<api::ConnectionProfile> profile;
-    QString apiKey;
-    QString problem; // a sentence for the user when there is no usable source
+    api::Endpoint endpoint; // with its stored key
+    QString problem;        // a sentence for the user when there is no usable source
 };
 
 // Asks the local server and the key store; `done` runs on `context`'s thread, unless it is gone.

@@ -36,13 +36,20 @@
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QComboBox>
+#include <QDate>
+#include <QDir>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QHeaderView>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QLocale>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QSaveFile>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -171,6 +178,7 @@ MainWindow::MainWindow(const MainWindowSetup &setup, QWidget *parent)
         menu.addAction(action(u"toggleActive"_s));
         menu.addAction(action(u"copyKey"_s));
         menu.addAction(action(u"editTags"_s));
+        menu.addAction(action(u"copyTo"_s));
         menu.addSeparator();
         menu.addAction(action(u"delete"_s));
         menu.exec(m_table->viewport()->mapToGlobal(pos));
@@ -282,6 +290,17 @@ void MainWindow::createActions()
         tr("Bring PostHog's changes into this offline copy; flags changed on both sides are "
            "merged"),
         &MainWindow::pullChanges);
+    add(u"copyTo"_s, tr("Copy &To…"), u"copy"_s, {QKeySequence(u"Ctrl+Shift+T"_s)},
+        tr("Copy the selected flags to another connection's project, seeing what each would "
+           "change there first"),
+        &MainWindow::copyFlagsTo);
+    add(u"exportFlags"_s, tr("&Export Flags…"), QString(), {QKeySequence(u"Ctrl+Shift+E"_s)},
+        tr("Save the selected flags, with the cohorts they use, to a JSON file"),
+        &MainWindow::exportFlags);
+    add(u"importFlags"_s, tr("&Import Flags…"), QString(), {QKeySequence(u"Ctrl+Shift+I"_s)},
+        tr("Bring flags from an exported file into this project, seeing what each would change "
+           "first"),
+        &MainWindow::importFlags);
     add(u"quit"_s, tr("&Quit"), QString(), quitShortcuts(), tr("Quit Bunting"), &QWidget::close);
     // From any of the app's windows, as every desktop app quits.
     action(u"quit"_s)->setShortcutContext(Qt::ApplicationShortcut);
@@ -293,6 +312,10 @@ void MainWindow::createMenus()
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(action(u"newFlag"_s));
     file->addAction(action(u"editFlag"_s));
+    file->addSeparator();
+    file->addAction(action(u"importFlags"_s));
+    file->addAction(action(u"exportFlags"_s));
+    file->addAction(action(u"copyTo"_s));
     file->addSeparator();
     file->addAction(action(u"quit"_s));
 
@@ -531,8 +554,10 @@ void MainWindow::updateActions()
     action(u"userFlags"_s)->setEnabled(connected);
     action(u"staleFlags"_s)->setEnabled(connected);
     action(u"projectActivity"_s)->setEnabled(connected);
-    for (const char *name : {"toggleActive", "delete", "copyKey", "editTags"})
+    for (const char *name :
+         {"toggleActive", "delete", "copyKey", "editTags", "copyTo", "exportFlags"})
         action(QString::fromLatin1(name))->setEnabled(connected && !ids.isEmpty());
+    action(u"importFlags"_s)->setEnabled(connected);
     if (ids.size() == 1) {
         const int row = m_model->rowOfFlag(ids.first());
         const bool active = row >= 0 && m_model->flagAt(row).active;
@@ -1035,7 +1060,7 @@ void MainWindow::pullChanges()
                                     tr("Cannot pull from PostHog: %1").arg(source.problem));
             return;
         }
-        auto *remote = new api::Client(source.profile->endpoint(source.apiKey));
+        auto *remote = new api::Client(source.endpoint);
         auto *dialog = new WorkOfflineDialog(*m_connection, *remote, *source.profile, this);
         remote->setParent(dialog);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
@@ -1043,6 +1068,112 @@ void MainWindow::pullChanges()
         dialog->open();
         dialog->startCopy();
     });
+}
+
+void MainWindow::copyFlagsTo()
+{
+    const QList<qint64> ids = m_table->selectedFlagIds();
+    if (ids.isEmpty() || !client())
+        return;
+    const ConnectionProfile source = m_connection->current();
+    statusBar()->showMessage(tr("Reading the flags to copy…"));
+    loadBundle(*client(), ids, this,
+               [this, source](const std::optional<FlagBundle> &bundle, const QString &error) {
+                   statusBar()->clearMessage();
+                   if (!bundle) {
+                       m_messages->showMessage(MessageBar::Kind::Error,
+                                               tr("The flags could not be read: %1").arg(error));
+                       return;
+                   }
+                   auto *dialog = new PushDialog(*m_connection, *bundle, source.title(), QString(),
+                                                 source.id, this);
+                   dialog->setAttribute(Qt::WA_DeleteOnClose);
+                   dialog->open();
+               });
+}
+
+void MainWindow::exportFlags()
+{
+    const QList<qint64> ids = m_table->selectedFlagIds();
+    if (ids.isEmpty() || !client())
+        return;
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export Flags"),
+        QDir::home().filePath(u"flags-%1.json"_s.arg(QDate::currentDate().toString(Qt::ISODate))),
+        tr("Flags (*.json)"));
+    if (!path.isEmpty())
+        exportFlagsTo(ids, path);
+}
+
+void MainWindow::exportFlagsTo(const QList<qint64> &ids, const QString &path)
+{
+    statusBar()->showMessage(tr("Reading the flags to export…"));
+    loadBundle(*client(), ids, this,
+               [this, path](const std::optional<FlagBundle> &bundle, const QString &error) {
+                   statusBar()->clearMessage();
+                   if (!bundle) {
+                       m_messages->showMessage(MessageBar::Kind::Error,
+                                               tr("The flags could not be read: %1").arg(error));
+                       return;
+                   }
+                   QSaveFile file(path);
+                   if (!file.open(QIODevice::WriteOnly) ||
+                       file.write(QJsonDocument(bundle->toJson()).toJson()) < 0 || !file.commit()) {
+                       m_messages->showMessage(
+                           MessageBar::Kind::Error,
+                           tr("%1 could not be written: %2").arg(path, file.errorString()));
+                       return;
+                   }
+                   const QString where = QDir::toNativeSeparators(path);
+                   statusBar()->showMessage(
+                       bundle->flags.size() == 1
+                           ? tr("Exported 1 flag to %1").arg(where)
+                           : tr("Exported %1 flags to %2").arg(bundle->flags.size()).arg(where),
+                       5000);
+               });
+}
+
+void MainWindow::importFlags()
+{
+    if (!client())
+        return;
+    const QString path = QFileDialog::getOpenFileName(this, tr("Import Flags"), QDir::homePath(),
+                                                      tr("Flags (*.json)"));
+    if (!path.isEmpty())
+        importFlagsFrom(path);
+}
+
+void MainWindow::importFlagsFrom(const QString &path)
+{
+    // An export of 100,000 flags is some hundreds of megabytes; anything far past that is not one.
+    constexpr qint64 kLargestFile = 1024LL * 1024 * 1024;
+    QFile file(path);
+    QString error;
+    std::optional<FlagBundle> bundle;
+    if (!file.open(QIODevice::ReadOnly)) {
+        error = file.errorString();
+    } else if (file.size() > kLargestFile) {
+        error = tr("the file is larger than any export of flags.");
+    } else {
+        QJsonParseError parse;
+        const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &parse);
+        if (parse.error != QJsonParseError::NoError || !document.isObject())
+            error = tr("it is not JSON (%1).").arg(parse.errorString());
+        else
+            bundle = FlagBundle::fromJson(document.object(), &error);
+    }
+    if (!bundle) {
+        m_messages->showMessage(
+            MessageBar::Kind::Error,
+            tr("%1 cannot be imported: %2").arg(QDir::toNativeSeparators(path), error));
+        return;
+    }
+    const ConnectionProfile target = m_connection->current();
+    auto *dialog = new PushDialog(*m_connection, *bundle, QFileInfo(path).fileName(), target.id,
+                                  QString(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &PushDialog::pushFinished, this, &MainWindow::refresh);
+    dialog->open();
 }
 
 void MainWindow::refreshCopyMarks()

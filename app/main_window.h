@@ -62,6 +62,9 @@ public:
     void switchToProfile(const QString &profileId);
     // Adds a remote profile with its key and switches to it (what the connection dialog does).
     void addRemoteProfile(const api::ConnectionProfile &profile, const QString &apiKey);
+    // Export and import without the file dialogs, which the actions open first.
+    void exportFlagsTo(const QList<qint64> &ids, const QString &path);
+    void importFlagsFrom(const QString &path);
 
     // For tests and for the app's wiring.
     models::FlagListModel *flagModel() const { return m_model; }
@@ -105,6 +108,9 @@ public Q_SLOTS:
     void workOffline();
     void pushChanges();
     void pullChanges();
+    void copyFlagsTo();
+    void exportFlags();
+    void importFlags();
     void refreshCopyMarks();
 
 Q_SIGNALS:

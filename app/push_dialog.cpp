@@ -7,9 +7,12 @@
 #include "json_diff_view.h"
 #include "local_server.h"
 #include "local_session.h"
+#include "profile_store.h"
 #include "version_history.h"
 
+#include <QComboBox>
 #include <QDialogButtonBox>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QKeySequence>
 #include <QLabel>
@@ -31,19 +34,6 @@ namespace bunting::desktop {
 namespace {
 
 enum Column { KeyColumn, ChangeColumn, StatusColumn };
-
-QString kindText(MirrorOverride::Kind kind)
-{
-    switch (kind) {
-    case MirrorOverride::Kind::Created:
-        return PushDialog::tr("New");
-    case MirrorOverride::Kind::Deleted:
-        return PushDialog::tr("Deleted");
-    case MirrorOverride::Kind::Changed:
-        break;
-    }
-    return PushDialog::tr("Changed");
-}
 
 QString stateText(State state)
 {
@@ -100,11 +90,43 @@ PushDialog::PushDialog(ConnectionController &connection, const api::ConnectionPr
       m_project(copy.projectId.toLongLong())
 {
     setWindowTitle(tr("Push Changes — %1").arg(copy.title()));
+    buildWidgets();
+    m_intro->setText(tr("Reading what changed in this copy…"));
+    loadPlan();
+    findRemote();
+}
+
+PushDialog::PushDialog(ConnectionController &connection, FlagBundle bundle,
+                       const QString &sourceTitle, const QString &targetId,
+                       const QString &excludedId, QWidget *parent)
+    : QDialog(parent), m_connection(connection), m_bundle(std::move(bundle)),
+      m_sourceTitle(sourceTitle)
+{
+    setWindowTitle(tr("Copy Flags — %1").arg(sourceTitle));
+    buildWidgets();
+    m_pushButton->setToolTip(tr("Send the ticked flags to the chosen project (Ctrl+Return)"));
+    auto *row = new QHBoxLayout;
+    auto *label = new QLabel(tr("&To:"), this);
+    m_targetBox = new QComboBox(this);
+    m_targetBox->setObjectName(u"targetBox"_s);
+    label->setBuddy(m_targetBox);
+    for (const api::ConnectionProfile &profile : m_connection.profiles()->profiles())
+        if (profile.id != excludedId)
+            m_targetBox->addItem(profile.title(), profile.id);
+    m_targetBox->setCurrentIndex(std::max(0, m_targetBox->findData(targetId)));
+    row->addWidget(label);
+    row->addWidget(m_targetBox, 1);
+    static_cast<QVBoxLayout *>(layout())->insertLayout(1, row);
+    connect(m_targetBox, &QComboBox::currentIndexChanged, this, &PushDialog::chooseTarget);
+    chooseTarget();
+}
+
+void PushDialog::buildWidgets()
+{
     setObjectName(u"pushDialog"_s);
     auto *layout = new QVBoxLayout(this);
     m_intro = new QLabel(this);
     m_intro->setWordWrap(true);
-    m_intro->setText(tr("Reading what changed in this copy…"));
     layout->addWidget(m_intro);
 
     auto *split = new QSplitter(Qt::Horizontal, this);
@@ -165,8 +187,67 @@ PushDialog::PushDialog(ConnectionController &connection, const api::ConnectionPr
         answer(askAboutConflict(this, rebase, author));
     };
     resize(1000, 620);
-    loadPlan();
-    findRemote();
+}
+
+QString PushDialog::kindText(MirrorOverride::Kind kind) const
+{
+    switch (kind) {
+    case MirrorOverride::Kind::Created:
+        return m_bundle ? tr("New there") : tr("New");
+    case MirrorOverride::Kind::Deleted:
+        return tr("Deleted");
+    case MirrorOverride::Kind::Changed:
+        break;
+    }
+    return m_bundle ? tr("Changes there") : tr("Changed");
+}
+
+void PushDialog::chooseTarget()
+{
+    if (m_push && m_push->isRunning())
+        return;
+    delete m_push;
+    m_push = nullptr;
+    delete m_transfer;
+    m_transfer = nullptr;
+    delete m_remote;
+    m_remote = nullptr;
+    m_remoteProblem.clear();
+    m_planLoaded = false;
+    m_list->clear();
+    m_changes->clear();
+    m_json->clear();
+    m_status->clear();
+    const auto profile = m_connection.profiles()->profile(m_targetBox->currentData().toString());
+    if (!profile) {
+        m_remoteProblem = tr("Add a connection to copy the flags to.");
+        return updateButton();
+    }
+    m_remoteTitle = profile->title();
+    m_intro->setText(tr("Reading %1…").arg(m_remoteTitle));
+    m_connection.endpointFor(
+        *profile, this,
+        [this, id = profile->id](const std::optional<api::Endpoint> &endpoint,
+                                 const QString &error) {
+            if (m_targetBox->currentData().toString() != id)
+                return; // another target was chosen meanwhile
+            if (!endpoint) {
+                m_remoteProblem = error;
+                return updateButton();
+            }
+            m_remote = new api::Client(*endpoint, this);
+            m_transfer = new FlagTransfer(*m_remote, *m_bundle, this);
+            m_transfer->plan([this](const std::optional<FlagTransfer::Plan> &plan,
+                                    const QString &failure) {
+                if (!plan) {
+                    m_remoteProblem = tr("%1 could not be read: %2").arg(m_remoteTitle, failure);
+                    m_intro->clear();
+                    return updateButton();
+                }
+                m_same = plan->same;
+                showPlan(plan->items);
+            });
+        });
 }
 
 PushDialog::~PushDialog() = default;
@@ -190,7 +271,7 @@ void PushDialog::findRemote()
             return updateButton();
         }
         m_remoteTitle = source.profile->title();
-        m_remote = new api::Client(source.profile->endpoint(source.apiKey), this);
+        m_remote = new api::Client(source.endpoint, this);
         updateButton();
     });
 }
@@ -229,14 +310,23 @@ void PushDialog::showPlan(const QList<PushItem> &plan)
             line->setForeground(StatusColumn, stateColour(State::Failed));
         }
     }
-    m_intro->setText(
-        m_plan.isEmpty()
-            ? tr("Nothing changed in this copy since it was copied or last pushed.")
-            : (m_plan.size() == 1 ? tr("1 flag changed in this copy.")
-                                  : tr("%1 flags changed in this copy.").arg(m_plan.size())) +
-                  u' ' +
-                  tr("Tick the ones to send to PostHog; each shows what changed since it was "
-                     "copied."));
+    if (m_bundle) {
+        QString text = tr("%1 of %2 flags from %3 would change %4; tick the ones to send.")
+                           .arg(m_plan.size())
+                           .arg(m_bundle->flags.size())
+                           .arg(m_sourceTitle, m_remoteTitle);
+        if (!m_same.isEmpty())
+            text += u' ' + tr("Equal there already: %1.").arg(m_same.join(u", "_s));
+        m_intro->setText(text);
+    } else
+        m_intro->setText(
+            m_plan.isEmpty()
+                ? tr("Nothing changed in this copy since it was copied or last pushed.")
+                : (m_plan.size() == 1 ? tr("1 flag changed in this copy.")
+                                      : tr("%1 flags changed in this copy.").arg(m_plan.size())) +
+                      u' ' +
+                      tr("Tick the ones to send to PostHog; each shows what changed since it was "
+                         "copied."));
     if (m_list->topLevelItemCount() > 0) {
         m_list->setCurrentItem(m_list->topLevelItem(0));
         showDiff(m_list->topLevelItem(0));
@@ -277,11 +367,18 @@ void PushDialog::updateButton()
 {
     const bool running = m_push && m_push->isRunning();
     const int count = int(ticked().size());
-    m_pushButton->setText(count == 0   ? tr("&Push")
-                          : count == 1 ? tr("&Push 1 Flag")
-                                       : tr("&Push %1 Flags").arg(count));
+    if (m_bundle)
+        m_pushButton->setText(count == 0   ? tr("&Copy")
+                              : count == 1 ? tr("&Copy 1 Flag")
+                                           : tr("&Copy %1 Flags").arg(count));
+    else
+        m_pushButton->setText(count == 0   ? tr("&Push")
+                              : count == 1 ? tr("&Push 1 Flag")
+                                           : tr("&Push %1 Flags").arg(count));
     m_pushButton->setEnabled(!running && isReady() && count > 0);
     m_closeButton->setText(running ? tr("Stop") : tr("Close"));
+    if (m_targetBox)
+        m_targetBox->setEnabled(!running);
     if (!m_remoteProblem.isEmpty())
         m_status->setText(m_remoteProblem);
     else if (!running && m_planLoaded && m_remote && m_status->text().isEmpty())
@@ -291,7 +388,7 @@ void PushDialog::updateButton()
 void PushDialog::startPush()
 {
     LocalSession *session = m_connection.localSession();
-    if (!session || !m_remote || (m_push && m_push->isRunning()))
+    if ((!session && !m_transfer) || !m_remote || (m_push && m_push->isRunning()))
         return;
     const QList<int> rows = ticked();
     if (rows.isEmpty())
@@ -326,6 +423,8 @@ void PushDialog::startPush()
             },
             done);
     };
+    if (m_transfer)
+        copy = m_transfer->copy();
     delete m_push;
     m_push = new ProjectPush(*m_remote, copy, items, this);
     m_push->setResolver(m_resolver);

@@ -1,11 +1,13 @@
 #pragma once
 
 #include "connection_profile.h"
+#include "flag_transfer.h"
 #include "project_push.h"
 
 #include <QDialog>
 #include <QList>
 
+class QComboBox;
 class QLabel;
 class QProgressBar;
 class QPushButton;
@@ -31,13 +33,18 @@ class ConnectionController;
 // question); what was not sent stays marked changed for the next push.
 //
 // The PostHog connection is the one whose host and project the copy came from, with its stored
-// key.
+// key. The same screen sends flags from one project to another ("Copy to…", and importing an
+// exported file): each flag new there, or what it would change there.
 class PushDialog : public QDialog
 {
     Q_OBJECT
 public:
     PushDialog(ConnectionController &connection, const api::ConnectionProfile &copy,
                QWidget *parent = nullptr);
+    // "Copy to…" and "Import": the flags of `bundle` (from `sourceTitle`) to the project of a
+    // connection the user picks, `targetId` first; `excludedId` is not offered (the source).
+    PushDialog(ConnectionController &connection, FlagBundle bundle, const QString &sourceTitle,
+               const QString &targetId, const QString &excludedId, QWidget *parent = nullptr);
     ~PushDialog() override;
 
     // Settles conflicts; by default the editor's merge question, in a message box.
@@ -46,6 +53,7 @@ public:
     QTreeWidget *flagList() const { return m_list; }
     QPushButton *pushButton() const { return m_pushButton; }
     QLabel *statusLabel() const { return m_status; }
+    QComboBox *targetBox() const { return m_targetBox; } // transfers only
     views::FlagChangeTree *changeTree() const { return m_changes; }
     // Ready: the changes are listed and the PostHog connection found (or why not, in the status).
     bool isReady() const { return m_planLoaded && m_remote; }
@@ -57,6 +65,9 @@ Q_SIGNALS:
     void pushFinished();
 
 private:
+    void buildWidgets();
+    void chooseTarget();
+    QString kindText(server::MirrorOverride::Kind kind) const;
     void findRemote();
     void loadPlan();
     void showPlan(const QList<server::PushItem> &plan);
@@ -78,6 +89,12 @@ private:
     ProjectPush *m_push = nullptr;
     QList<int> m_pushRows; // the plan's row of each flag of the push
     ProjectPush::Resolver m_resolver;
+    // Transfers: what is sent, and to whom.
+    std::optional<FlagBundle> m_bundle;
+    QString m_sourceTitle;
+    FlagTransfer *m_transfer = nullptr;
+    QStringList m_same; // keys equal in the target already
+    QComboBox *m_targetBox = nullptr;
 
     QLabel *m_intro = nullptr;
     QTreeWidget *m_list = nullptr;

@@ -80,6 +80,7 @@ private Q_SLOTS:
     void switchesToARemoteProfileAndBackKeepingTheWindow();
     void addsAndRemovesAConnectionThroughTheDialog();
     void worksOfflineOnACopyOfAPostHogProject();
+    void copiesFlagsToAnotherConnectionAndImportsAnExport();
 
 private:
     std::unique_ptr<MainWindow> makeWindow();
@@ -657,6 +658,63 @@ void TestMainWindow::worksOfflineOnACopyOfAPostHogProject()
     widget_test::saveScreenshot(push, u"push-changes-sent"_s);
     QTRY_COMPARE(m_window->copyChangesLabel()->text(), u"In step with PostHog"_s);
     QCOMPARE(markOf(u"summer-banner"_s), models::FlagListModel::CopyMark::None);
+}
+
+// Issue 16, "Flags between projects": "Copy to…" from a PostHog connection to the local
+// server shows each flag as new there, and sends it; an export of it, imported there, is equal
+// already and sends nothing.
+void TestMainWindow::copiesFlagsToAnotherConnectionAndImportsAnExport()
+{
+    TestServer remote;
+    remote.createFlag(QJsonObject{{u"key"_s, u"pricing-v2"_s},
+                                  {u"name"_s, u"Pricing, take 2"_s},
+                                  {u"tags"_s, QJsonArray{u"pricing"_s}},
+                                  {u"filters"_s, test_builders::everyone(25)}});
+    remote.createFlag(QJsonObject{{u"key"_s, u"summer-banner"_s}});
+    api::ConnectionProfile profile;
+    profile.name = u"Shop"_s;
+    profile.host = QUrl(u"http://127.0.0.1:%1"_s.arg(remote.port()));
+    profile.projectId = QString::number(remote.projectId());
+    m_window->addRemoteProfile(profile, remote.ownerKey());
+    QTRY_COMPARE(m_window->flagModel()->rowCount(), 2);
+    waitLoaded();
+
+    select({u"pricing-v2"_s});
+    QVERIFY(m_window->action(u"copyTo"_s)->isEnabled());
+    m_window->action(u"copyTo"_s)->trigger();
+    desktop::PushDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = m_window->findChild<desktop::PushDialog *>()));
+    dialog->targetBox()->setCurrentIndex(
+        dialog->targetBox()->findData(api::ConnectionProfile::localId));
+    QTRY_VERIFY_WITH_TIMEOUT(dialog->isReady(), 10000);
+    QCOMPARE(dialog->flagList()->topLevelItemCount(), 1);
+    QCOMPARE(dialog->flagList()->topLevelItem(0)->text(0), u"pricing-v2"_s);
+    QCOMPARE(dialog->flagList()->topLevelItem(0)->text(1), u"New there"_s);
+    widget_test::saveScreenshot(dialog, u"copy-flags-to"_s);
+    QSignalSpy sent(dialog, &desktop::PushDialog::pushFinished);
+    dialog->pushButton()->click();
+    QTRY_COMPARE_WITH_TIMEOUT(sent.size(), 1, 10000);
+    QVERIFY2(dialog->statusLabel()->text().startsWith(u"1 sent to "_s),
+             qPrintable(dialog->statusLabel()->text()));
+    const QJsonObject copied = call(local(), "GET", QString(), {});
+    QCOMPARE(copied["count"_L1].toInt(), 1);
+    QCOMPARE(copied["results"_L1][0]["key"_L1].toString(), u"pricing-v2"_s);
+    QCOMPARE(copied["results"_L1][0]["tags"_L1], QJsonValue(QJsonArray{u"pricing"_s}));
+    dialog->close();
+
+    const QString path = m_dir->filePath(u"pricing.json"_s);
+    m_window->exportFlagsTo(m_window->table()->selectedFlagIds(), path);
+    QTRY_VERIFY(QFile::exists(path));
+    m_window->switchToProfile(api::ConnectionProfile::localId);
+    QTRY_VERIFY(m_window->profiles()->current().isLocal());
+    waitLoaded();
+    m_window->importFlagsFrom(path);
+    desktop::PushDialog *import = nullptr;
+    QTRY_VERIFY((import = m_window->findChild<desktop::PushDialog *>()));
+    QTRY_VERIFY_WITH_TIMEOUT(import->isReady(), 10000);
+    QCOMPARE(import->flagList()->topLevelItemCount(), 0);
+    QVERIFY2(import->findChild<QLabel *>()->text().contains(u"Equal there already: pricing-v2."_s),
+             qPrintable(import->findChild<QLabel *>()->text()));
 }
 
 #include "tst_main_window.moc"
