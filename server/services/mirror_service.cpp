@@ -435,6 +435,18 @@ int MirrorService::reset(qint64 projectId)
     return written;
 }
 
+MirrorService::IdMaps MirrorService::idMapsFor(qint64 projectId, const QJsonValue &value,
+                                               bool toRemote) const
+{
+    // Most flags name no cohort and no other flag: then no map is read.
+    const FlagReferences named = referencesIn(value);
+    if (named.cohorts.isEmpty() && named.flags.isEmpty())
+        return {};
+    if (toRemote)
+        return {m_origins.cohortIds(projectId), m_origins.flagIds(projectId)};
+    return idMaps(projectId);
+}
+
 PushItem MirrorService::pushItem(qint64 projectId, const FeatureFlag &local,
                                  MirrorOverride::Kind kind, const std::optional<ItemOrigin> &origin,
                                  const IdMaps &toRemote) const
@@ -516,7 +528,7 @@ std::optional<PushItem> MirrorService::pushItem(qint64 projectId, qint64 flagId)
     if (!kind)
         return std::nullopt;
     return pushItem(projectId, *local, *kind, origin,
-                    {m_origins.cohortIds(projectId), m_origins.flagIds(projectId)});
+                    idMapsFor(projectId, local->filters.toJson(), true));
 }
 
 void MirrorService::adopt(qint64 projectId, const PushItem &item, const QJsonObject &remoteFlag)
@@ -551,7 +563,7 @@ void MirrorService::adopt(qint64 projectId, const PushItem &item, const QJsonObj
                                           localVersion, remoteVersion, fields});
             return;
         }
-        const IdMaps ids = idMaps(projectId);
+        const IdMaps ids = idMapsFor(projectId, fields, false);
         QJsonObject body = remapReferences(fields, ids.cohorts, ids.flags).toObject();
         FeatureFlag written = *local;
         if (local->deleted || copiedFields(local->toJson()) != body) {
@@ -588,7 +600,7 @@ void MirrorService::rebase(qint64 projectId, const PushItem &item, const QJsonOb
         if (!origin || !local || local->version != item.localVersion)
             return; // changed meanwhile: the next pull finds it again
         const QJsonObject fields = copiedFields(merged);
-        const IdMaps ids = idMaps(projectId);
+        const IdMaps ids = idMapsFor(projectId, fields, false);
         const QJsonObject body = remapReferences(fields, ids.cohorts, ids.flags).toObject();
         FeatureFlag written = *local;
         if (copiedFields(local->toJson()) != body)

@@ -155,6 +155,8 @@ private:
     void pullFlags(qint64 projectId, const Principal &by, const RemoteProjectState &remote,
                    IdMaps &ids, MirrorReport &report);
     IdMaps idMaps(qint64 projectId) const;
+    // The maps `value` needs, remote to local or (`toRemote`) local to remote.
+    IdMaps idMapsFor(qint64 projectId, const QJsonValue &value, bool toRemote) const;
     PushItem pushItem(qint64 projectId, const FeatureFlag &local, MirrorOverride::Kind kind,
                       const std::optional<ItemOrigin> &origin, const IdMaps &toRemote) const;
 
