@@ -41,8 +41,10 @@ private Q_SLOTS:
     void anAnswerThatNeverCameIsNotSentAgain();
     void aRateLimitWaitsForItsRetryAfter();
     void postHogsRefusalIsToldForThatFlagOnly();
+    void theRoundTripWithNoNetworkInTheMiddle();
 
 private:
+    std::optional<MirrorReport> pull();
     // Runs a push of everything the copy would send; the flags' outcomes by key.
     QHash<QString, ProjectPush::Flag> push(ProjectPush::Resolver resolver = {},
                                            int longestWait = 120);
@@ -76,20 +78,31 @@ void TestProjectPush::init()
     m_client->setOptions(options);
 
     m_copy = std::make_unique<TestServer>();
-    std::optional<MirrorReport> report;
-    ProjectPull pull(
-        *m_client, 0,
-        [this](const bunting::server::RemoteProjectState &state, ProjectPull::Finished done) {
-            done(m_copy->server().mirror().pull(state), {});
-        },
-        [&report](const std::optional<MirrorReport> &written, const QString &error) {
-            QVERIFY2(written, qPrintable(error));
-            report = written;
-        });
-    pull.start();
-    QTRY_VERIFY_WITH_TIMEOUT(report.has_value(), 10000);
+    const std::optional<MirrorReport> report = pull();
+    QVERIFY(report);
     m_project = report->projectId;
     QCOMPARE(report->created, 4);
+}
+
+std::optional<MirrorReport> TestProjectPush::pull()
+{
+    std::optional<MirrorReport> report;
+    bool done = false;
+    ProjectPull pull(
+        *m_client, 0,
+        [this](const bunting::server::RemoteProjectState &state, ProjectPull::Finished finish) {
+            finish(m_copy->server().mirror().pull(state), {});
+        },
+        [&](const std::optional<MirrorReport> &written, const QString &error) {
+            if (!written)
+                qWarning() << "the pull failed:" << error;
+            report = written;
+            done = true;
+        });
+    pull.start();
+    if (!QTest::qWaitFor([&] { return done; }, 10000))
+        qWarning("the pull did not finish");
+    return report;
 }
 
 void TestProjectPush::cleanup()
@@ -370,6 +383,62 @@ void TestProjectPush::postHogsRefusalIsToldForThatFlagOnly()
     QVERIFY(!outcomes[u"taken"_s].retryLater);
     QCOMPARE(outcomes[u"alpha"_s].state, State::Sent);
     QCOMPARE(m_remote->getFlag(remoteId(u"taken"_s))["name"_L1].toString(), u"Made there"_s);
+}
+
+// The round trip: PostHog out of reach while the copy is edited, then back; someone
+// changed the same flag there meanwhile, which is merged; then a pull. What PostHog ends with is
+// what the user meant, field by field, and the copy equals it.
+void TestProjectPush::theRoundTripWithNoNetworkInTheMiddle()
+{
+    m_proxy->close();
+    patchCopy(u"alpha"_s, {{u"filters"_s, everyone(80)}});
+    patchCopy(u"beta"_s, {{u"name"_s, u"Named offline"_s}, {u"filters"_s, everyone(60)}});
+    patchCopy(u"gamma"_s, {{u"deleted"_s, true}});
+    QCOMPARE(m_copy
+                 ->post(u"/api/projects/%1/feature_flags/"_s.arg(m_project),
+                        QJsonObject{{u"key"_s, u"made-offline"_s},
+                                    {u"name"_s, u"Made offline"_s},
+                                    {u"filters"_s, everyone(5)}})
+                 .status,
+             201);
+    // A push with no network: nothing sent, nothing lost.
+    auto outcomes = push();
+    QCOMPARE(outcomes.size(), 4);
+    QCOMPARE(m_copy->server().mirror().overrides(m_project).size(), 4);
+
+    // Meanwhile on PostHog: beta renamed (the same field), delta rolled out (untouched here).
+    QCOMPARE(m_remote->patchFlag(remoteId(u"beta"_s), {{u"name"_s, u"Named there"_s}}).status, 200);
+    QCOMPARE(m_remote->patchFlag(remoteId(u"delta"_s), {{u"filters"_s, everyone(70)}}).status, 200);
+    QVERIFY(m_proxy->listen());
+    QStringList asked;
+    outcomes = push([&asked](const auto &, const ProjectPush::Flag &flag, auto answer) {
+        asked.append(flag.item.key);
+        answer(ConflictChoice::Merge); // the user's name, where both renamed it
+    });
+    QCOMPARE(asked, QStringList{u"beta"_s});
+    for (const auto &flag : outcomes)
+        QVERIFY2(flag.state == State::Sent, qPrintable(flag.item.key + u": "_s + flag.message));
+    QVERIFY(pull());
+
+    QCOMPARE(rollout(m_remote->getFlag(remoteId(u"alpha"_s))), 80.0);
+    const QJsonObject beta = m_remote->getFlag(remoteId(u"beta"_s));
+    QCOMPARE(beta["name"_L1].toString(), u"Named offline"_s);
+    QCOMPARE(rollout(beta), 60.0);
+    QCOMPARE(remoteId(u"gamma"_s), 0);
+    QCOMPARE(rollout(m_remote->getFlag(remoteId(u"delta"_s))), 70.0);
+    QCOMPARE(m_remote->getFlag(remoteId(u"made-offline"_s))["name"_L1].toString(),
+             u"Made offline"_s);
+    // The copy equals PostHog, every flag and field a client writes.
+    const auto list = [](TestServer &server, const QString &path) {
+        QHash<QString, QJsonObject> flags;
+        for (const QJsonValue &flag : server.get(path).object()["results"_L1].toArray())
+            flags.insert(flag["key"_L1].toString(),
+                         bunting::server::MirrorService::copiedFields(flag.toObject()));
+        return flags;
+    };
+    QCOMPARE(list(*m_copy, u"/api/projects/%1/feature_flags/?limit=100"_s.arg(m_project)),
+             list(*m_remote, m_remote->flags(u"?limit=100"_s)));
+    QVERIFY(m_copy->server().mirror().overrides(m_project).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestProjectPush)
