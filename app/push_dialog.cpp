@@ -7,6 +7,7 @@
 #include "json_diff_view.h"
 #include "local_server.h"
 #include "local_session.h"
+#include "production_save_check.h"
 #include "profile_store.h"
 #include "version_history.h"
 
@@ -224,6 +225,7 @@ void PushDialog::chooseTarget()
         return updateButton();
     }
     m_remoteTitle = profile->title();
+    m_remoteIsProduction = profile->production;
     m_intro->setText(tr("Reading %1…").arg(m_remoteTitle));
     m_connection.endpointFor(
         *profile, this,
@@ -271,6 +273,7 @@ void PushDialog::findRemote()
             return updateButton();
         }
         m_remoteTitle = source.profile->title();
+        m_remoteIsProduction = source.profile->production;
         m_remote = new api::Client(source.endpoint, this);
         updateButton();
     });
@@ -391,7 +394,8 @@ void PushDialog::startPush()
     if ((!session && !m_transfer) || !m_remote || (m_push && m_push->isRunning()))
         return;
     const QList<int> rows = ticked();
-    if (rows.isEmpty())
+    if (rows.isEmpty() ||
+        !confirmSendToProduction(this, m_remoteIsProduction, m_remoteTitle, int(rows.size())))
         return;
     QList<PushItem> items;
     for (const int row : rows)

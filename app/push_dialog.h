@@ -83,6 +83,7 @@ private:
     qint64 m_project = 0;
     api::Client *m_remote = nullptr;
     QString m_remoteTitle;
+    bool m_remoteIsProduction = false; // sending asks first
     QList<server::PushItem> m_plan;
     bool m_planLoaded = false;
     QString m_remoteProblem;
