@@ -18,6 +18,7 @@
 #include "message_bar.h"
 #include "new_flag_dialog.h"
 #include "profile_store.h"
+#include "push_dialog.h"
 #include "stale_flags_window.h"
 #include "test_builders.h"
 #include "test_server.h"
@@ -41,6 +42,7 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QScreen>
+#include <QSignalSpy>
 #include <QTabBar>
 #include <QTabWidget>
 #include <QTest>
@@ -157,6 +159,7 @@ private Q_SLOTS:
     // Knowing where you are
     void windowTitlesNameTheirConnection();
     void productionIsColouredAndAsksBeforeSaving();
+    void copyingFlagsToProductionAsksFirst();
     void switchingConnectionAsksBeforeClosingWindows();
     void theConnectionSwitcherStaysVisibleWhenNarrow();
 
@@ -573,6 +576,45 @@ void TestWindowChrome::productionIsColouredAndAsksBeforeSaving()
     m_window->switchToProfile(api::ConnectionProfile::localId);
     QTRY_COMPARE(m_window->profiles()->currentId(), api::ConnectionProfile::localId);
     QVERIFY(!mainStrip->isVisible());
+}
+
+// Flags sent from elsewhere (Copy To, an import, a push of an offline copy) reach real users as
+// a save does: the same question first, Cancel the default.
+void TestWindowChrome::copyingFlagsToProductionAsksFirst()
+{
+    createFlag(u"to-ship"_s);
+    TestServer remote;
+    addRemote(remote, u"Live"_s, true);
+    m_window->switchToProfile(api::ConnectionProfile::localId);
+    QTRY_COMPARE(m_window->profiles()->currentId(), api::ConnectionProfile::localId);
+    QTRY_COMPARE(m_window->flagModel()->rowCount(), 1);
+    m_window->table()->selectRow(0);
+    m_window->action(u"copyTo"_s)->trigger();
+    desktop::PushDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = m_window->findChild<desktop::PushDialog *>()));
+    QCOMPARE(dialog->targetBox()->currentText(), u"Live"_s); // the only other connection
+    QTRY_VERIFY_WITH_TIMEOUT(dialog->isReady(), 10000);
+
+    QString asked;
+    whenModalOpens<QMessageBox>([&asked](QMessageBox *box) {
+        asked = box->text();
+        QCOMPARE(box->defaultButton(), box->button(QMessageBox::Cancel));
+        box->button(QMessageBox::Cancel)->click();
+    });
+    dialog->pushButton()->click();
+    QCOMPARE(asked, u"Send 1 flag to Live?"_s);
+    QTest::qWait(200);
+    QCOMPARE(remote.get(remote.flags()).object()["count"_L1].toInt(), 0);
+
+    whenModalOpens<QMessageBox>([](QMessageBox *box) {
+        for (QAbstractButton *button : box->buttons())
+            if (box->buttonRole(button) == QMessageBox::AcceptRole)
+                button->click();
+    });
+    QSignalSpy sent(dialog, &desktop::PushDialog::pushFinished);
+    dialog->pushButton()->click();
+    QTRY_COMPARE_WITH_TIMEOUT(sent.size(), 1, 10000);
+    QCOMPARE(remote.get(remote.flags()).object()["count"_L1].toInt(), 1);
 }
 
 void TestWindowChrome::switchingConnectionAsksBeforeClosingWindows()
