@@ -170,7 +170,8 @@ QList<GroupType> groupTypes(const QJsonValue &json)
         if (!o.value("group_type_index"_L1).isDouble() || !o.value("group_type"_L1).isString())
             invalid(u"a group type without its index or name"_s);
         types.append({o.value("group_type_index"_L1).toInt(), o.value("group_type"_L1).toString(),
-                      o.value("name_singular"_L1).toString()});
+                      o.value("name_singular"_L1).toString(),
+                      o.value("name_plural"_L1).toString()});
     }
     return types;
 }

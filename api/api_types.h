@@ -37,6 +37,7 @@ struct GroupType
     int index = 0;
     QString name;         // "company"
     QString singularName; // as the project names it, may be empty
+    QString pluralName;
 };
 
 // POST bulk_update_tags: which flags changed, which were skipped and why.

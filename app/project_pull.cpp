@@ -123,7 +123,8 @@ void ProjectPull::readGroupTypes()
         for (const api::GroupType &type : *types)
             m_state.groupTypes.append(QJsonObject{{u"group_type"_s, type.name},
                                                   {u"group_type_index"_s, type.index},
-                                                  {u"name_singular"_s, type.singularName}});
+                                                  {u"name_singular"_s, type.singularName},
+                                                  {u"name_plural"_s, type.pluralName}});
         qCDebug(lcMirror) << "read" << m_state.flags.size() << "flags," << m_state.cohorts.size()
                           << "cohorts," << m_state.persons.size() << "persons in"
                           << m_took.elapsed() << "ms";

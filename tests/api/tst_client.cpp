@@ -651,6 +651,13 @@ void TestClient::listGroupTypes()
     QCOMPARE(two->at(0).name, u"company"_s);
     QCOMPARE(two->at(1).index, 1);
     QCOMPARE(two->at(1).name, u"team"_s);
+    // The names the project gives them, which an offline copy carries over.
+    groups.updateNames(m_server->projectId(), 1, u"Squad"_s, u"Squads"_s);
+    const auto named =
+        await<QList<GroupType>>([&](auto done) { return m_client->listGroupTypes(this, done); });
+    QVERIFY2(named.ok(), why(named));
+    QCOMPARE(named->at(1).singularName, u"Squad"_s);
+    QCOMPARE(named->at(1).pluralName, u"Squads"_s);
 }
 
 void TestClient::listPersons()

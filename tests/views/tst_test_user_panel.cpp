@@ -256,14 +256,15 @@ void TestTestUserPanel::escapeCancels()
 
 void TestTestUserPanel::groupFieldsPerGroupType()
 {
-    m_panel->setGroupTypes({{0, u"company"_s, QString()}, {1, u"project"_s, u"Workspace"_s}});
+    m_panel->setGroupTypes({{0, u"company"_s, QString(), QString()},
+                            {1, u"project"_s, u"Workspace"_s, u"Workspaces"_s}});
     auto *company = m_panel->findChild<QLineEdit *>(u"groupKey_company"_s);
     auto *project = m_panel->findChild<QLineEdit *>(u"groupKey_project"_s);
     QVERIFY(company && project);
     QTest::keyClicks(company, u"acme"_s);
     QCOMPARE(m_panel->subjectFields()->groups(), (QJsonObject{{u"company"_s, u"acme"_s}}));
     // Reloading the group types keeps what was typed.
-    m_panel->setGroupTypes({{0, u"company"_s, QString()}});
+    m_panel->setGroupTypes({{0, u"company"_s, QString(), QString()}});
     QVERIFY(!m_panel->findChild<QLineEdit *>(u"groupKey_project"_s));
     QCOMPARE(m_panel->subjectFields()->groups(), (QJsonObject{{u"company"_s, u"acme"_s}}));
     // Enter in a group field runs the test too.
