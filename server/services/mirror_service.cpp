@@ -124,7 +124,7 @@ MirrorReport MirrorService::pull(const RemoteProjectState &remote)
         report.projectId = projectId;
         pullGroupTypes(projectId, remote, report);
         IdMaps ids = idMaps(projectId);
-        pullCohorts(projectId, remote, ids, report);
+        pullCohorts(projectId, by.userId, remote, ids, report);
         pullPersons(projectId, remote, report);
         pullFlags(projectId, by, remote, ids, report);
     });
@@ -162,8 +162,8 @@ void MirrorService::pullGroupTypes(qint64 projectId, const RemoteProjectState &r
     }
 }
 
-void MirrorService::pullCohorts(qint64 projectId, const RemoteProjectState &remote, IdMaps &ids,
-                                MirrorReport &report)
+void MirrorService::pullCohorts(qint64 projectId, qint64 author, const RemoteProjectState &remote,
+                                IdMaps &ids, MirrorReport &report)
 {
     QHash<qint64, ItemOrigin> origins = m_origins.cohorts(projectId);
     // First every new cohort, so that the ones naming others find their local ids. Each waits
@@ -176,7 +176,7 @@ void MirrorService::pullCohorts(qint64 projectId, const RemoteProjectState &remo
         placeholder.remove("filters"_L1);
         placeholder.remove("groups"_L1);
         placeholder.insert("deleted"_L1, true);
-        const qint64 localId = m_cohorts.insert(projectId, placeholder, mirrorUserId());
+        const qint64 localId = m_cohorts.insert(projectId, placeholder, author);
         ids.cohorts.insert(remoteId, localId);
         origins.insert(remoteId, {localId, remoteId, 0, {}, 0, 0, {}});
     }

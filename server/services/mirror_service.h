@@ -149,7 +149,7 @@ private:
     qint64 mirrorUserId();
     qint64 localProject(const RemoteProjectState &remote, MirrorReport &report);
     void pullGroupTypes(qint64 projectId, const RemoteProjectState &remote, MirrorReport &report);
-    void pullCohorts(qint64 projectId, const RemoteProjectState &remote, IdMaps &ids,
+    void pullCohorts(qint64 projectId, qint64 author, const RemoteProjectState &remote, IdMaps &ids,
                      MirrorReport &report);
     void pullPersons(qint64 projectId, const RemoteProjectState &remote, MirrorReport &report);
     void pullFlags(qint64 projectId, const Principal &by, const RemoteProjectState &remote,
