@@ -27,16 +27,27 @@ WorkOfflineDialog::WorkOfflineDialog(ConnectionController &connection, api::Clie
                                      const api::ConnectionProfile &profile, QWidget *parent)
     : QDialog(parent), m_connection(connection), m_client(client), m_profile(profile)
 {
-    setWindowTitle(tr("Work Offline — %1").arg(profile.title()));
+    // Opened from the copy itself ("Pull from PostHog"), it refreshes that copy.
+    m_fromCopy = m_connection.current().isOfflineCopy();
+    setWindowTitle(
+        (m_fromCopy ? tr("Pull from PostHog — %1") : tr("Work Offline — %1")).arg(profile.title()));
     setObjectName(u"workOfflineDialog"_s);
     auto *layout = new QVBoxLayout(this);
+    const QString name = profile.title().toHtmlEscaped();
     auto *intro = new QLabel(
-        tr("Copies every flag of <b>%1</b>, active or not, with the cohorts they use, the group "
-           "types and the newest persons, into a project of the local server. The copy works "
-           "with no network: list, editor, history, insight and impact preview. Changes made in "
-           "it stay in it.<br><br>Working offline again on this connection refreshes the copy "
-           "and keeps the flags changed in it.")
-            .arg(profile.title().toHtmlEscaped()),
+        m_fromCopy
+            ? tr("Brings what changed on <b>%1</b> into this copy: flags nobody changed here "
+                 "take PostHog's version, flags made here stay, and a flag changed on both sides "
+                 "is merged, asking only where both changed the same field. Your changes then "
+                 "wait for Push Changes.")
+                  .arg(name)
+            : tr("Copies every flag of <b>%1</b>, active or not, with the cohorts they use, the "
+                 "group types and the newest persons, into a project of the local server. The "
+                 "copy works with no network: list, editor, history, insight and impact "
+                 "preview; Push Changes sends what you change in it back.<br><br>Working "
+                 "offline again on this connection refreshes the copy and merges PostHog's "
+                 "changes into the flags changed in it.")
+                  .arg(name),
         this);
     intro->setWordWrap(true);
     layout->addWidget(intro);
@@ -69,7 +80,8 @@ WorkOfflineDialog::WorkOfflineDialog(ConnectionController &connection, api::Clie
     layout->addWidget(m_problems);
 
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
-    m_copy = m_buttons->addButton(tr("&Copy"), QDialogButtonBox::AcceptRole);
+    m_copy =
+        m_buttons->addButton(m_fromCopy ? tr("&Pull") : tr("&Copy"), QDialogButtonBox::AcceptRole);
     m_copy->setObjectName(u"copyButton"_s);
     m_copy->setDefault(true);
     m_open = m_buttons->addButton(tr("&Open the Copy"), QDialogButtonBox::ActionRole);
@@ -198,10 +210,20 @@ void WorkOfflineDialog::copied(const MirrorReport &report)
     const auto many = [locale](int n, const QString &one, const QString &more) {
         return (n == 1 ? one : more).arg(locale.toString(n));
     };
-    QString text = tr("Copied %1 and %2 into local project %3.")
-                       .arg(many(flags, tr("%1 flag"), tr("%1 flags")),
-                            many(report.personsWritten, tr("%1 person"), tr("%1 persons")))
-                       .arg(report.projectId);
+    QString text;
+    if (report.projectCreated)
+        text = tr("Copied %1 and %2 into local project %3.")
+                   .arg(many(flags, tr("%1 flag"), tr("%1 flags")),
+                        many(report.personsWritten, tr("%1 person"), tr("%1 persons")))
+                   .arg(report.projectId);
+    else
+        text = tr("Refreshed local project %1 from PostHog: %2 new, %3 updated, %4 gone there, "
+                  "%5 unchanged; %6.")
+                   .arg(report.projectId)
+                   .arg(locale.toString(report.created), locale.toString(report.updated),
+                        locale.toString(report.removed), locale.toString(report.unchanged),
+                        many(report.personsWritten, tr("%1 person updated"),
+                             tr("%1 persons updated")));
     const int keptAsIs = report.kept - int(report.changedOnBothSides.size());
     if (keptAsIs > 0)
         text += u' ' + many(keptAsIs, tr("%1 flag changed in the copy was kept as it is."),
@@ -322,7 +344,10 @@ void WorkOfflineDialog::finished(bool ok)
     setRunning(false);
     m_buttons->button(QDialogButtonBox::Cancel)->setEnabled(true);
     m_buttons->button(QDialogButtonBox::Cancel)->setText(ok ? tr("Close") : tr("Cancel"));
-    m_copy->setText(ok ? tr("Copy &Again") : tr("&Copy"));
+    if (m_fromCopy)
+        m_copy->setText(ok ? tr("&Pull Again") : tr("&Pull"));
+    else
+        m_copy->setText(ok ? tr("Copy &Again") : tr("&Copy"));
     // Pulled from the copy itself: it is open already.
     const bool offerOpen =
         ok && !m_copyProfileId.isEmpty() && m_connection.current().id != m_copyProfileId;

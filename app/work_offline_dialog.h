@@ -87,6 +87,7 @@ private:
     QPushButton *m_open = nullptr;
     QPointer<ProjectPull> m_pull;
     bool m_writing = false;
+    bool m_fromCopy = false;
     QString m_copyProfileId;
     class LocalSession *m_session = nullptr;
     qint64 m_localProject = 0;

@@ -658,6 +658,25 @@ void TestMainWindow::worksOfflineOnACopyOfAPostHogProject()
     widget_test::saveScreenshot(push, u"push-changes-sent"_s);
     QTRY_COMPARE(m_window->copyChangesLabel()->text(), u"In step with PostHog"_s);
     QCOMPARE(markOf(u"summer-banner"_s), models::FlagListModel::CopyMark::None);
+    push->close();
+
+    // Pulled from the copy: PostHog's rename comes in.
+    QCOMPARE(remote.patchFlag(banner, {{u"name"_s, u"Summer banner, renamed there"_s}}).status,
+             200);
+    QVERIFY(m_window->action(u"pullChanges"_s)->isEnabled());
+    m_window->action(u"pullChanges"_s)->trigger();
+    desktop::WorkOfflineDialog *pull = nullptr;
+    QTRY_VERIFY((pull = m_window->findChild<desktop::WorkOfflineDialog *>()));
+    auto *status = pull->findChild<QLabel *>(u"copyStatus"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(status->text().startsWith(u"Refreshed local project 2 from PostHog: "
+                                                       "0 new, 1 updated, 0 gone there, 2 "
+                                                       "unchanged; 0 persons updated."_s),
+                             30000);
+    QVERIFY(pull->windowTitle().startsWith(u"Pull from PostHog"_s));
+    QVERIFY(!pull->findChild<QPushButton *>(u"openCopyButton"_s)->isVisible());
+    widget_test::saveScreenshot(pull, u"pull-from-posthog"_s);
+    QTRY_VERIFY(m_window->flagModel()->rowCount() == 3 &&
+                m_window->flagModel()->flagAt(0).name.startsWith(u"Summer banner, renamed"_s));
 }
 
 // Issue 16, "Flags between projects": "Copy to…" from a PostHog connection to the local
