@@ -22,7 +22,7 @@ constexpr int kFormatVersion = 1;
 
 qint64 idOf(const QJsonObject &object)
 {
-    return qint64(object.value("id"_L1).toDouble());
+    return idIn(object.value("id"_L1));
 }
 
 QString tr(const char *text)

@@ -9,15 +9,6 @@ namespace bunting {
 
 namespace {
 
-qint64 idOf(const QJsonValue &value)
-{
-    if (value.isDouble())
-        return qint64(value.toDouble());
-    bool ok = false;
-    const qint64 id = value.toString().toLongLong(&ok);
-    return ok ? id : 0;
-}
-
 bool isCohortReference(const QJsonObject &object)
 {
     return object.value("type"_L1).toString() == "cohort"_L1 &&
@@ -30,6 +21,15 @@ bool isFlagReference(const QJsonObject &object)
 }
 
 } // namespace
+
+qint64 idIn(const QJsonValue &value)
+{
+    if (value.isDouble())
+        return qint64(value.toDouble());
+    bool ok = false;
+    const qint64 id = value.toString().toLongLong(&ok);
+    return ok ? id : 0;
+}
 
 FlagReferences referencesIn(const QJsonValue &value)
 {
@@ -54,13 +54,13 @@ QJsonValue remapReferences(const QJsonValue &value, const QHash<qint64, qint64> 
         it.value() = remapReferences(it.value(), cohorts, flags, unknown);
     if (isCohortReference(object)) {
         const QJsonValue old = object.value("value"_L1);
-        if (const auto now = cohorts.constFind(idOf(old)); now != cohorts.cend())
+        if (const auto now = cohorts.constFind(idIn(old)); now != cohorts.cend())
             object.insert("value"_L1,
                           old.isString() ? QJsonValue(QString::number(*now)) : QJsonValue(*now));
         else if (unknown)
-            unknown->cohorts.append(idOf(old));
+            unknown->cohorts.append(idIn(old));
     } else if (isFlagReference(object)) {
-        const qint64 id = idOf(object.value("key"_L1));
+        const qint64 id = idIn(object.value("key"_L1));
         if (const auto now = flags.constFind(id); now != flags.cend())
             object.insert("key"_L1, QString::number(*now));
         else if (unknown)
@@ -73,7 +73,7 @@ QList<qsizetype> dependenciesFirst(const QList<QJsonObject> &flags)
 {
     QHash<qint64, qsizetype> byId;
     for (qsizetype i = 0; i < flags.size(); ++i)
-        byId.insert(idOf(flags[i].value("id"_L1)), i);
+        byId.insert(idIn(flags[i].value("id"_L1)), i);
     QList<qsizetype> ordered;
     QList<bool> visited(flags.size(), false);
     // Depth-first, without recursion: a long chain of dependencies must not exhaust the stack.

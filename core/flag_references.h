@@ -17,6 +17,10 @@ struct FlagReferences
     QList<qint64> flags;
 };
 
+// An id as PostHog's JSON writes one: a number, or a string of digits (a flag dependency's key);
+// 0 for anything else.
+qint64 idIn(const QJsonValue &value);
+
 // Every id `value` names.
 FlagReferences referencesIn(const QJsonValue &value);
 

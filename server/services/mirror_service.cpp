@@ -18,15 +18,6 @@ namespace {
 
 constexpr auto kMirrorUserEmail = "mirror@bunting.local"_L1;
 
-qint64 idOf(const QJsonValue &value)
-{
-    if (value.isDouble())
-        return qint64(value.toDouble());
-    bool ok = false;
-    const qint64 id = value.toString().toLongLong(&ok);
-    return ok ? id : 0;
-}
-
 QHash<qint64, qint64> inverted(const QHash<qint64, qint64> &map)
 {
     QHash<qint64, qint64> out;
@@ -169,7 +160,7 @@ void MirrorService::pullCohorts(qint64 projectId, qint64 author, const RemotePro
     // First every new cohort, so that the ones naming others find their local ids. Each waits
     // deleted until its definition has passed the checks below.
     for (const QJsonObject &cohort : remote.cohorts) {
-        const qint64 remoteId = idOf(cohort.value("id"_L1));
+        const qint64 remoteId = idIn(cohort.value("id"_L1));
         if (origins.contains(remoteId))
             continue;
         QJsonObject placeholder = copiedCohortFields(cohort);
@@ -188,7 +179,7 @@ void MirrorService::pullCohorts(qint64 projectId, qint64 author, const RemotePro
     };
     QList<Pending> changed;
     for (const QJsonObject &cohort : remote.cohorts) {
-        ItemOrigin &origin = origins[idOf(cohort.value("id"_L1))];
+        ItemOrigin &origin = origins[idIn(cohort.value("id"_L1))];
         const QJsonObject fields = copiedCohortFields(cohort);
         if (origin.remoteObject == fields)
             continue;
@@ -289,7 +280,7 @@ void MirrorService::pullFlags(qint64 projectId, const Principal &by,
     };
     // Writes one flag as the remote has it; the error when the local rules refuse it now.
     const auto write = [&](const QJsonObject &flag) -> std::optional<ApiError> {
-        const qint64 remoteId = idOf(flag.value("id"_L1));
+        const qint64 remoteId = idIn(flag.value("id"_L1));
         const int remoteVersion = flag.value("version"_L1).toInt();
         const QJsonObject fields = copiedFields(flag);
         const auto origin = origins.constFind(remoteId);
@@ -317,7 +308,7 @@ void MirrorService::pullFlags(qint64 projectId, const Principal &by,
     // Each dependency exists locally before the flags that name it are written.
     for (const qsizetype index : dependenciesFirst(remote.flags)) {
         const QJsonObject *flag = &remote.flags[index];
-        const qint64 remoteId = idOf(flag->value("id"_L1));
+        const qint64 remoteId = idIn(flag->value("id"_L1));
         const int remoteVersion = flag->value("version"_L1).toInt();
         seen.insert(remoteId);
         const QJsonObject fields = copiedFields(*flag);
@@ -503,7 +494,7 @@ QList<PushItem> MirrorService::pushPlan(qint64 projectId) const
     QHash<qint64, int> rank;
     int next = 0;
     for (const qsizetype index : dependenciesFirst(madeHere))
-        rank.insert(idOf(madeHere[index].value("id"_L1)), next++);
+        rank.insert(idIn(madeHere[index].value("id"_L1)), next++);
     std::stable_sort(items.begin(), items.end(), [&](const PushItem &a, const PushItem &b) {
         return rank.value(a.flagId, -1) < rank.value(b.flagId, -1);
     });
@@ -554,7 +545,7 @@ void MirrorService::adopt(qint64 projectId, const PushItem &item, const QJsonObj
                 m_origins.removeFlag(item.flagId);
             return;
         }
-        const qint64 remoteId = idOf(remoteFlag.value("id"_L1));
+        const qint64 remoteId = idIn(remoteFlag.value("id"_L1));
         const int remoteVersion = remoteFlag.value("version"_L1).toInt();
         const QJsonObject fields = copiedFields(remoteFlag);
         if (!untouched) {
