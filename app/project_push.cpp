@@ -124,21 +124,21 @@ void ProjectPush::create(const QJsonObject &body, int attempt)
         // The key is taken: by an earlier push of this flag whose answer never came, or by a
         // flag made there.
         if (error.status == 400 && error.attr == "key"_L1 && error.code == "unique"_L1)
-            return findCreated();
+            return findCreated(0);
         failed(
             error, [this, body](int again) { create(body, again); }, attempt);
     });
 }
 
-void ProjectPush::findCreated()
+void ProjectPush::findCreated(int attempt)
 {
     api::FlagListQuery query;
     query.search = current().item.key;
     m_remote.listFlags(
-        query, 0, 100, this, [this](const api::Result<api::Page<FeatureFlag>> &page) {
+        query, 0, 100, this, [this, attempt](const api::Result<api::Page<FeatureFlag>> &page) {
             if (!page)
                 return failed(
-                    page.error(), [this](int) { findCreated(); }, 0);
+                    page.error(), [this](int again) { findCreated(again); }, attempt);
             for (const FeatureFlag &flag : page->results) {
                 if (flag.key != current().item.key || flag.deleted)
                     continue;

@@ -96,7 +96,7 @@ private:
     void next();
     void pushFresh(const server::PushItem &item);
     void create(const QJsonObject &body, int attempt);
-    void findCreated();
+    void findCreated(int attempt);
     void readRemote(int attempt);
     void compare(const QJsonObject &remote, int attempt);
     void send(const QJsonObject &target, const QJsonObject &compared, int attempt);
