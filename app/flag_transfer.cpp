@@ -19,6 +19,9 @@ namespace {
 
 constexpr auto kFormat = "bunting-flags"_L1;
 constexpr int kFormatVersion = 1;
+// Beyond this many keys, the target's whole list costs a request per 100 flags instead of one
+// search per key.
+constexpr int kSearchesAtMost = 50;
 
 qint64 idOf(const QJsonObject &object)
 {
@@ -83,7 +86,7 @@ std::optional<FlagBundle> FlagBundle::fromJson(const QJsonObject &file, QString 
     return bundle;
 }
 
-void loadBundle(api::Client &source, const QList<qint64> &ids, QObject *context,
+void loadBundle(api::Client &source, const FlagChoice &choice, QObject *context,
                 std::function<void(const std::optional<FlagBundle> &, const QString &)> done)
 {
     struct Load
@@ -100,7 +103,7 @@ void loadBundle(api::Client &source, const QList<qint64> &ids, QObject *context,
     auto load = std::make_shared<Load>();
     load->source = &source;
     load->context = context;
-    load->ids = ids;
+    load->ids = choice.ids;
     load->done = std::move(done);
     const auto fail = [load](const api::ApiError &error) {
         load->done(std::nullopt, error.message());
@@ -162,7 +165,25 @@ void loadBundle(api::Client &source, const QList<qint64> &ids, QObject *context,
                                   load->readFlag(index + 1);
                               });
     };
-    load->readFlag(0);
+    if (!choice.everyMatching)
+        return load->readFlag(0);
+    source.listAllFlags(*choice.everyMatching, context, {},
+                        [load, fail](const api::Result<QList<FeatureFlag>> &flags) {
+                            if (!flags)
+                                return fail(flags.error());
+                            QSet<qint64> seen; // a flag may shift across pages while they are read
+                            for (const FeatureFlag &flag : *flags) {
+                                if (flag.deleted || seen.contains(flag.id))
+                                    continue;
+                                seen.insert(flag.id);
+                                const QJsonObject json = flag.toJson();
+                                load->bundle.flags.append(json);
+                                for (const qint64 id :
+                                     referencesIn(json.value("filters"_L1)).cohorts)
+                                    load->cohorts.insert(id);
+                            }
+                            load->readCohorts(0);
+                        });
 }
 
 FlagTransfer::FlagTransfer(api::Client &target, FlagBundle bundle, QObject *parent)
@@ -170,8 +191,11 @@ FlagTransfer::FlagTransfer(api::Client &target, FlagBundle bundle, QObject *pare
 {
     for (const QJsonObject &cohort : std::as_const(m_bundle.cohorts))
         m_cohortNames.insert(idOf(cohort), cohort.value("name"_L1).toString());
-    for (const QJsonObject &flag : std::as_const(m_bundle.flags))
+    for (qsizetype i = 0; i < m_bundle.flags.size(); ++i) {
+        const QJsonObject &flag = m_bundle.flags[i];
         m_bundle.flagKeys.insert(idOf(flag), flag.value("key"_L1).toString());
+        m_position.insert(idOf(flag), i);
+    }
 }
 
 void FlagTransfer::plan(std::function<void(const std::optional<Plan> &, const QString &)> done)
@@ -188,6 +212,19 @@ void FlagTransfer::plan(std::function<void(const std::optional<Plan> &, const QS
     }
     m_keys.removeDuplicates();
     readCohorts(0);
+}
+
+void FlagTransfer::readAllFlags()
+{
+    const QSet<QString> wanted(m_keys.cbegin(), m_keys.cend());
+    m_target.listAllFlags({}, this, {}, [this, wanted](const api::Result<QList<FeatureFlag>> &all) {
+        if (!all)
+            return fail(all.error().message());
+        for (const FeatureFlag &flag : *all)
+            if (!flag.deleted && wanted.contains(flag.key))
+                m_there.insert(flag.key, flag.toJson());
+        finishPlan();
+    });
 }
 
 void FlagTransfer::fail(const QString &error)
@@ -216,6 +253,8 @@ void FlagTransfer::readCohorts(int offset)
 // One search per key: a transfer carries the flags a person picked, not the whole project.
 void FlagTransfer::readFlag(int index)
 {
+    if (m_keys.size() > kSearchesAtMost)
+        return readAllFlags();
     if (index >= m_keys.size())
         return finishPlan();
     api::FlagListQuery query;
@@ -243,18 +282,9 @@ PushItem FlagTransfer::item(const QJsonObject &flag) const
         item.baseVersion = there->value("version"_L1).toInt();
         item.base = MirrorService::copiedFields(*there);
     }
-    QHash<qint64, qint64> cohorts;
-    for (auto it = m_cohortNames.cbegin(); it != m_cohortNames.cend(); ++it)
-        if (const auto found = m_targetCohorts.constFind(it.value());
-            found != m_targetCohorts.cend())
-            cohorts.insert(it.key(), *found);
-    QHash<qint64, qint64> flags;
-    for (auto it = m_bundle.flagKeys.cbegin(); it != m_bundle.flagKeys.cend(); ++it)
-        if (const auto found = m_there.constFind(it.value()); found != m_there.cend())
-            flags.insert(it.key(), idOf(*found));
     FlagReferences unknown;
-    item.mine =
-        remapReferences(MirrorService::copiedFields(flag), cohorts, flags, &unknown).toObject();
+    item.mine = remapReferences(MirrorService::copiedFields(flag), m_cohortIds, m_flagIds, &unknown)
+                    .toObject();
     QStringList missing;
     for (const qint64 cohort : std::as_const(unknown.cohorts))
         missing.append(m_cohortNames.contains(cohort)
@@ -270,8 +300,22 @@ PushItem FlagTransfer::item(const QJsonObject &flag) const
     return item;
 }
 
+void FlagTransfer::mapIds()
+{
+    m_cohortIds.clear();
+    for (auto it = m_cohortNames.cbegin(); it != m_cohortNames.cend(); ++it)
+        if (const auto found = m_targetCohorts.constFind(it.value());
+            found != m_targetCohorts.cend())
+            m_cohortIds.insert(it.key(), *found);
+    m_flagIds.clear();
+    for (auto it = m_bundle.flagKeys.cbegin(); it != m_bundle.flagKeys.cend(); ++it)
+        if (const auto found = m_there.constFind(it.value()); found != m_there.cend())
+            m_flagIds.insert(it.key(), idOf(*found));
+}
+
 void FlagTransfer::finishPlan()
 {
+    mapIds();
     Plan plan;
     QSet<QString> bundled;
     for (const QJsonObject &flag : std::as_const(m_bundle.flags))
@@ -306,15 +350,18 @@ ProjectPush::Copy FlagTransfer::copy()
 {
     ProjectPush::Copy copy;
     copy.read = [this](qint64 flagId, std::function<void(std::optional<PushItem>)> done) {
-        for (const QJsonObject &flag : std::as_const(m_bundle.flags))
-            if (idOf(flag) == flagId)
-                return done(item(flag));
-        done(std::nullopt);
+        const auto found = m_position.constFind(flagId);
+        if (found == m_position.cend())
+            return done(std::nullopt);
+        done(item(m_bundle.flags.at(*found)));
     };
     copy.adopt = [this](const PushItem &sent, const QJsonObject &remote,
                         std::function<void(const QString &)> done) {
-        if (!remote.isEmpty())
+        if (!remote.isEmpty()) {
             m_there.insert(sent.key, remote);
+            // Flags sent later that name this one name it by its id there.
+            m_flagIds.insert(sent.flagId, idOf(remote));
+        }
         done({});
     };
     return copy;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "flag_list_query.h"
 #include "project_push.h"
 
 #include <QHash>
@@ -29,9 +30,17 @@ struct FlagBundle
     static std::optional<FlagBundle> fromJson(const QJsonObject &file, QString *error);
 };
 
-// Reads flags `ids` of `source`, with the cohorts they use and the keys of the flags they name;
-// `done` gets the bundle or an error.
-void loadBundle(api::Client &source, const QList<qint64> &ids, QObject *context,
+// Which flags of a project to load: some by id, or every flag a list query finds (a whole
+// project, for a backup, read a page at a time rather than a flag at a time).
+struct FlagChoice
+{
+    QList<qint64> ids;
+    std::optional<api::FlagListQuery> everyMatching;
+};
+
+// Reads the chosen flags of `source`, with the cohorts they use and the keys of the flags they
+// name; `done` gets the bundle or an error.
+void loadBundle(api::Client &source, const FlagChoice &choice, QObject *context,
                 std::function<void(const std::optional<FlagBundle> &, const QString &error)> done);
 
 // Sends a bundle to a project with ProjectPush, as a push sends an offline copy: a flag whose
@@ -51,7 +60,8 @@ public:
         QList<server::PushItem> items; // flagId is the source's id; remoteId the target's, or 0
         QStringList same;              // keys equal there already
     };
-    // Reads the target's cohorts and the flags with the bundle's keys.
+    // Reads the target's cohorts and the flags with the bundle's keys: one search per key for a
+    // few flags, the whole list a page at a time for many.
     void plan(std::function<void(const std::optional<Plan> &, const QString &error)> done);
     // For ProjectPush: each flag read again with the flags sent so far, and the target's ids of
     // the ones sent remembered.
@@ -60,15 +70,20 @@ public:
 private:
     void readCohorts(int offset);
     void readFlag(int index);
+    void readAllFlags();
     void finishPlan();
+    void mapIds();
     server::PushItem item(const QJsonObject &flag) const;
     void fail(const QString &error);
 
     api::Client &m_target;
     FlagBundle m_bundle;
+    QHash<qint64, qsizetype> m_position;    // source flag id -> its place in the bundle
     QHash<qint64, QString> m_cohortNames;   // source cohort id -> name
     QHash<QString, qint64> m_targetCohorts; // name -> target id
     QHash<QString, QJsonObject> m_there;    // key -> the target's flag
+    QHash<qint64, qint64> m_cohortIds;      // source cohort id -> target id
+    QHash<qint64, qint64> m_flagIds;        // source flag id -> target id
     QStringList m_keys;                     // to read from the target
     std::function<void(const std::optional<Plan> &, const QString &)> m_planned;
 };

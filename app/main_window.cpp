@@ -1070,14 +1070,23 @@ void MainWindow::pullChanges()
     });
 }
 
+FlagChoice MainWindow::chosenFlags() const
+{
+    FlagChoice choice;
+    choice.ids = m_table->selectedFlagIds();
+    if (m_model->rowCount() > 0 && m_table->selectedRows().size() == m_model->rowCount())
+        choice.everyMatching = m_model->query();
+    return choice;
+}
+
 void MainWindow::copyFlagsTo()
 {
-    const QList<qint64> ids = m_table->selectedFlagIds();
-    if (ids.isEmpty() || !client())
+    const FlagChoice chosen = chosenFlags();
+    if (chosen.ids.isEmpty() || !client())
         return;
     const ConnectionProfile source = m_connection->current();
     statusBar()->showMessage(tr("Reading the flags to copy…"));
-    loadBundle(*client(), ids, this,
+    loadBundle(*client(), chosen, this,
                [this, source](const std::optional<FlagBundle> &bundle, const QString &error) {
                    statusBar()->clearMessage();
                    if (!bundle) {
@@ -1094,21 +1103,21 @@ void MainWindow::copyFlagsTo()
 
 void MainWindow::exportFlags()
 {
-    const QList<qint64> ids = m_table->selectedFlagIds();
-    if (ids.isEmpty() || !client())
+    const FlagChoice chosen = chosenFlags();
+    if (chosen.ids.isEmpty() || !client())
         return;
     const QString path = QFileDialog::getSaveFileName(
         this, tr("Export Flags"),
         QDir::home().filePath(u"flags-%1.json"_s.arg(QDate::currentDate().toString(Qt::ISODate))),
         tr("Flags (*.json)"));
     if (!path.isEmpty())
-        exportFlagsTo(ids, path);
+        exportFlagsTo(chosen, path);
 }
 
-void MainWindow::exportFlagsTo(const QList<qint64> &ids, const QString &path)
+void MainWindow::exportFlagsTo(const FlagChoice &flags, const QString &path)
 {
     statusBar()->showMessage(tr("Reading the flags to export…"));
-    loadBundle(*client(), ids, this,
+    loadBundle(*client(), flags, this,
                [this, path](const std::optional<FlagBundle> &bundle, const QString &error) {
                    statusBar()->clearMessage();
                    if (!bundle) {

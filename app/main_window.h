@@ -3,6 +3,7 @@
 #include "client.h"
 #include "connection_controller.h"
 #include "connection_profile.h"
+#include "flag_transfer.h"
 #include "secret_store.h"
 
 #include <QMainWindow>
@@ -63,7 +64,7 @@ public:
     // Adds a remote profile with its key and switches to it (what the connection dialog does).
     void addRemoteProfile(const api::ConnectionProfile &profile, const QString &apiKey);
     // Export and import without the file dialogs, which the actions open first.
-    void exportFlagsTo(const QList<qint64> &ids, const QString &path);
+    void exportFlagsTo(const FlagChoice &flags, const QString &path);
     void importFlagsFrom(const QString &path);
 
     // For tests and for the app's wiring.
@@ -112,6 +113,9 @@ public Q_SLOTS:
     void exportFlags();
     void importFlags();
     void refreshCopyMarks();
+    // The selected flags; every flag the list's query finds when all its rows are selected,
+    // loaded or not.
+    FlagChoice chosenFlags() const;
 
 Q_SIGNALS:
     // The client changed (a profile switch): dependants re-attach.

@@ -6,6 +6,7 @@
 //
 //   build-release/bench/bench_project_push [--flags N] [--changed N] [--db FILE]
 #include "client.h"
+#include "flag_transfer.h"
 #include "list_project.h"
 #include "local_server.h"
 #include "local_session.h"
@@ -15,6 +16,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QTemporaryDir>
 #include <QTextStream>
@@ -149,6 +151,33 @@ int main(int argc, char *argv[])
     };
     push("push of the changed flags");
     push("push with nothing left");
+
+    // A backup of the whole remote project (Export with every row selected), then that file
+    // planned against the copy ("Import"): every flag is there already.
+    QElapsedTimer exported;
+    exported.start();
+    std::optional<desktop::FlagBundle> bundle;
+    bool loaded = false;
+    desktop::loadBundle(remoteClient, {{}, api::FlagListQuery{}}, &app,
+                        [&](const std::optional<desktop::FlagBundle> &b, const QString &) {
+                            bundle = b;
+                            loaded = true;
+                        });
+    waitUntil([&] { return loaded; }, 600000);
+    const QByteArray file = QJsonDocument(bundle ? bundle->toJson() : QJsonObject()).toJson();
+    out << "export of the whole project: " << (bundle ? bundle->flags.size() : 0) << " flags, "
+        << file.size() / 1024 << " KiB, in " << exported.elapsed() << " ms\n";
+    QElapsedTimer planned;
+    planned.start();
+    desktop::FlagTransfer transfer(copyClient, *bundle);
+    bool done = false;
+    transfer.plan([&](const std::optional<desktop::FlagTransfer::Plan> &plan, const QString &) {
+        out << "import planned against the copy: " << (plan ? plan->items.size() : -1)
+            << " to send, " << (plan ? plan->same.size() : -1) << " equal there, in ";
+        done = true;
+    });
+    waitUntil([&] { return done; }, 600000);
+    out << planned.elapsed() << " ms\n";
     out << "peak RSS " << rssKiB("VmHWM:") / 1024 << " MiB\n";
     return 0;
 }

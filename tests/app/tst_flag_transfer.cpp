@@ -58,9 +58,10 @@ private Q_SLOTS:
     void anExportImportedElsewhereIsTheSameFlags();
     void aFlagThereShowsWhatWouldChangeAndWhatIsMissing();
     void aFileThatIsNotAnExportIsRefused();
+    void aWholeProjectTravelsAPageAtATime();
 
 private:
-    std::optional<FlagBundle> load(const QList<qint64> &ids);
+    std::optional<FlagBundle> load(const bunting::desktop::FlagChoice &choice);
     std::optional<FlagTransfer::Plan> plan(FlagTransfer &transfer);
     QList<ProjectPush::Flag> send(FlagTransfer &transfer, const FlagTransfer::Plan &plan);
     qint64 cohortId(TestServer &server, const QJsonObject &body);
@@ -140,12 +141,12 @@ QJsonObject TestFlagTransfer::flagByKey(TestServer &server, const QString &key)
     return {};
 }
 
-std::optional<FlagBundle> TestFlagTransfer::load(const QList<qint64> &ids)
+std::optional<FlagBundle> TestFlagTransfer::load(const bunting::desktop::FlagChoice &choice)
 {
     std::optional<FlagBundle> loaded;
     bool done = false;
     bunting::desktop::loadBundle(
-        *m_sourceClient, ids, this,
+        *m_sourceClient, choice, this,
         [&](const std::optional<FlagBundle> &bundle, const QString &error) {
             if (!bundle)
                 qWarning() << "loading failed:" << error;
@@ -185,7 +186,7 @@ QList<ProjectPush::Flag> TestFlagTransfer::send(FlagTransfer &transfer,
 
 void TestFlagTransfer::anExportImportedElsewhereIsTheSameFlags()
 {
-    const auto loaded = load(m_ids);
+    const auto loaded = load({m_ids, std::nullopt});
     QVERIFY(loaded);
     QCOMPARE(loaded->flags.size(), 3);
     QCOMPARE(loaded->cohorts.size(), 1);
@@ -250,7 +251,7 @@ void TestFlagTransfer::aFlagThereShowsWhatWouldChangeAndWhatIsMissing()
     const int version = m_target->getFlag(there)["version"_L1].toInt();
     // A target with no cohort "Corp".
     auto empty = std::make_unique<TestServer>();
-    const auto loaded = load({m_ids[2], m_ids[1]}); // base, corp
+    const auto loaded = load({{m_ids[2], m_ids[1]}, std::nullopt}); // base, corp
     QVERIFY(loaded);
 
     FlagTransfer transfer(*m_targetClient, *loaded);
@@ -298,6 +299,31 @@ void TestFlagTransfer::aFileThatIsNotAnExportIsRefused()
     file.insert(u"flags"_s, QJsonArray{QJsonObject{{u"key"_s, 3}}, u"text"_s});
     QVERIFY(!FlagBundle::fromJson(file, &error));
     QCOMPARE(error, u"Flag 1 of the file has no key or no filters."_s);
+}
+
+// A backup of a whole project: the source's list read a page at a time, and the target's too
+// (more keys than it is worth searching one by one), not a request per flag.
+void TestFlagTransfer::aWholeProjectTravelsAPageAtATime()
+{
+    for (int i = 0; i < 120; ++i)
+        m_source->createFlagId(u"bulk-%1"_s.arg(i), everyone(i % 100));
+    const auto loaded = load({{}, bunting::api::FlagListQuery{}});
+    QVERIFY(loaded);
+    QCOMPARE(loaded->flags.size(), 123);
+    QCOMPARE(loaded->cohorts.size(), 1);
+
+    FlagTransfer transfer(*m_targetClient, *loaded);
+    const auto planned = plan(transfer);
+    QVERIFY(planned);
+    QCOMPARE(planned->items.size(), 123);
+    for (const auto &flag : send(transfer, *planned))
+        QVERIFY2(flag.state == State::Sent, qPrintable(flag.item.key + u": "_s + flag.message));
+    QCOMPARE(m_target->get(m_target->flags()).object()["count"_L1].toInt(), 124);
+    FlagTransfer again(*m_targetClient, *loaded);
+    const auto second = plan(again);
+    QVERIFY(second);
+    QVERIFY(second->items.isEmpty());
+    QCOMPARE(second->same.size(), 123);
 }
 
 QTEST_GUILESS_MAIN(TestFlagTransfer)

@@ -722,7 +722,7 @@ void TestMainWindow::copiesFlagsToAnotherConnectionAndImportsAnExport()
     dialog->close();
 
     const QString path = m_dir->filePath(u"pricing.json"_s);
-    m_window->exportFlagsTo(m_window->table()->selectedFlagIds(), path);
+    m_window->exportFlagsTo({m_window->table()->selectedFlagIds(), std::nullopt}, path);
     QTRY_VERIFY(QFile::exists(path));
     m_window->switchToProfile(api::ConnectionProfile::localId);
     QTRY_VERIFY(m_window->profiles()->current().isLocal());
