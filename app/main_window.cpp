@@ -1085,19 +1085,27 @@ void MainWindow::copyFlagsTo()
     if (chosen.ids.isEmpty() || !client())
         return;
     const ConnectionProfile source = m_connection->current();
-    statusBar()->showMessage(tr("Reading the flags to copy…"));
-    loadBundle(*client(), chosen, this,
-               [this, source](const std::optional<FlagBundle> &bundle, const QString &error) {
+    loadChosen(chosen, tr("Reading the flags to copy…"), [this, source](const FlagBundle &bundle) {
+        auto *dialog =
+            new PushDialog(*m_connection, bundle, source.title(), QString(), source.id, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->open();
+    });
+}
+
+void MainWindow::loadChosen(const FlagChoice &flags, const QString &reading,
+                            std::function<void(const FlagBundle &)> use)
+{
+    statusBar()->showMessage(reading);
+    loadBundle(*client(), flags, this,
+               [this, use](const std::optional<FlagBundle> &bundle, const QString &error) {
                    statusBar()->clearMessage();
                    if (!bundle) {
                        m_messages->showMessage(MessageBar::Kind::Error,
                                                tr("The flags could not be read: %1").arg(error));
                        return;
                    }
-                   auto *dialog = new PushDialog(*m_connection, *bundle, source.title(), QString(),
-                                                 source.id, this);
-                   dialog->setAttribute(Qt::WA_DeleteOnClose);
-                   dialog->open();
+                   use(*bundle);
                });
 }
 
@@ -1116,30 +1124,22 @@ void MainWindow::exportFlags()
 
 void MainWindow::exportFlagsTo(const FlagChoice &flags, const QString &path)
 {
-    statusBar()->showMessage(tr("Reading the flags to export…"));
-    loadBundle(*client(), flags, this,
-               [this, path](const std::optional<FlagBundle> &bundle, const QString &error) {
-                   statusBar()->clearMessage();
-                   if (!bundle) {
-                       m_messages->showMessage(MessageBar::Kind::Error,
-                                               tr("The flags could not be read: %1").arg(error));
-                       return;
-                   }
-                   QSaveFile file(path);
-                   if (!file.open(QIODevice::WriteOnly) ||
-                       file.write(QJsonDocument(bundle->toJson()).toJson()) < 0 || !file.commit()) {
-                       m_messages->showMessage(
-                           MessageBar::Kind::Error,
-                           tr("%1 could not be written: %2").arg(path, file.errorString()));
-                       return;
-                   }
-                   const QString where = QDir::toNativeSeparators(path);
-                   statusBar()->showMessage(
-                       bundle->flags.size() == 1
-                           ? tr("Exported 1 flag to %1").arg(where)
-                           : tr("Exported %1 flags to %2").arg(bundle->flags.size()).arg(where),
-                       5000);
-               });
+    loadChosen(flags, tr("Reading the flags to export…"), [this, path](const FlagBundle &bundle) {
+        QSaveFile file(path);
+        if (!file.open(QIODevice::WriteOnly) ||
+            file.write(QJsonDocument(bundle.toJson()).toJson()) < 0 || !file.commit()) {
+            m_messages->showMessage(
+                MessageBar::Kind::Error,
+                tr("%1 could not be written: %2").arg(path, file.errorString()));
+            return;
+        }
+        const QString where = QDir::toNativeSeparators(path);
+        statusBar()->showMessage(
+            bundle.flags.size() == 1
+                ? tr("Exported 1 flag to %1").arg(where)
+                : tr("Exported %1 flags to %2").arg(bundle.flags.size()).arg(where),
+            5000);
+    });
 }
 
 void MainWindow::importFlags()

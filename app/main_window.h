@@ -113,9 +113,6 @@ public Q_SLOTS:
     void exportFlags();
     void importFlags();
     void refreshCopyMarks();
-    // The selected flags; every flag the list's query finds when all its rows are selected,
-    // loaded or not.
-    FlagChoice chosenFlags() const;
 
 Q_SIGNALS:
     // The client changed (a profile switch): dependants re-attach.
@@ -125,6 +122,13 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    // The selected flags; every flag the list's query finds when all its rows are selected,
+    // loaded or not.
+    FlagChoice chosenFlags() const;
+    // Reads `flags` from the current connection, saying so in the status bar, then `use`s them;
+    // an error goes to the message bar.
+    void loadChosen(const FlagChoice &flags, const QString &reading,
+                    std::function<void(const FlagBundle &)> use);
     void createActions();
     void createMenus();
     void createCentre();

@@ -307,11 +307,8 @@ void PushDialog::showPlan(const QList<PushItem> &plan)
         line->setData(KeyColumn, Qt::UserRole, row);
         line->setFlags(line->flags() | Qt::ItemIsUserCheckable);
         line->setCheckState(KeyColumn, item.problem.isEmpty() ? Qt::Checked : Qt::Unchecked);
-        if (!item.problem.isEmpty()) {
-            line->setText(StatusColumn, item.problem);
-            line->setToolTip(StatusColumn, item.problem);
-            line->setForeground(StatusColumn, stateColour(State::Failed));
-        }
+        if (!item.problem.isEmpty())
+            setOutcome(line, item.problem, stateColour(State::Failed));
     }
     if (m_bundle) {
         QString text = tr("%1 of %2 flags from %3 would change %4; tick the ones to send.")
@@ -448,17 +445,12 @@ void PushDialog::startPush()
 void PushDialog::showOutcome(int pushIndex)
 {
     const ProjectPush::Flag &flag = m_push->flags().at(pushIndex);
-    const int row = m_pushRows.value(pushIndex, -1);
-    for (int i = 0; i < m_list->topLevelItemCount(); ++i) {
-        QTreeWidgetItem *line = m_list->topLevelItem(i);
-        if (line->data(KeyColumn, Qt::UserRole).toInt() != row)
-            continue;
-        const QString text = flag.message.isEmpty()
-                                 ? stateText(flag.state)
-                                 : stateText(flag.state) + u" — "_s + flag.message;
-        line->setText(StatusColumn, text);
-        line->setToolTip(StatusColumn, text);
-        line->setForeground(StatusColumn, stateColour(flag.state));
+    // The list holds the plan's flags in its order: a flag's row is its line.
+    if (QTreeWidgetItem *line = m_list->topLevelItem(m_pushRows.value(pushIndex, -1))) {
+        setOutcome(line,
+                   flag.message.isEmpty() ? stateText(flag.state)
+                                          : stateText(flag.state) + u" — "_s + flag.message,
+                   stateColour(flag.state));
         if (flag.state == State::Sending)
             m_list->scrollToItem(line);
     }
@@ -466,6 +458,13 @@ void PushDialog::showOutcome(int pushIndex)
     for (const ProjectPush::Flag &each : m_push->flags())
         done += each.state != State::Waiting && each.state != State::Sending ? 1 : 0;
     m_progress->setValue(done);
+}
+
+void PushDialog::setOutcome(QTreeWidgetItem *line, const QString &text, const QColor &colour)
+{
+    line->setText(StatusColumn, text);
+    line->setToolTip(StatusColumn, text);
+    line->setForeground(StatusColumn, colour);
 }
 
 void PushDialog::finishPush()
@@ -480,26 +479,22 @@ void PushDialog::finishPush()
     if (left > 0)
         text += u"; "_s + tr("%1 not sent, still marked changed").arg(left);
     m_status->setText(text + u'.');
-    // Sent flags are done; what is left may go again, ticked if it may succeed as it is.
-    for (int i = 0; i < m_push->flags().size(); ++i) {
-        const ProjectPush::Flag &flag = m_push->flags().at(i);
-        const int row = m_pushRows.value(i, -1);
-        for (int j = 0; j < m_list->topLevelItemCount(); ++j) {
-            QTreeWidgetItem *line = m_list->topLevelItem(j);
-            if (line->data(KeyColumn, Qt::UserRole).toInt() != row)
-                continue;
-            const bool left = flag.state == State::Failed || flag.state == State::Skipped;
-            if (left)
-                line->setFlags(line->flags() | Qt::ItemIsUserCheckable);
-            line->setCheckState(KeyColumn, left && (flag.retryLater || flag.state == State::Skipped)
-                                               ? Qt::Checked
-                                               : Qt::Unchecked);
-        }
-    }
-    for (int j = 0; j < m_list->topLevelItemCount(); ++j) {
-        QTreeWidgetItem *line = m_list->topLevelItem(j);
-        if (!m_pushRows.contains(line->data(KeyColumn, Qt::UserRole).toInt()))
+    // Sent flags are done; what is left (and what was not ticked) may go again, ticked when it
+    // may succeed as it is.
+    for (int row = 0; row < m_list->topLevelItemCount(); ++row) {
+        QTreeWidgetItem *line = m_list->topLevelItem(row);
+        const qsizetype pushed = m_pushRows.indexOf(row);
+        if (pushed < 0) {
             line->setFlags(line->flags() | Qt::ItemIsUserCheckable);
+            continue;
+        }
+        const ProjectPush::Flag &flag = m_push->flags().at(pushed);
+        const bool left = flag.state == State::Failed || flag.state == State::Skipped;
+        if (left)
+            line->setFlags(line->flags() | Qt::ItemIsUserCheckable);
+        line->setCheckState(KeyColumn, left && (flag.retryLater || flag.state == State::Skipped)
+                                           ? Qt::Checked
+                                           : Qt::Unchecked);
     }
     updateButton();
     Q_EMIT pushFinished();

@@ -7,6 +7,7 @@
 #include <QDialog>
 #include <QList>
 
+class QColor;
 class QComboBox;
 class QLabel;
 class QProgressBar;
@@ -74,6 +75,7 @@ private:
     void showDiff(QTreeWidgetItem *item);
     void startPush();
     void showOutcome(int pushIndex);
+    static void setOutcome(QTreeWidgetItem *line, const QString &text, const QColor &colour);
     void finishPush();
     void updateButton();
     QList<int> ticked() const;
